@@ -1,0 +1,317 @@
+package lineage
+
+import (
+	"context"
+	"time"
+)
+
+// Reach says whom a campaign asks to act.
+type Reach string
+
+// Reaches. With ReachDirect only the owners whose jobs read the table get a
+// target; with ReachTransitive the owners further downstream get one too,
+// with RoleInform: they are told, not asked to act.
+const (
+	ReachDirect     Reach = "DIRECT"
+	ReachTransitive Reach = "TRANSITIVE"
+)
+
+// CampaignState is where a campaign stands.
+type CampaignState string
+
+// Campaign states.
+const (
+	CampaignActive    CampaignState = "ACTIVE"
+	CampaignComplete  CampaignState = "COMPLETE"
+	CampaignCancelled CampaignState = "CANCELLED"
+)
+
+// TargetRole says what a target is asked to do.
+type TargetRole string
+
+// Target roles.
+const (
+	RoleAct    TargetRole = "ACT"    // their jobs read the table: they must migrate
+	RoleInform TargetRole = "INFORM" // downstream of those who must act: told only
+)
+
+// TargetState is where one owner's part of a campaign stands.
+type TargetState string
+
+// Target states.
+const (
+	TargetPending   TargetState = "PENDING"   // stored, no ticket yet (or creation failed; LastError says why)
+	TargetOpen      TargetState = "OPEN"      // ticket exists and is not verified complete
+	TargetComplete  TargetState = "COMPLETE"  // ticket done and no job of the owner reads the table
+	TargetCancelled TargetState = "CANCELLED" // the campaign was cancelled
+)
+
+// Verification is the lineage check of a target.
+type Verification string
+
+// Verification states.
+const (
+	VerifyUnknown      Verification = "UNVERIFIED"    // not checked yet
+	VerifyStillReading Verification = "STILL_READING" // a job of the owner still reads the table
+	VerifyClean        Verification = "VERIFIED"      // no job of the owner reads the table
+)
+
+// TicketStatus is a ticket's Jira status category.
+type TicketStatus string
+
+// Ticket statuses: Jira's three status categories.
+const (
+	TicketTodo       TicketStatus = "TODO"
+	TicketInProgress TicketStatus = "IN_PROGRESS"
+	TicketDone       TicketStatus = "DONE"
+)
+
+// Campaign is a migration campaign: one table to change or retire, and one
+// target per owner downstream of it.
+type Campaign struct {
+	ID          string        `json:"id"`
+	Table       string        `json:"table"`
+	Replacement string        `json:"replacement,omitempty"`
+	Title       string        `json:"title"`
+	Message     string        `json:"message"`
+	Deadline    time.Time     `json:"deadline"` // zero: none
+	Reach       Reach         `json:"reach"`
+	State       CampaignState `json:"state"`
+	// Creator is the name of the token that started the campaign.
+	Creator     string    `json:"creator"`
+	CreatedAt   time.Time `json:"createdAt"`
+	UpdatedAt   time.Time `json:"updatedAt"`
+	CompletedAt time.Time `json:"completedAt"` // zero until complete or cancelled
+	Targets     []Target  `json:"targets"`
+}
+
+// Target is one owner's part of a campaign.
+type Target struct {
+	// Owner is the owner's handle; unique within a campaign.
+	Owner string     `json:"owner"`
+	Role  TargetRole `json:"role"`
+	// Hops is 1 for owners whose jobs read the table itself.
+	Hops int `json:"hops"`
+	// Jobs are the ids of the owner's jobs concerned; Tables the tables they
+	// read that the campaign concerns.
+	Jobs   []string `json:"jobs"`
+	Tables []string `json:"tables"`
+
+	State        TargetState  `json:"state"`
+	TicketKey    string       `json:"ticketKey,omitempty"`
+	TicketURL    string       `json:"ticketUrl,omitempty"`
+	TicketStatus TicketStatus `json:"ticketStatus,omitempty"`
+	// Unassigned is set when the tracker had no user for the owner, so the
+	// ticket names them but is assigned to nobody.
+	Unassigned   bool         `json:"unassigned"`
+	Verification Verification `json:"verification"`
+	// Detail explains the verification (which job still reads the table).
+	Detail string `json:"detail,omitempty"`
+	// LastError is the last failure to create or update the ticket; the
+	// background loop retries.
+	LastError  string    `json:"lastError,omitempty"`
+	Attempts   int       `json:"attempts"`
+	RemindedAt time.Time `json:"remindedAt"`
+	CreatedAt  time.Time `json:"createdAt"`
+	UpdatedAt  time.Time `json:"updatedAt"`
+}
+
+// CampaignUpdate holds the campaign fields to change; nil fields stay.
+type CampaignUpdate struct {
+	State       *CampaignState
+	CompletedAt *time.Time
+	UpdatedAt   *time.Time
+}
+
+// TargetUpdate holds the target fields to change; nil fields stay.
+type TargetUpdate struct {
+	Jobs         *[]string
+	Tables       *[]string
+	State        *TargetState
+	TicketKey    *string
+	TicketURL    *string
+	TicketStatus *TicketStatus
+	Unassigned   *bool
+	Verification *Verification
+	Detail       *string
+	LastError    *string
+	Attempts     *int
+	RemindedAt   *time.Time
+	UpdatedAt    *time.Time
+}
+
+// Event is one entry of a campaign's event log: who did what, when.
+type Event struct {
+	ID         int64     `json:"id"` // assigned by the store, increasing
+	CampaignID string    `json:"campaignId"`
+	At         time.Time `json:"at"`
+	// Actor is a token name, "system" for the background loop, or "jira".
+	Actor string `json:"actor"`
+	// Kind is a short verb such as "created", "ticket_created", "reopened".
+	Kind string `json:"kind"`
+	// Owner is the target concerned, if any.
+	Owner   string `json:"owner,omitempty"`
+	Message string `json:"message"`
+}
+
+// CampaignFilter selects campaigns to list, newest first.
+type CampaignFilter struct {
+	// State, if set, lists only campaigns in that state.
+	State CampaignState
+	First int
+	After string
+}
+
+// CampaignPage is one page of campaigns (with their targets).
+type CampaignPage struct {
+	Campaigns []Campaign `json:"campaigns"`
+	EndCursor string     `json:"endCursor"`
+	HasNext   bool       `json:"hasNext"`
+}
+
+// CampaignStore keeps campaigns, their targets and event logs.
+type CampaignStore interface {
+	// CreateCampaign stores a campaign with all its targets in one step:
+	// either all of it is stored or nothing. It assigns c.ID when empty.
+	// Errors: EINVALID (missing table, title, duplicate target owners),
+	// ECONFLICT (the id exists), EUNAVAILABLE.
+	CreateCampaign(ctx context.Context, c *Campaign) error
+
+	// Campaign returns a campaign with its targets sorted by owner.
+	// Errors: ENOTFOUND, EUNAVAILABLE.
+	Campaign(ctx context.Context, id string) (*Campaign, error)
+
+	// Campaigns lists campaigns newest first with cursor paging.
+	// Errors: EINVALID (bad page size or cursor), EUNAVAILABLE.
+	Campaigns(ctx context.Context, f CampaignFilter) (*CampaignPage, error)
+
+	// UpdateCampaign changes a campaign's fields.
+	// Errors: ENOTFOUND, EUNAVAILABLE.
+	UpdateCampaign(ctx context.Context, id string, u CampaignUpdate) error
+
+	// AddTarget adds a target to a campaign (an owner who started reading
+	// the table during the campaign).
+	// Errors: ENOTFOUND (campaign), ECONFLICT (owner already a target),
+	// EINVALID, EUNAVAILABLE.
+	AddTarget(ctx context.Context, campaignID string, t Target) error
+
+	// UpdateTarget changes one target's fields.
+	// Errors: ENOTFOUND (campaign or target), EUNAVAILABLE.
+	UpdateTarget(ctx context.Context, campaignID, owner string, u TargetUpdate) error
+
+	// AppendEvent appends to a campaign's event log and sets e.ID.
+	// Errors: ENOTFOUND (campaign), EINVALID, EUNAVAILABLE.
+	AppendEvent(ctx context.Context, e *Event) error
+
+	// Events returns a campaign's event log, oldest first.
+	// Errors: ENOTFOUND, EUNAVAILABLE.
+	Events(ctx context.Context, campaignID string) ([]Event, error)
+
+	// AcquireLease gives holder the right to work on a campaign until
+	// `until`, if no other holder has an unexpired lease at `now`. It
+	// returns whether holder has the lease. Renewal by the same holder
+	// succeeds.
+	// Errors: ENOTFOUND, EUNAVAILABLE.
+	AcquireLease(ctx context.Context, campaignID, holder string, now, until time.Time) (bool, error)
+
+	// ReleaseLease gives up holder's lease, if it has it.
+	// Errors: EUNAVAILABLE.
+	ReleaseLease(ctx context.Context, campaignID, holder string) error
+}
+
+// Ticket is a tracker ticket as the service sees it.
+type Ticket struct {
+	Key        string       `json:"key"`
+	URL        string       `json:"url"`
+	CampaignID string       `json:"campaignId"`
+	Owner      string       `json:"owner"`
+	Assignee   string       `json:"assignee,omitempty"`
+	Unassigned bool         `json:"unassigned"`
+	Status     TicketStatus `json:"status"`
+	Summary    string       `json:"summary"`
+	// Description is the ticket body.
+	Description string          `json:"description"`
+	Due         time.Time       `json:"due"`
+	Comments    []TicketComment `json:"comments"`
+	CreatedAt   time.Time       `json:"createdAt"`
+	UpdatedAt   time.Time       `json:"updatedAt"`
+}
+
+// TicketComment is a comment on a ticket.
+type TicketComment struct {
+	At     time.Time `json:"at"`
+	Author string    `json:"author"`
+	Body   string    `json:"body"`
+}
+
+// TicketRequest asks a tracker for one owner's ticket in a campaign.
+type TicketRequest struct {
+	CampaignID  string
+	Owner       Owner
+	Summary     string
+	Description string
+	Due         time.Time
+}
+
+// TicketResult is the outcome of one TicketRequest: a ticket or an error.
+type TicketResult struct {
+	Owner  string
+	Ticket *Ticket
+	Err    error
+}
+
+// Tracker is the ticket side of campaigns: Jira (campaigns/jira) or the
+// built-in tracker that keeps tickets in the store.
+type Tracker interface {
+	// Name is "jira" or "builtin", shown beside tickets so nobody mistakes one
+	// for the other.
+	Name() string
+
+	// EnsureTickets returns one result per request, in order. For each, if a
+	// ticket for the same campaign and owner exists already it is returned
+	// as it is; otherwise one is created. Per-item failures are in the
+	// results; the error is for the call as a whole.
+	// Errors: EUNAVAILABLE, EUNAUTHORIZED.
+	EnsureTickets(ctx context.Context, reqs []TicketRequest) ([]TicketResult, error)
+
+	// Tickets returns the tickets with the given keys (missing keys are left
+	// out of the result).
+	// Errors: EUNAVAILABLE, EUNAUTHORIZED.
+	Tickets(ctx context.Context, keys []string) ([]Ticket, error)
+
+	// Comment adds a comment to a ticket.
+	// Errors: ENOTFOUND, EUNAVAILABLE.
+	Comment(ctx context.Context, key, body string) error
+
+	// Reopen moves a done ticket back to To Do with a comment saying why.
+	// Errors: ENOTFOUND, ECONFLICT (the workflow has no way back), EUNAVAILABLE.
+	Reopen(ctx context.Context, key, comment string) error
+
+	// Remind notifies the ticket's assignee (or the named owner) with a message.
+	// Errors: ENOTFOUND, EUNAVAILABLE.
+	Remind(ctx context.Context, key, subject, body string) error
+
+	// Close moves a ticket to Done with a closing comment (campaign cancelled).
+	// Errors: ENOTFOUND, EUNAVAILABLE.
+	Close(ctx context.Context, key, comment string) error
+}
+
+// TicketStore keeps the built-in tracker's tickets, for the embedded default
+// when no Jira is configured.
+type TicketStore interface {
+	// CreateTicket stores a new ticket and assigns its key ("LIN-1", ...).
+	// Errors: EINVALID, EUNAVAILABLE.
+	CreateTicket(ctx context.Context, t *Ticket) error
+
+	// UpdateTicket replaces a stored ticket's status, assignee and comments.
+	// Errors: ENOTFOUND, EUNAVAILABLE.
+	UpdateTicket(ctx context.Context, t *Ticket) error
+
+	// Ticket returns a ticket by key.
+	// Errors: ENOTFOUND, EUNAVAILABLE.
+	Ticket(ctx context.Context, key string) (*Ticket, error)
+
+	// FindTickets returns the tickets of a campaign, optionally of one owner.
+	// Errors: EUNAVAILABLE.
+	FindTickets(ctx context.Context, campaignID, owner string) ([]Ticket, error)
+}

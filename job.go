@@ -1,0 +1,86 @@
+package lineage
+
+// Job is a job script or a workflow step that reads and writes tables.
+type Job struct {
+	// ID is stable across ingests: source name + repository-relative path,
+	// or workflow id + job id.
+	ID string `json:"id"`
+	// Source names where the job came from (a repository, an OpenLineage
+	// namespace, "push"). Ingest removes vanished jobs only within a source.
+	Source  string `json:"source"`
+	Path    string `json:"path"`
+	Dialect string `json:"dialect"`
+	// Hash is the content hash of the script, so unchanged jobs are skipped.
+	Hash string `json:"hash"`
+	// Owner is the owning handle, "" when unknown.
+	Owner string `json:"owner"`
+}
+
+// Owner is a person or team who owns jobs and receives campaign tickets.
+type Owner struct {
+	// Handle is lower-case, such as "alice" or "team-payments".
+	Handle string `json:"handle"`
+	Email  string `json:"email,omitempty"`
+	// JiraUser is the Jira identity: an accountId on Cloud, a username on
+	// Data Center.
+	JiraUser string `json:"jiraUser,omitempty"`
+	Team     string `json:"team,omitempty"`
+}
+
+// EdgeKind is the kind of a job→table edge.
+type EdgeKind string
+
+// Edge kinds.
+const (
+	Reads  EdgeKind = "READS"
+	Writes EdgeKind = "WRITES"
+)
+
+// Edge is a job→table edge.
+type Edge struct {
+	Job   string   `json:"job"`
+	Table string   `json:"table"`
+	Kind  EdgeKind `json:"kind"`
+}
+
+// JobPut is what GraphStore.PutJobs stores for one job: the job and the
+// whole of its lineage, which replaces what it had before.
+type JobPut struct {
+	Job    Job
+	Reads  []string
+	Writes []string
+	// OwnerInfo, when its Handle equals Job.Owner, updates that owner's details.
+	OwnerInfo Owner
+}
+
+// JobInfo is a job with its lineage and owner.
+type JobInfo struct {
+	Job
+	Reads  []string `json:"reads"`
+	Writes []string `json:"writes"`
+	// OwnerInfo is the owner's details; zero when the job has no owner.
+	OwnerInfo Owner `json:"ownerInfo"`
+}
+
+// OwnerInfo is an owner with the ids of its jobs.
+type OwnerInfo struct {
+	Owner
+	Jobs []string `json:"jobs"`
+}
+
+// JobFilter selects jobs to list.
+type JobFilter struct {
+	// Source, if set, lists only that source's jobs.
+	Source string
+	// First is the page size (0 means DefaultPage, at most MaxPage); After is
+	// the EndCursor of the previous page.
+	First int
+	After string
+}
+
+// JobPage is one page of jobs.
+type JobPage struct {
+	Jobs      []Job  `json:"jobs"`
+	EndCursor string `json:"endCursor"`
+	HasNext   bool   `json:"hasNext"`
+}
