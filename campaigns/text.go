@@ -1,0 +1,81 @@
+package campaigns
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/lineagehq/lineage"
+)
+
+// ticketRequest writes the ticket of one target.
+func ticketRequest(c *lineage.Campaign, t *lineage.Target, owner lineage.Owner) lineage.TicketRequest {
+	if owner.Handle == "" {
+		owner.Handle = t.Owner
+	}
+	var b strings.Builder
+	if c.Message != "" {
+		b.WriteString(c.Message)
+		b.WriteString("\n\n")
+	}
+	switch t.Role {
+	case lineage.RoleAct:
+		fmt.Fprintf(&b, "The table %s is being changed or retired", c.Table)
+		if c.Replacement != "" {
+			fmt.Fprintf(&b, "; its replacement is %s", c.Replacement)
+		}
+		fmt.Fprintf(&b, ". These jobs of %s read it:\n", t.Owner)
+	default:
+		fmt.Fprintf(&b, "The table %s is being changed or retired. Your jobs do not read it, but they read tables built from it (%d hops downstream), so you are told; there is nothing to do unless you see a reason. Jobs of %s concerned:\n",
+			c.Table, t.Hops, t.Owner)
+	}
+	for _, j := range t.Jobs {
+		fmt.Fprintf(&b, "- %s\n", j)
+	}
+	if t.Role != lineage.RoleAct && len(t.Tables) > 0 {
+		fmt.Fprintf(&b, "Tables they read that depend on %s: %s\n", c.Table, strings.Join(t.Tables, ", "))
+	}
+	b.WriteString("\n")
+	if !c.Deadline.IsZero() {
+		fmt.Fprintf(&b, "Deadline: %s.\n", c.Deadline.UTC().Format("2006-01-02"))
+	}
+	if t.Role == lineage.RoleAct {
+		fmt.Fprintf(&b, "Please move them off %s and close this ticket. lineage checks the lineage graph itself: if a job of yours still reads %s when the ticket is closed, it is reopened.\n", c.Table, c.Table)
+	}
+	fmt.Fprintf(&b, "Campaign %s, started by %s.", c.ID, c.Creator)
+	summary := c.Title
+	if t.Role != lineage.RoleAct {
+		summary = "[FYI] " + summary
+	}
+	return lineage.TicketRequest{
+		CampaignID:  c.ID,
+		Owner:       owner,
+		Summary:     summary,
+		Description: b.String(),
+		Due:         c.Deadline,
+	}
+}
+
+// reminderText writes a reminder for a target's ticket.
+func reminderText(c *lineage.Campaign, t *lineage.Target, now time.Time) (subject, body string) {
+	if c.Deadline.IsZero() {
+		subject = fmt.Sprintf("Reminder: %s", c.Title)
+	} else if now.Before(c.Deadline) {
+		days := int(c.Deadline.Sub(now).Hours()/24 + 0.5)
+		subject = fmt.Sprintf("Reminder: %s (due %s, in %d day%s)", c.Title, c.Deadline.Format("2006-01-02"), days, map[bool]string{true: "", false: "s"}[days == 1])
+	} else {
+		subject = fmt.Sprintf("Overdue: %s (was due %s)", c.Title, c.Deadline.Format("2006-01-02"))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Ticket %s for %s is still open.", t.TicketKey, t.Owner)
+	if t.Verification == lineage.VerifyStillReading && t.Detail != "" {
+		fmt.Fprintf(&b, " %s", t.Detail)
+	}
+	if t.Verification == lineage.VerifyClean && t.Role == lineage.RoleAct {
+		fmt.Fprintf(&b, " No job of yours reads %s any more: please close the ticket.", c.Table)
+	}
+	if c.Replacement != "" {
+		fmt.Fprintf(&b, " The replacement is %s.", c.Replacement)
+	}
+	return subject, b.String()
+}

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// MustRunMain starts lineage serve on a free loopback port over a store at
+// dbPath and returns it; t.Cleanup closes it.
+func MustRunMain(tb testing.TB, dbPath string, extra ...func(*serveConfig)) *Main {
+	tb.Helper()
+	c := serveConfig{
+		Addr:      "127.0.0.1:0",
+		Graph:     "sqlite:" + dbPath,
+		Sample:    filepath.Join("..", "..", "examples", "warehouse"),
+		SyncEvery: time.Hour,
+		Jira:      jiraFlags{IssueType: "Task"},
+	}
+	for _, f := range extra {
+		f(&c)
+	}
+	m := &Main{Config: c, Logger: discardLogger()}
+	if err := m.Run(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { m.Close() })
+	return m
+}
+
+func getJSON(tb testing.TB, url string, into any) int {
+	tb.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if into != nil {
+		if err := json.Unmarshal(b, into); err != nil {
+			tb.Fatalf("GET %s: %v in %s", url, err, b)
+		}
+	}
+	return resp.StatusCode
+}
+
+type health struct {
+	Status string `json:"status"`
+	Counts struct {
+		Tables, Jobs int
+	} `json:"counts"`
+}
+
+func TestServeHealthzAndRestart(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "lineage.db")
+	m := MustRunMain(t, db)
+	var h health
+	if code := getJSON(t, "http://"+m.Addr()+"/healthz", &h); code != 200 || h.Status != "ok" {
+		t.Fatalf("healthz = %d %+v", code, h)
+	}
+	if h.Counts.Jobs == 0 {
+		t.Fatalf("the sample warehouse was not loaded into an empty store: %+v", h)
+	}
+	first := h.Counts
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// Restart on the same file: the data is still there and is not loaded twice.
+	m2 := MustRunMain(t, db)
+	var h2 health
+	if code := getJSON(t, "http://"+m2.Addr()+"/healthz", &h2); code != 200 {
+		t.Fatalf("healthz after restart = %d", code)
+	}
+	if h2.Counts != first {
+		t.Fatalf("counts after restart = %+v, want %+v", h2.Counts, first)
+	}
+}
+
+func TestServeNoSample(t *testing.T) {
+	m := MustRunMain(t, filepath.Join(t.TempDir(), "lineage.db"), func(c *serveConfig) { c.NoSample = true })
+	var h health
+	getJSON(t, "http://"+m.Addr()+"/healthz", &h)
+	if h.Counts.Jobs != 0 {
+		t.Fatalf("-no-sample still loaded %d jobs", h.Counts.Jobs)
+	}
+}
+
+func TestServeRoutes(t *testing.T) {
+	m := MustRunMain(t, filepath.Join(t.TempDir(), "lineage.db"))
+	base := "http://" + m.Addr()
+	for _, path := range []string{"/", "/playground", "/tables/anything"} {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+			t.Errorf("GET %s = %d %s, want 200 text/html", path, resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+	}
+	// A query works without a token; a mutation does not.
+	q := `{"query":"{ __typename }"}`
+	resp, err := http.Post(base+"/graphql", "application/json", strings.NewReader(q))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "Query") {
+		t.Errorf("query = %d %s", resp.StatusCode, b)
+	}
+}
+
+func TestCLI(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		out, err string
+	}{
+		{"NoArgs", nil, 2, "", "Commands:"},
+		{"Help", []string{"--help"}, 0, "lineage serve", ""},
+		{"Unknown", []string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
+		{"Version", []string{"version"}, 0, "lineage dev", ""},
+		{"ServeHelp", []string{"serve", "--help"}, 0, "LINEAGE_GRAPH", ""},
+		{"ServeBadFlag", []string{"serve", "-nope"}, 2, "", "flag provided but not defined: -nope"},
+		{"ServeBadStore", []string{"serve", "-graph", "postgres://x", "-addr", "127.0.0.1:0"}, 1, "", "use sqlite:PATH"},
+		{"HelpCommand", []string{"help", "serve"}, 0, "-sync-every", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := run(context.Background(), tt.args, strings.NewReader(""), &out, &errb)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d; stderr: %s", code, tt.code, errb.String())
+			}
+			if tt.out != "" && !strings.Contains(out.String(), tt.out) {
+				t.Errorf("stdout lacks %q:\n%s", tt.out, out.String())
+			}
+			if tt.err != "" && !strings.Contains(errb.String(), tt.err) {
+				t.Errorf("stderr lacks %q:\n%s", tt.err, errb.String())
+			}
+		})
+	}
+}
+
+func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

@@ -1,0 +1,23 @@
+// Package gql serves the lineage graph and migration campaigns over GraphQL,
+// with gqlgen.
+//
+// The schema is in schema/*.graphqls; gqlgen (configured by gqlgen.yml at the
+// repository root, pinned in go.mod) writes the executor to generated/, the
+// GraphQL-only inputs and payloads to model/, and resolver stubs to
+// *.resolvers.go, whose bodies survive regeneration. Domain types are bound
+// directly: a GraphQL Table is a lineage.Table. Regenerate with
+// `go generate ./gql`; check-generate.sh fails when the checked-in code is
+// stale.
+//
+// NewHandler serves the API. Fields of list items that need another read
+// (a table's readers, a job's owner) are batch resolvers fed by a
+// per-request cache (loader.go), so a list costs one store call per distinct
+// object rather than one per item and field. Limits on depth, complexity,
+// body size, objects read and time keep any one request small. Errors carry
+// extensions.code (errors.go); internal ones are logged once and shown as
+// "Internal error.". Mutations need a bearer token (auth.Require); reads are
+// open unless Config.RequireTokenForReads.
+//
+// PlaygroundHandler serves GraphiQL with example queries on the sample
+// warehouse.
+package gql

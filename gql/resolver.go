@@ -1,0 +1,35 @@
+package gql
+
+import (
+	"log/slog"
+	"sync"
+
+	"github.com/lineagehq/lineage"
+	"github.com/lineagehq/lineage/parser"
+)
+
+// Resolver is the root of the resolvers: the domain interfaces they call.
+// gqlgen never regenerates this file. Resolver bodies (in *.resolvers.go)
+// turn arguments into domain values, make one domain call and return; the
+// helpers they share are in helpers.go, loader.go and errors.go.
+type Resolver struct {
+	graph     lineage.GraphStore
+	campaigns CampaignService
+	logger    *slog.Logger
+	// maxLoads bounds the objects one request may read (see loads).
+	maxLoads int
+	// parsers holds *parser.Parser values: a parser is not safe for
+	// concurrent use and costly to build, so each request borrows one.
+	parsers sync.Pool
+}
+
+func newResolver(cfg Config) *Resolver {
+	r := &Resolver{
+		graph:     cfg.Graph,
+		campaigns: cfg.Campaigns,
+		logger:    cfg.Logger,
+		maxLoads:  cfg.MaxLoads,
+	}
+	r.parsers.New = func() any { return parser.New() }
+	return r
+}

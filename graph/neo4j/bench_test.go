@@ -1,0 +1,59 @@
+package neo4j
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/lineagehq/lineage"
+	"github.com/lineagehq/lineage/graph/graphtest"
+)
+
+// BenchmarkPut measures PutJobs throughput into a growing store, batches of
+// graphtest.LoadBatch jobs of the benchmark warehouse. It empties the
+// database at NEO4J_TEST_URI first.
+//
+//	NEO4J_TEST_URI=bolt://127.0.0.1:7687 go test ./graph/neo4j -run '^$' -bench Put -benchtime 100x
+func BenchmarkPut(b *testing.B) {
+	w := graphtest.BenchWarehouse(graphtest.BenchConfig())
+	graphtest.BenchPut(b, func(tb testing.TB) lineage.GraphStore { return MustOpen(tb) }, w)
+}
+
+// BenchmarkReads measures walk and impact latency on the benchmark
+// warehouse (LINEAGE_BENCH_SIZE=full|small) against an in-memory BFS. It
+// loads the warehouse into the database at NEO4J_TEST_URI unless the
+// database already holds exactly that warehouse (so a second run skips the
+// load), logging the load's throughput.
+//
+//	NEO4J_TEST_URI=bolt://127.0.0.1:7687 go test ./graph/neo4j -run '^$' -bench Reads -benchtime 200x -timeout 60m
+func BenchmarkReads(b *testing.B) {
+	cfg := graphtest.BenchConfig()
+	w := graphtest.BenchWarehouse(cfg)
+	ctx := context.Background()
+	s, err := Open(ctx, testConfig(b))
+	if err != nil {
+		b.Fatalf("Open: %v", err)
+	}
+	defer s.Close()
+	edges := 0
+	for _, j := range w.Jobs {
+		edges += len(j.Reads) + len(j.Writes)
+	}
+	have, err := s.Counts(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st := w.Stats()
+	if have.Jobs != len(w.Jobs) || have.Edges != edges {
+		b.Logf("loading the warehouse (%d tables, %d jobs, %d edges); the database held %+v", st.Tables, len(w.Jobs), edges, have)
+		MustClear(b, s)
+		took, err := graphtest.Load(ctx, s, w)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("loaded %d jobs, %d edges in %v (%.0f jobs/s, %.0f edges/s)", len(w.Jobs), edges,
+			took.Round(time.Millisecond), float64(len(w.Jobs))/took.Seconds(), float64(edges)/took.Seconds())
+	}
+	b.ResetTimer()
+	graphtest.BenchReads(b, s, w)
+}

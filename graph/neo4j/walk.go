@@ -1,0 +1,439 @@
+package neo4j
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/lineagehq/lineage"
+)
+
+// Walks go one table hop per query, breadth first, inside one read
+// transaction. Doing the hops in Go rather than as one variable-length
+// pattern keeps the cut of the node cap exact (each hop's new jobs in id
+// order, then its new tables in name order, as graphtest requires), stops
+// early when the cap is reached, and never expands a node twice. The two
+// hop statements below are the only traversals: fixed relationship types
+// and direction, values as parameters.
+const (
+	// cypherHopDown: the jobs reading the frontier tables that are not yet
+	// seen, with the tables they write.
+	cypherHopDown = `UNWIND $frontier AS name
+MATCH (:Table {name: name})<-[:READS]-(j:Job)
+WITH DISTINCT j
+WHERE NOT j.id IN $seen
+RETURN j.id AS id, [(j)-[:WRITES]->(t:Table) | t.name] AS next`
+	// cypherHopUp: the jobs writing the frontier tables that are not yet
+	// seen, with the tables they read.
+	cypherHopUp = `UNWIND $frontier AS name
+MATCH (:Table {name: name})<-[:WRITES]-(j:Job)
+WITH DISTINCT j
+WHERE NOT j.id IN $seen
+RETURN j.id AS id, [(j)-[:READS]->(t:Table) | t.name] AS next`
+	// cypherJobs: jobs with owner details and all their edges.
+	cypherJobs = `UNWIND $ids AS id
+MATCH (j:Job {id: id})
+OPTIONAL MATCH (o:Owner)-[:OWNS]->(j)
+RETURN ` + jobReturn + `, o.email AS email, o.jiraUser AS jiraUser, o.team AS team,
+  [(j)-[:READS]->(t:Table) | t.name] AS reads, [(j)-[:WRITES]->(t:Table) | t.name] AS writes`
+)
+
+// hopJob is one job found by a hop and the tables it leads to.
+type hopJob struct {
+	id   string
+	next []string
+}
+
+// hop returns the unseen jobs one hop from frontier, sorted by id, each with
+// its next tables sorted by name.
+func hop(ctx context.Context, tx driver.ManagedTransaction, dir lineage.Direction, frontier []string, seen map[string]bool) ([]hopJob, error) {
+	q := cypherHopDown
+	if dir == lineage.Upstream {
+		q = cypherHopUp
+	}
+	seenList := make([]string, 0, len(seen))
+	for id := range seen {
+		seenList = append(seenList, id)
+	}
+	recs, err := collect(ctx, tx, q, map[string]any{"frontier": frontier, "seen": seenList})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]hopJob, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, hopJob{id: str(r, "id"), next: sorted(strs(r, "next"))})
+	}
+	slices.SortFunc(out, func(a, b hopJob) int { return strings.Compare(a.id, b.id) })
+	return out, nil
+}
+
+// tableExists fails with ENOTFOUND when name is not a table.
+func tableExists(ctx context.Context, tx driver.ManagedTransaction, name string) error {
+	recs, err := collect(ctx, tx, `MATCH (t:Table {name: $name}) RETURN t.name AS name`, map[string]any{"name": name})
+	if err != nil {
+		return err
+	}
+	if len(recs) == 0 {
+		return lineage.Errorf(lineage.ENOTFOUND, "Table %q not found.", name)
+	}
+	return nil
+}
+
+// walkState is the result of a walk so far, shared by the downstream and
+// upstream halves of a BOTH walk.
+type walkState struct {
+	max       int
+	tables    map[string]bool
+	jobs      map[string]bool
+	truncated bool
+}
+
+// take adds a node to the result if it is new and fits. It returns false,
+// and sets truncated, when the node does not fit.
+func (w *walkState) take(set map[string]bool, name string) bool {
+	if set[name] {
+		return true
+	}
+	if len(w.tables)+len(w.jobs) >= w.max {
+		w.truncated = true
+		return false
+	}
+	set[name] = true
+	return true
+}
+
+// walkDir walks from start in one direction for depth hops, adding nodes to
+// w until one does not fit. It has its own seen sets, so nodes that the other
+// half of a BOTH walk returned are still expanded here (but cost nothing).
+func walkDir(ctx context.Context, tx driver.ManagedTransaction, w *walkState, dir lineage.Direction, start string, depth int) error {
+	seenJobs := map[string]bool{}
+	seenTables := map[string]bool{start: true}
+	frontier := []string{start}
+	for h := 0; h < depth && len(frontier) > 0; h++ {
+		found, err := hop(ctx, tx, dir, frontier, seenJobs)
+		if err != nil {
+			return err
+		}
+		var next []string
+		for _, j := range found {
+			seenJobs[j.id] = true
+			if !w.take(w.jobs, j.id) {
+				return nil
+			}
+			for _, t := range j.next {
+				if !seenTables[t] {
+					seenTables[t] = true
+					next = append(next, t)
+				}
+			}
+		}
+		slices.Sort(next)
+		for _, t := range next {
+			if !w.take(w.tables, t) {
+				return nil
+			}
+		}
+		frontier = next
+	}
+	return nil
+}
+
+// Walk returns the subgraph reachable from a table; see graphtest's package
+// doc for the exact order in which the node cap cuts.
+// Errors: EINVALID, ENOTFOUND, EUNAVAILABLE.
+func (s *Store) Walk(ctx context.Context, f lineage.WalkFilter) (*lineage.Subgraph, error) {
+	start, err := lineage.NormalizeName("table", f.Table, true)
+	if err != nil {
+		return nil, err
+	}
+	if !f.Direction.Valid() {
+		return nil, lineage.FieldErrorf("direction", "must be UPSTREAM, DOWNSTREAM or BOTH, got %q", f.Direction)
+	}
+	depth, err := lineage.CheckDepth(f.Depth)
+	if err != nil {
+		return nil, err
+	}
+	maxNodes, err := lineage.CheckLimit("maxNodes", f.MaxNodes, lineage.DefaultNodes, lineage.MaxNodes)
+	if err != nil {
+		return nil, err
+	}
+	var g *lineage.Subgraph
+	err = s.read(ctx, "walk from "+start, func(tx driver.ManagedTransaction) error {
+		if err := tableExists(ctx, tx, start); err != nil {
+			return err
+		}
+		w := &walkState{max: maxNodes, tables: map[string]bool{start: true}, jobs: map[string]bool{}}
+		dirs := []lineage.Direction{f.Direction}
+		if f.Direction == lineage.Both {
+			dirs = []lineage.Direction{lineage.Downstream, lineage.Upstream}
+		}
+		for _, d := range dirs {
+			if w.truncated {
+				break
+			}
+			if err := walkDir(ctx, tx, w, d, start, depth); err != nil {
+				return err
+			}
+		}
+		var err error
+		g, err = subgraph(ctx, tx, w)
+		return err
+	})
+	return g, err
+}
+
+// subgraph loads the jobs, owners and induced edges of a walk's nodes.
+func subgraph(ctx context.Context, tx driver.ManagedTransaction, w *walkState) (*lineage.Subgraph, error) {
+	g := &lineage.Subgraph{Truncated: w.truncated}
+	for t := range w.tables {
+		g.Tables = append(g.Tables, lineage.Table{Name: t})
+	}
+	slices.SortFunc(g.Tables, func(a, b lineage.Table) int { return strings.Compare(a.Name, b.Name) })
+	if len(w.jobs) == 0 {
+		return g, nil
+	}
+	ids := make([]string, 0, len(w.jobs))
+	for id := range w.jobs {
+		ids = append(ids, id)
+	}
+	recs, err := collect(ctx, tx, cypherJobs, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	owners := map[string]lineage.Owner{}
+	for _, r := range recs {
+		j := jobFrom(r)
+		g.Jobs = append(g.Jobs, j)
+		if j.Owner != "" {
+			owners[j.Owner] = ownerFrom(r, "owner")
+		}
+		for _, t := range strs(r, "reads") {
+			if w.tables[t] {
+				g.Edges = append(g.Edges, lineage.Edge{Job: j.ID, Table: t, Kind: lineage.Reads})
+			}
+		}
+		for _, t := range strs(r, "writes") {
+			if w.tables[t] {
+				g.Edges = append(g.Edges, lineage.Edge{Job: j.ID, Table: t, Kind: lineage.Writes})
+			}
+		}
+	}
+	for _, o := range owners {
+		g.Owners = append(g.Owners, o)
+	}
+	slices.SortFunc(g.Jobs, func(a, b lineage.Job) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(g.Owners, func(a, b lineage.Owner) int { return strings.Compare(a.Handle, b.Handle) })
+	slices.SortFunc(g.Edges, func(a, b lineage.Edge) int {
+		return cmp.Or(strings.Compare(a.Job, b.Job), strings.Compare(a.Table, b.Table), strings.Compare(string(a.Kind), string(b.Kind)))
+	})
+	return g, nil
+}
+
+// Impact returns the owners downstream of a table, grouped and sorted as
+// graphtest's package doc describes.
+// Errors: EINVALID, ENOTFOUND, EUNAVAILABLE.
+func (s *Store) Impact(ctx context.Context, table string, depth int) (*lineage.Impact, error) {
+	name, err := lineage.NormalizeName("table", table, true)
+	if err != nil {
+		return nil, err
+	}
+	if depth, err = lineage.CheckDepth(depth); err != nil {
+		return nil, err
+	}
+	var im *lineage.Impact
+	err = s.read(ctx, "impact of "+name, func(tx driver.ManagedTransaction) error {
+		if err := tableExists(ctx, tx, name); err != nil {
+			return err
+		}
+		im = &lineage.Impact{Table: name, Depth: depth}
+		hops := map[string]int{}                // job id -> hop
+		impacted := map[string]bool{name: true} // tables
+		frontier := []string{name}
+		var order []string
+	walk:
+		for h := 1; h <= depth && len(frontier) > 0; h++ {
+			found, err := hop(ctx, tx, lineage.Downstream, frontier, boolSet(hops))
+			if err != nil {
+				return err
+			}
+			var next []string
+			for _, j := range found {
+				if len(hops) >= lineage.MaxNodes {
+					im.Truncated = true
+					break walk
+				}
+				hops[j.id] = h
+				order = append(order, j.id)
+				for _, t := range j.next {
+					if !impacted[t] {
+						impacted[t] = true
+						next = append(next, t)
+					}
+				}
+			}
+			frontier = next
+		}
+		im.Jobs = len(hops)
+		im.Tables = len(impacted) - 1
+		if len(order) == 0 {
+			return nil
+		}
+		recs, err := collect(ctx, tx, cypherJobs, map[string]any{"ids": order})
+		if err != nil {
+			return err
+		}
+		groups := map[string]*lineage.OwnerImpact{}
+		for _, r := range recs {
+			j := jobFrom(r)
+			ij := lineage.ImpactedJob{Job: j, Hops: hops[j.ID], Writes: sorted(strs(r, "writes"))}
+			for _, t := range strs(r, "reads") {
+				if impacted[t] {
+					ij.Reads = append(ij.Reads, t)
+				}
+			}
+			slices.Sort(ij.Reads)
+			g := groups[j.Owner]
+			if g == nil {
+				g = &lineage.OwnerImpact{Hops: ij.Hops}
+				if j.Owner != "" {
+					g.Owner = ownerFrom(r, "owner")
+				}
+				groups[j.Owner] = g
+			}
+			g.Hops = min(g.Hops, ij.Hops)
+			g.Jobs = append(g.Jobs, ij)
+		}
+		for _, g := range groups {
+			slices.SortFunc(g.Jobs, func(a, b lineage.ImpactedJob) int {
+				return cmp.Or(cmp.Compare(a.Hops, b.Hops), strings.Compare(a.Job.ID, b.Job.ID))
+			})
+			im.Owners = append(im.Owners, *g)
+		}
+		slices.SortFunc(im.Owners, func(a, b lineage.OwnerImpact) int {
+			return cmp.Or(cmp.Compare(a.Hops, b.Hops), strings.Compare(a.Owner.Handle, b.Owner.Handle))
+		})
+		return nil
+	})
+	return im, err
+}
+
+// boolSet returns the keys of m as a set.
+func boolSet(m map[string]int) map[string]bool {
+	out := make(map[string]bool, len(m))
+	for k := range m {
+		out[k] = true
+	}
+	return out
+}
+
+// Search statements, one per node kind, joined with UNION ALL for the kinds
+// asked for. Each returns the name shown, the folded key it matched on, and a
+// kind rank (TABLE, JOB, OWNER) for the sort. Text indexes serve CONTAINS.
+var searchParts = map[lineage.NodeKind]string{
+	lineage.KindTable: `MATCH (t:Table) WHERE t.name CONTAINS $q RETURN t.name AS name, t.name AS key, 0 AS rank`,
+	lineage.KindJob:   `MATCH (j:Job) WHERE j.key CONTAINS $q RETURN j.id AS name, j.key AS key, 1 AS rank`,
+	lineage.KindOwner: `MATCH (o:Owner) WHERE o.handle CONTAINS $q RETURN o.handle AS name, o.handle AS key, 2 AS rank`,
+}
+
+var kindRank = map[lineage.NodeKind]int{lineage.KindTable: 0, lineage.KindJob: 1, lineage.KindOwner: 2}
+var rankKind = []lineage.NodeKind{lineage.KindTable, lineage.KindJob, lineage.KindOwner}
+
+// Search finds tables, jobs and owners whose name contains the query.
+// Errors: EINVALID, EUNAVAILABLE.
+func (s *Store) Search(ctx context.Context, f lineage.SearchFilter) (*lineage.SearchPage, error) {
+	q := foldASCII(strings.TrimSpace(f.Query))
+	if q == "" {
+		return nil, lineage.FieldErrorf("query", "must not be empty")
+	}
+	if len(q) > lineage.MaxNameLen {
+		return nil, lineage.FieldErrorf("query", "is %d bytes long; the limit is %d", len(q), lineage.MaxNameLen)
+	}
+	first, err := lineage.CheckLimit("first", f.First, lineage.DefaultPage, lineage.MaxPage)
+	if err != nil {
+		return nil, err
+	}
+	kinds := map[lineage.NodeKind]bool{}
+	for _, k := range f.Kinds {
+		if _, ok := kindRank[k]; !ok {
+			return nil, lineage.FieldErrorf("kinds", "%q is not one of TABLE, JOB, OWNER", k)
+		}
+		kinds[k] = true
+	}
+	if len(kinds) == 0 {
+		kinds = map[lineage.NodeKind]bool{lineage.KindTable: true, lineage.KindJob: true, lineage.KindOwner: true}
+	}
+	// The cursor names the last hit: its group (0 prefix, 1 other), kind rank and name.
+	cur := struct {
+		set        bool
+		group, rnk int
+		name       string
+	}{}
+	if f.After != "" {
+		raw, err := decodeCursor(searchCursor, f.After)
+		if err != nil {
+			return nil, err
+		}
+		if len(raw) < 3 || raw[0] < '0' || raw[0] > '1' || raw[1] < '0' || raw[1] > '2' || raw[2] != ':' {
+			return nil, lineage.FieldErrorf("after", "is not a cursor from this listing")
+		}
+		cur.set, cur.group, cur.rnk, cur.name = true, int(raw[0]-'0'), int(raw[1]-'0'), raw[3:]
+	}
+	var parts []string
+	for _, k := range rankKind {
+		if kinds[k] {
+			parts = append(parts, searchParts[k])
+		}
+	}
+	cypher := `CALL {
+` + strings.Join(parts, "\nUNION ALL\n") + `
+}
+WITH name, rank, CASE WHEN key STARTS WITH $q THEN 0 ELSE 1 END AS grp
+WHERE NOT $cursor OR grp > $cg OR (grp = $cg AND (name > $cn OR (name = $cn AND rank > $cr)))
+RETURN name, rank, grp
+ORDER BY grp, name, rank
+LIMIT $limit`
+	params := map[string]any{
+		"q": q, "cursor": cur.set, "cg": int64(cur.group), "cn": cur.name, "cr": int64(cur.rnk),
+		"limit": int64(first + 1),
+	}
+	type hit struct {
+		lineage.SearchHit
+		group, rank int
+	}
+	var found []hit
+	err = s.read(ctx, "search", func(tx driver.ManagedTransaction) error {
+		recs, err := collect(ctx, tx, cypher, params)
+		if err != nil {
+			return err
+		}
+		found = found[:0]
+		for _, r := range recs {
+			rank := int(integer(r, "rank"))
+			found = append(found, hit{
+				SearchHit: lineage.SearchHit{Kind: rankKind[rank], Name: str(r, "name")},
+				group:     int(integer(r, "grp")),
+				rank:      rank,
+			})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	page := &lineage.SearchPage{}
+	if len(found) > first {
+		found, page.HasNext = found[:first], true
+	}
+	for _, h := range found {
+		page.Hits = append(page.Hits, h.SearchHit)
+	}
+	if n := len(found); n > 0 {
+		last := found[n-1]
+		page.EndCursor = encodeCursor(searchCursor, fmt.Sprintf("%d%d:%s", last.group, last.rank, last.Name))
+	}
+	return page, nil
+}

@@ -1,0 +1,111 @@
+package sqlite_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/lineagehq/lineage"
+	"github.com/lineagehq/lineage/graph/graphtest"
+	"github.com/lineagehq/lineage/graph/sqlite"
+	"github.com/lineagehq/lineage/graph/synth"
+)
+
+// BenchCacheEnv names a directory where built benchmark databases are kept
+// across runs. Without it they live in a temporary directory removed when
+// the test binary exits.
+const BenchCacheEnv = "LINEAGE_BENCH_CACHE"
+
+var (
+	benchDirOnce sync.Once
+	benchDir     string
+	benchDirErr  error
+	benchDBMu    sync.Mutex
+	benchDBs     = map[synth.Config]string{}
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchDir != "" && os.Getenv(BenchCacheEnv) == "" {
+		os.RemoveAll(benchDir)
+	}
+	os.Exit(code)
+}
+
+// benchDB returns the path of a database holding the warehouse of cfg,
+// building it the first time (once per process, or once per cache
+// directory when BenchCacheEnv is set).
+func benchDB(b *testing.B, cfg synth.Config) string {
+	b.Helper()
+	benchDirOnce.Do(func() {
+		if benchDir = os.Getenv(BenchCacheEnv); benchDir != "" {
+			benchDirErr = os.MkdirAll(benchDir, 0o755)
+			return
+		}
+		benchDir, benchDirErr = os.MkdirTemp("", "lineage-bench-")
+	})
+	if benchDirErr != nil {
+		b.Fatal(benchDirErr)
+	}
+	benchDBMu.Lock()
+	defer benchDBMu.Unlock()
+	if p, ok := benchDBs[cfg]; ok {
+		return p
+	}
+	path := filepath.Join(benchDir, fmt.Sprintf("synth-s%d-t%d-j%d-o%d-l%d.db", cfg.Seed, cfg.Tables, cfg.Jobs, cfg.Owners, cfg.Layers))
+	done := path + ".done"
+	if _, err := os.Stat(done); err != nil {
+		os.Remove(path)
+		os.Remove(path + "-wal")
+		os.Remove(path + "-shm")
+		s, err := sqlite.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		w := graphtest.BenchWarehouse(cfg)
+		took, err := graphtest.Load(context.Background(), s, w)
+		if err != nil {
+			b.Fatal(err)
+		}
+		edges := 0
+		for _, j := range w.Jobs {
+			edges += len(j.Reads) + len(j.Writes)
+		}
+		b.Logf("built %s: %d jobs, %d edges in %v (%.0f jobs/s, %.0f edges/s)", filepath.Base(path), len(w.Jobs), edges,
+			took.Round(time.Millisecond), float64(len(w.Jobs))/took.Seconds(), float64(edges)/took.Seconds())
+		if err := s.Close(); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(done, nil, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	benchDBs[cfg] = path
+	return path
+}
+
+// BenchmarkPut measures PutJobs throughput into a growing store, batches of
+// graphtest.LoadBatch jobs of the benchmark warehouse.
+func BenchmarkPut(b *testing.B) {
+	w := graphtest.BenchWarehouse(graphtest.BenchConfig())
+	graphtest.BenchPut(b, func(tb testing.TB) lineage.GraphStore { return MustOpen(tb) }, w)
+}
+
+// BenchmarkReads measures walk and impact latency on the benchmark
+// warehouse (LINEAGE_BENCH_SIZE=full|small) against an in-memory BFS.
+//
+//	go test ./graph/sqlite -run '^$' -bench Reads -benchtime 200x
+func BenchmarkReads(b *testing.B) {
+	cfg := graphtest.BenchConfig()
+	path := benchDB(b, cfg)
+	s, err := sqlite.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	graphtest.BenchReads(b, s, graphtest.BenchWarehouse(cfg))
+}

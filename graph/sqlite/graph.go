@@ -1,0 +1,482 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/lineagehq/lineage"
+)
+
+// Edge kinds as stored.
+const (
+	kindReads  = 0
+	kindWrites = 1
+)
+
+// put is a validated JobPut.
+type put struct {
+	job           lineage.Job
+	reads, writes []string
+	ownerInfo     *lineage.Owner // nil: leave the owner's details alone
+}
+
+// normalizePuts validates and normalizes a batch before anything is
+// written, so a bad job anywhere fails the batch with its field named.
+func normalizePuts(jobs []lineage.JobPut) ([]put, error) {
+	out := make([]put, len(jobs))
+	for i, jp := range jobs {
+		p := put{job: jp.Job}
+		var err error
+		if p.job.ID, err = lineage.NormalizeName(fmt.Sprintf("jobs[%d].job.id", i), jp.Job.ID, false); err != nil {
+			return nil, err
+		}
+		if jp.Job.Owner != "" {
+			if p.job.Owner, err = lineage.NormalizeName(fmt.Sprintf("jobs[%d].job.owner", i), jp.Job.Owner, true); err != nil {
+				return nil, err
+			}
+		}
+		if p.reads, err = normalizeTables(fmt.Sprintf("jobs[%d].reads", i), jp.Reads); err != nil {
+			return nil, err
+		}
+		if p.writes, err = normalizeTables(fmt.Sprintf("jobs[%d].writes", i), jp.Writes); err != nil {
+			return nil, err
+		}
+		if p.job.Owner != "" && jp.OwnerInfo.Handle != "" {
+			h, err := lineage.NormalizeName(fmt.Sprintf("jobs[%d].ownerInfo.handle", i), jp.OwnerInfo.Handle, true)
+			if err != nil {
+				return nil, err
+			}
+			if h == p.job.Owner {
+				o := jp.OwnerInfo
+				o.Handle = h
+				p.ownerInfo = &o
+			}
+		}
+		out[i] = p
+	}
+	return out, nil
+}
+
+// normalizeTables normalizes table names and drops repeats.
+func normalizeTables(field string, names []string) ([]string, error) {
+	out := make([]string, 0, len(names))
+	for j, n := range names {
+		t, err := lineage.NormalizeName(fmt.Sprintf("%s[%d]", field, j), n, true)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// PutJobs stores jobs with their edges and owners in one transaction. The
+// batch goes to SQLite as JSON arrays, a handful of statements per call
+// whatever its size, so that bulk ingest costs little per job.
+func (s *Store) PutJobs(ctx context.Context, jobs []lineage.JobPut) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	puts, err := normalizePuts(jobs)
+	if err != nil {
+		return err
+	}
+	// A job named twice in a batch ends as its last mention says, as if
+	// the mentions were put one after another.
+	last := make(map[string]int, len(puts))
+	for i, p := range puts {
+		last[p.job.ID] = i
+	}
+	var owners, tables []string
+	var merges []*lineage.Owner
+	seenOwner, seenTable := map[string]bool{}, map[string]bool{}
+	var jobRows []any
+	for i, p := range puts {
+		if o := p.job.Owner; o != "" && !seenOwner[o] {
+			seenOwner[o] = true
+			owners = append(owners, o)
+		}
+		if p.ownerInfo != nil {
+			merges = append(merges, p.ownerInfo)
+		}
+		if last[p.job.ID] != i {
+			continue
+		}
+		var owner any
+		if p.job.Owner != "" {
+			owner = p.job.Owner
+		}
+		j := p.job
+		jobRows = append(jobRows, []any{j.ID, j.Source, j.Path, j.Dialect, j.Hash, owner})
+		for _, t := range append(p.reads[:len(p.reads):len(p.reads)], p.writes...) {
+			if !seenTable[t] {
+				seenTable[t] = true
+				tables = append(tables, t)
+			}
+		}
+	}
+	return s.write(ctx, "put jobs", func(tx *sql.Tx) error {
+		if len(owners) > 0 {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO owners(handle) SELECT value FROM json_each(?) WHERE true
+				ON CONFLICT(handle) DO NOTHING`, stringList(owners)); err != nil {
+				return fmt.Errorf("owners: %w", err)
+			}
+		}
+		for _, oi := range merges {
+			if _, err := tx.ExecContext(ctx, `UPDATE owners SET
+				email = CASE WHEN ? <> '' THEN ? ELSE email END,
+				jira_user = CASE WHEN ? <> '' THEN ? ELSE jira_user END,
+				team = CASE WHEN ? <> '' THEN ? ELSE team END
+				WHERE handle = ?`, oi.Email, oi.Email, oi.JiraUser, oi.JiraUser, oi.Team, oi.Team, oi.Handle); err != nil {
+				return fmt.Errorf("owner %s: %w", oi.Handle, err)
+			}
+		}
+		tableIDs := make(map[string]int64, len(tables))
+		if len(tables) > 0 {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO tables(name) SELECT value FROM json_each(?) WHERE true
+				ON CONFLICT(name) DO NOTHING`, stringList(tables)); err != nil {
+				return fmt.Errorf("tables: %w", err)
+			}
+			rows, err := tx.QueryContext(ctx, `SELECT id, name FROM tables WHERE name IN (SELECT value FROM json_each(?))`, stringList(tables))
+			if err != nil {
+				return fmt.Errorf("tables: %w", err)
+			}
+			for rows.Next() {
+				var id int64
+				var name string
+				if err := rows.Scan(&id, &name); err != nil {
+					rows.Close()
+					return err
+				}
+				tableIDs[name] = id
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+		jobIDs := make(map[string]int64, len(jobRows))
+		jobJSON, err := jsonOf(jobRows)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `INSERT INTO jobs(name, source, path, dialect, hash, owner)
+			SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5 FROM json_each(?) WHERE true
+			ON CONFLICT(name) DO UPDATE SET source = excluded.source, path = excluded.path,
+			dialect = excluded.dialect, hash = excluded.hash, owner = excluded.owner
+			RETURNING id, name`, jobJSON)
+		if err != nil {
+			return fmt.Errorf("jobs: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var name string
+			if err := rows.Scan(&id, &name); err != nil {
+				rows.Close()
+				return err
+			}
+			jobIDs[name] = id
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("jobs: %w", err)
+		}
+		ids := make([]int64, 0, len(jobIDs))
+		var edges []any
+		for i, p := range puts {
+			if last[p.job.ID] != i {
+				continue
+			}
+			id, ok := jobIDs[p.job.ID]
+			if !ok {
+				return fmt.Errorf("job %s: no id after insert", p.job.ID)
+			}
+			ids = append(ids, id)
+			for kind, names := range [][]string{kindReads: p.reads, kindWrites: p.writes} {
+				for _, n := range names {
+					edges = append(edges, [3]int64{id, int64(kind), tableIDs[n]})
+				}
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM edges WHERE job IN (SELECT value FROM json_each(?))`, idList(ids)); err != nil {
+			return fmt.Errorf("old edges: %w", err)
+		}
+		if len(edges) > 0 {
+			edgeJSON, err := jsonOf(edges)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO edges(job, kind, tbl)
+				SELECT value->>0, value->>1, value->>2 FROM json_each(?)`, edgeJSON); err != nil {
+				return fmt.Errorf("edges: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// jsonOf encodes rows of ints, strings and nils for json_each.
+func jsonOf(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
+}
+
+// DeleteJob removes a job and, through the foreign key, its edges.
+func (s *Store) DeleteJob(ctx context.Context, id string) error {
+	id, err := lineage.NormalizeName("id", id, false)
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, "delete job", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM jobs WHERE name = ?`, id)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return lineage.Errorf(lineage.ENOTFOUND, "Job %q not found.", id)
+		}
+		return nil
+	})
+}
+
+// PutOwners creates owners or replaces their details.
+func (s *Store) PutOwners(ctx context.Context, owners []lineage.Owner) error {
+	norm := make([]lineage.Owner, len(owners))
+	for i, o := range owners {
+		h, err := lineage.NormalizeName(fmt.Sprintf("owners[%d].handle", i), o.Handle, true)
+		if err != nil {
+			return err
+		}
+		o.Handle = h
+		norm[i] = o
+	}
+	if len(norm) == 0 {
+		return nil
+	}
+	return s.write(ctx, "put owners", func(tx *sql.Tx) error {
+		st, err := tx.PrepareContext(ctx, `INSERT INTO owners(handle, email, jira_user, team) VALUES (?, ?, ?, ?)
+			ON CONFLICT(handle) DO UPDATE SET email = excluded.email, jira_user = excluded.jira_user, team = excluded.team`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for _, o := range norm {
+			if _, err := st.ExecContext(ctx, o.Handle, o.Email, o.JiraUser, o.Team); err != nil {
+				return fmt.Errorf("owner %s: %w", o.Handle, err)
+			}
+		}
+		return nil
+	})
+}
+
+// jobColumns are the columns scanJob reads, for a jobs table aliased j.
+const jobColumns = `j.id, j.name, j.source, j.path, j.dialect, j.hash, COALESCE(j.owner, '')`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanJob(sc scanner) (int64, lineage.Job, error) {
+	var id int64
+	var j lineage.Job
+	err := sc.Scan(&id, &j.ID, &j.Source, &j.Path, &j.Dialect, &j.Hash, &j.Owner)
+	return id, j, err
+}
+
+// queryJobs runs a query selecting jobColumns and returns the jobs.
+func queryJobs(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]lineage.Job, error) {
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []lineage.Job
+	for rows.Next() {
+		_, j, err := scanJob(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, j)
+	}
+	return out, rows.Err()
+}
+
+// queryStrings runs a query selecting one text column.
+func queryStrings(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// Table returns a table with its readers and writers in id order.
+func (s *Store) Table(ctx context.Context, name string) (*lineage.TableInfo, error) {
+	name, err := lineage.NormalizeName("name", name, true)
+	if err != nil {
+		return nil, err
+	}
+	ti := &lineage.TableInfo{Table: lineage.Table{Name: name}}
+	err = s.read(ctx, "table", func(tx *sql.Tx) error {
+		var id int64
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM tables WHERE name = ?`, name).Scan(&id); err == sql.ErrNoRows {
+			return lineage.Errorf(lineage.ENOTFOUND, "Table %q not found.", name)
+		} else if err != nil {
+			return err
+		}
+		q := `SELECT ` + jobColumns + ` FROM edges e JOIN jobs j ON j.id = e.job WHERE e.tbl = ? AND e.kind = ? ORDER BY j.name`
+		if ti.Readers, err = queryJobs(ctx, tx, q, id, kindReads); err != nil {
+			return err
+		}
+		ti.Writers, err = queryJobs(ctx, tx, q, id, kindWrites)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ti, nil
+}
+
+// Job returns a job with its reads, writes and owner.
+func (s *Store) Job(ctx context.Context, id string) (*lineage.JobInfo, error) {
+	id, err := lineage.NormalizeName("id", id, false)
+	if err != nil {
+		return nil, err
+	}
+	var ji lineage.JobInfo
+	err = s.read(ctx, "job", func(tx *sql.Tx) error {
+		rowID, j, err := scanJob(tx.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs j WHERE j.name = ?`, id))
+		if err == sql.ErrNoRows {
+			return lineage.Errorf(lineage.ENOTFOUND, "Job %q not found.", id)
+		} else if err != nil {
+			return err
+		}
+		ji.Job = j
+		q := `SELECT t.name FROM edges e JOIN tables t ON t.id = e.tbl WHERE e.job = ? AND e.kind = ? ORDER BY t.name`
+		if ji.Reads, err = queryStrings(ctx, tx, q, rowID, kindReads); err != nil {
+			return err
+		}
+		if ji.Writes, err = queryStrings(ctx, tx, q, rowID, kindWrites); err != nil {
+			return err
+		}
+		if j.Owner != "" {
+			owners, err := loadOwners(ctx, tx, []string{j.Owner})
+			if err != nil {
+				return err
+			}
+			ji.OwnerInfo = owners[j.Owner]
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &ji, nil
+}
+
+// loadOwners returns the details of the named owners.
+func loadOwners(ctx context.Context, tx *sql.Tx, handles []string) (map[string]lineage.Owner, error) {
+	out := make(map[string]lineage.Owner, len(handles))
+	if len(handles) == 0 {
+		return out, nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT handle, email, jira_user, team FROM owners
+		WHERE handle IN (SELECT value FROM json_each(?))`, stringList(handles))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var o lineage.Owner
+		if err := rows.Scan(&o.Handle, &o.Email, &o.JiraUser, &o.Team); err != nil {
+			return nil, err
+		}
+		out[o.Handle] = o
+	}
+	return out, rows.Err()
+}
+
+// Jobs lists jobs in id order with cursor paging.
+func (s *Store) Jobs(ctx context.Context, f lineage.JobFilter) (*lineage.JobPage, error) {
+	first, err := lineage.CheckLimit("first", f.First, lineage.DefaultPage, lineage.MaxPage)
+	if err != nil {
+		return nil, err
+	}
+	after := ""
+	if f.After != "" {
+		if after, err = decodeCursor('j', f.After); err != nil {
+			return nil, err
+		}
+	}
+	var jobs []lineage.Job
+	err = s.read(ctx, "jobs", func(tx *sql.Tx) error {
+		var err error
+		if f.Source != "" {
+			jobs, err = queryJobs(ctx, tx, `SELECT `+jobColumns+` FROM jobs j WHERE j.source = ? AND j.name > ? ORDER BY j.name LIMIT ?`,
+				f.Source, after, first+1)
+		} else {
+			jobs, err = queryJobs(ctx, tx, `SELECT `+jobColumns+` FROM jobs j WHERE j.name > ? ORDER BY j.name LIMIT ?`, after, first+1)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	p := &lineage.JobPage{Jobs: jobs}
+	if len(jobs) > first {
+		p.Jobs, p.HasNext = jobs[:first], true
+	}
+	if n := len(p.Jobs); n > 0 {
+		p.EndCursor = encodeCursor('j', p.Jobs[n-1].ID)
+	}
+	return p, nil
+}
+
+// Owner returns an owner with its jobs in id order.
+func (s *Store) Owner(ctx context.Context, handle string) (*lineage.OwnerInfo, error) {
+	handle, err := lineage.NormalizeName("handle", handle, true)
+	if err != nil {
+		return nil, err
+	}
+	var oi lineage.OwnerInfo
+	err = s.read(ctx, "owner", func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT handle, email, jira_user, team FROM owners WHERE handle = ?`, handle).
+			Scan(&oi.Handle, &oi.Email, &oi.JiraUser, &oi.Team)
+		if err == sql.ErrNoRows {
+			return lineage.Errorf(lineage.ENOTFOUND, "Owner %q not found.", handle)
+		} else if err != nil {
+			return err
+		}
+		oi.Jobs, err = queryStrings(ctx, tx, `SELECT name FROM jobs WHERE owner = ? ORDER BY name`, handle)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &oi, nil
+}
+
+// Counts returns the number of tables, jobs, owners and edges.
+func (s *Store) Counts(ctx context.Context) (lineage.Counts, error) {
+	var c lineage.Counts
+	err := s.read(ctx, "counts", func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT
+			(SELECT count(*) FROM tables), (SELECT count(*) FROM jobs),
+			(SELECT count(*) FROM owners), (SELECT count(*) FROM edges)`).Scan(&c.Tables, &c.Jobs, &c.Owners, &c.Edges)
+	})
+	return c, err
+}

@@ -1,0 +1,260 @@
+package sqlite_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/lineagehq/lineage"
+	"github.com/lineagehq/lineage/graph/graphtest"
+	"github.com/lineagehq/lineage/graph/sqlite"
+)
+
+func TestReopenKeepsEverything(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "lineage.db")
+	s, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	graphtest.MustPutJobs(t, s,
+		graphtest.J("j1", "alice", graphtest.L("raw.a"), graphtest.L("stg.b")),
+		graphtest.J("j2", "bob", graphtest.L("stg.b"), graphtest.L("dw.c")),
+	)
+	if err := s.PutOwners(ctx, []lineage.Owner{{Handle: "alice", Email: "a@example.com"}}); err != nil {
+		t.Fatal(err)
+	}
+	c := graphtest.NewCampaign("raw.a", time.Date(2025, 1, 2, 3, 4, 5, 6, time.UTC), "alice", "bob")
+	graphtest.MustCreateCampaign(t, s, c)
+	ev := &lineage.Event{CampaignID: c.ID, Actor: "system", Kind: "created"}
+	if err := s.AppendEvent(ctx, ev); err != nil {
+		t.Fatal(err)
+	}
+	tk := &lineage.Ticket{CampaignID: c.ID, Owner: "alice", Summary: "Move off raw.a"}
+	if err := s.CreateTicket(ctx, tk); err != nil {
+		t.Fatal(err)
+	}
+	walk := lineage.WalkFilter{Table: "raw.a", Direction: lineage.Downstream, Depth: 3}
+	beforeWalk := fmt.Sprintf("%+v", graphtest.MustWalk(t, s, walk))
+	beforeCounts := graphtest.MustCounts(t, s)
+	beforeCampaign := fmt.Sprintf("%+v", *graphtest.MustCampaign(t, s, c.ID))
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+
+	s = MustOpenPath(t, path)
+	if got := fmt.Sprintf("%+v", graphtest.MustWalk(t, s, walk)); got != beforeWalk {
+		t.Errorf("walk after reopen:\n got %s\nwant %s", got, beforeWalk)
+	}
+	if got := graphtest.MustCounts(t, s); got != beforeCounts {
+		t.Errorf("counts after reopen = %+v, want %+v", got, beforeCounts)
+	}
+	if got := fmt.Sprintf("%+v", *graphtest.MustCampaign(t, s, c.ID)); got != beforeCampaign {
+		t.Errorf("campaign after reopen:\n got %s\nwant %s", got, beforeCampaign)
+	}
+	evs, err := s.Events(ctx, c.ID)
+	if err != nil || len(evs) != 1 || evs[0].ID != ev.ID {
+		t.Errorf("events after reopen = %+v, %v; want the one event %d", evs, err, ev.ID)
+	}
+	if got, err := s.Ticket(ctx, tk.Key); err != nil || got.Summary != tk.Summary {
+		t.Errorf("ticket after reopen = %+v, %v", got, err)
+	}
+	next := &lineage.Ticket{CampaignID: c.ID, Owner: "bob", Summary: "Move off raw.a"}
+	if err := s.CreateTicket(ctx, next); err != nil || next.Key != "LIN-2" {
+		t.Errorf("next ticket after reopen = %q, %v; want LIN-2", next.Key, err)
+	}
+	if err := s.IntegrityCheck(ctx); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	dir := t.TempDir()
+	notDB := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(notDB, []byte(strings.Repeat("this is not a database\n", 100)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, path, code, mention string
+	}{
+		{"Empty", "", lineage.EINVALID, "empty"},
+		{"NoDirectory", filepath.Join(dir, "missing", "lineage.db"), lineage.EINVALID, filepath.Join(dir, "missing")},
+		{"Directory", dir, lineage.EINVALID, "is a directory"},
+		{"NotADatabase", notDB, lineage.EINVALID, notDB},
+		{"Memory", ":memory:", lineage.EINVALID, "not a file path"},
+		{"QuestionMark", filepath.Join(dir, "a?b.db"), lineage.EINVALID, "'?'"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := sqlite.Open(c.path)
+			if err == nil {
+				s.Close()
+				t.Fatalf("Open(%q) succeeded", c.path)
+			}
+			if lineage.ErrorCode(err) != c.code || !strings.Contains(lineage.ErrorMessage(err), c.mention) {
+				t.Errorf("Open(%q) = %v (code %s, message %q); want code %s and a message mentioning %q",
+					c.path, err, lineage.ErrorCode(err), lineage.ErrorMessage(err), c.code, c.mention)
+			}
+		})
+	}
+	t.Run("ReadOnlyDirectory", func(t *testing.T) {
+		if os.Geteuid() == 0 {
+			t.Skip("root ignores directory permissions")
+		}
+		ro := filepath.Join(dir, "ro")
+		if err := os.Mkdir(ro, 0o555); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(ro, "lineage.db")
+		s, err := sqlite.Open(path)
+		if err == nil {
+			s.Close()
+			t.Fatal("Open in a read-only directory succeeded")
+		}
+		if lineage.ErrorCode(err) != lineage.EINVALID || !strings.Contains(lineage.ErrorMessage(err), path) {
+			t.Errorf("Open = %v; want EINVALID naming %s", err, path)
+		}
+	})
+}
+
+func TestCancelledContext(t *testing.T) {
+	s := MustOpen(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := s.PutJobs(ctx, []lineage.JobPut{graphtest.J("j", "", nil, nil)})
+	if lineage.ErrorCode(err) != lineage.EUNAVAILABLE {
+		t.Errorf("PutJobs with a cancelled context = %v, want EUNAVAILABLE", err)
+	}
+	if c := graphtest.MustCounts(t, s); c.Jobs != 0 {
+		t.Errorf("a cancelled PutJobs stored %d jobs", c.Jobs)
+	}
+}
+
+// crashEnv names the database a child process of TestCrashLosesNothing
+// writes to until it is killed.
+const crashEnv = "LINEAGE_SQLITE_CRASH_CHILD"
+
+// crashBatch is batch b of the crash test: crashBatchSize jobs, each reading
+// a shared hub table and writing its own.
+func crashBatch(b int) []lineage.JobPut {
+	var jobs []lineage.JobPut
+	for i := range crashBatchSize {
+		id := fmt.Sprintf("b%05d/j%02d", b, i)
+		jobs = append(jobs, graphtest.J(id, fmt.Sprintf("owner%d", i%3), graphtest.L("crash.hub", fmt.Sprintf("crash.in%d", b%7)),
+			graphtest.L(fmt.Sprintf("crash.out%05d_%02d", b, i))))
+	}
+	return jobs
+}
+
+const crashBatchSize = 40
+
+// TestCrashLosesNothing runs a child process that writes batches and prints
+// the number of each batch once PutJobs returns, kills it with SIGKILL, and
+// checks that every acknowledged batch is stored whole and that the file
+// passes PRAGMA integrity_check.
+func TestCrashLosesNothing(t *testing.T) {
+	if path := os.Getenv(crashEnv); path != "" {
+		crashChild(path)
+		return
+	}
+	if testing.Short() {
+		t.Skip("starts a child process; skipped with -short")
+	}
+	path := filepath.Join(t.TempDir(), "crash.db")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashLosesNothing$", "-test.count=1")
+	cmd.Env = append(os.Environ(), crashEnv+"="+path)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	acked := -1
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		line := sc.Text()
+		n, ok := strings.CutPrefix(line, "ack ")
+		if !ok {
+			continue
+		}
+		b, err := strconv.Atoi(n)
+		if err != nil || b != acked+1 {
+			cmd.Process.Kill()
+			t.Fatalf("child printed %q after ack %d", line, acked)
+		}
+		acked = b
+		if acked == 30 {
+			// The child is writing batch 31 now, or about to.
+			if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+	}
+	cmd.Wait()
+	if acked < 30 {
+		t.Fatalf("child stopped after ack %d; see its output above", acked)
+	}
+
+	s := MustOpenPath(t, path)
+	ctx := context.Background()
+	if err := s.IntegrityCheck(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for b := 0; b <= acked+1; b++ {
+		var present int
+		for _, jp := range crashBatch(b) {
+			j, err := s.Job(ctx, jp.Job.ID)
+			if lineage.ErrorCode(err) == lineage.ENOTFOUND {
+				continue
+			}
+			if err != nil {
+				t.Fatalf("Job(%s): %v", jp.Job.ID, err)
+			}
+			present++
+			if len(j.Reads) != 2 || len(j.Writes) != 1 {
+				t.Errorf("job %s after the crash: reads %v writes %v; want 2 reads, 1 write", jp.Job.ID, j.Reads, j.Writes)
+			}
+		}
+		switch {
+		case b <= acked && present != crashBatchSize:
+			t.Errorf("acknowledged batch %d: %d of %d jobs present after the crash", b, present, crashBatchSize)
+		case b > acked && present != 0 && present != crashBatchSize:
+			t.Errorf("unacknowledged batch %d is half stored: %d of %d jobs", b, present, crashBatchSize)
+		}
+	}
+	hub, err := s.Table(ctx, "crash.hub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(hub.Readers); n < (acked+1)*crashBatchSize || n%crashBatchSize != 0 {
+		t.Errorf("crash.hub has %d readers; want all %d acknowledged jobs, in whole batches", n, (acked+1)*crashBatchSize)
+	}
+}
+
+// crashChild writes batches to path until killed, printing "ack N" after
+// batch N is stored.
+func crashChild(path string) {
+	s, err := sqlite.Open(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "child:", err)
+		os.Exit(2)
+	}
+	for b := 0; ; b++ {
+		if err := s.PutJobs(context.Background(), crashBatch(b)); err != nil {
+			fmt.Fprintln(os.Stderr, "child:", err)
+			os.Exit(2)
+		}
+		fmt.Fprintf(os.Stdout, "ack %d\n", b)
+	}
+}

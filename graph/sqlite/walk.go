@@ -1,0 +1,544 @@
+package sqlite
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/lineagehq/lineage"
+)
+
+// Queries of one hop. Each takes a JSON array of ids; the IN over json_each
+// probes edges' primary key or its (tbl, kind, job) index once per id.
+const (
+	qJobsOfTables = `SELECT DISTINCT job FROM edges WHERE kind = ? AND tbl IN (SELECT value FROM json_each(?))`
+	qTablesOfJobs = `SELECT DISTINCT tbl FROM edges WHERE kind = ? AND job IN (SELECT value FROM json_each(?))`
+	qJobNames     = `SELECT id, name FROM jobs WHERE id IN (SELECT value FROM json_each(?))`
+	qTableNames   = `SELECT id, name FROM tables WHERE id IN (SELECT value FROM json_each(?))`
+	qJobRows      = `SELECT ` + jobColumns + ` FROM jobs j WHERE j.id IN (SELECT value FROM json_each(?))`
+	qJobEdges     = `SELECT job, kind, tbl FROM edges WHERE job IN (SELECT value FROM json_each(?))`
+)
+
+// stringList returns names as a JSON array for json_each.
+func stringList(names []string) string {
+	b, _ := json.Marshal(names) // cannot fail on strings
+	return string(b)
+}
+
+// queryIDs runs a query selecting one integer column.
+func queryIDs(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// queryNames runs a query selecting (id, name) pairs.
+func queryNames(ctx context.Context, tx *sql.Tx, q string, ids []int64) (map[int64]string, error) {
+	out := make(map[int64]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := tx.QueryContext(ctx, q, idList(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		out[id] = name
+	}
+	return out, rows.Err()
+}
+
+// tableID returns the id of a table, or ENOTFOUND.
+func tableID(ctx context.Context, tx *sql.Tx, name string) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM tables WHERE name = ?`, name).Scan(&id)
+	if err == sql.ErrNoRows {
+		return 0, lineage.Errorf(lineage.ENOTFOUND, "Table %q not found.", name)
+	}
+	return id, err
+}
+
+// walker runs the BFS of one Walk: the nodes returned so far, the cap, and
+// the read transaction.
+type walker struct {
+	ctx       context.Context
+	tx        *sql.Tx
+	max       int
+	tables    map[int64]bool
+	jobs      map[int64]bool
+	truncated bool
+}
+
+// room returns how many nodes still fit.
+func (w *walker) room() int { return w.max - len(w.tables) - len(w.jobs) }
+
+// add adds the nodes in ids that are not returned yet to set. When they do
+// not all fit it adds those that come first by name, sets truncated and
+// returns false.
+func (w *walker) add(set map[int64]bool, ids []int64, names string) (bool, error) {
+	var fresh []int64
+	for _, id := range ids {
+		if !set[id] {
+			fresh = append(fresh, id)
+		}
+	}
+	if len(fresh) <= w.room() {
+		for _, id := range fresh {
+			set[id] = true
+		}
+		return true, nil
+	}
+	byName, err := queryNames(w.ctx, w.tx, names, fresh)
+	if err != nil {
+		return false, err
+	}
+	slices.SortFunc(fresh, func(a, b int64) int { return strings.Compare(byName[a], byName[b]) })
+	for _, id := range fresh[:w.room()] {
+		set[id] = true
+	}
+	w.truncated = true
+	return false, nil
+}
+
+// walk runs one direction from start to depth hops. Its visited sets are its
+// own, so that the second walk of Both goes through nodes the first returned.
+func (w *walker) walk(start int64, dir lineage.Direction, depth int) error {
+	jobKind, tableKind := kindReads, kindWrites // downstream: readers, then what they write
+	if dir == lineage.Upstream {
+		jobKind, tableKind = kindWrites, kindReads
+	}
+	seenT := map[int64]bool{start: true}
+	seenJ := map[int64]bool{}
+	frontier := []int64{start}
+	for hop := 1; hop <= depth && len(frontier) > 0; hop++ {
+		jobs, err := queryIDs(w.ctx, w.tx, qJobsOfTables, jobKind, idList(frontier))
+		if err != nil {
+			return err
+		}
+		jobs = unseen(seenJ, jobs)
+		if len(jobs) == 0 {
+			return nil
+		}
+		if ok, err := w.add(w.jobs, jobs, qJobNames); !ok || err != nil {
+			return err
+		}
+		tables, err := queryIDs(w.ctx, w.tx, qTablesOfJobs, tableKind, idList(jobs))
+		if err != nil {
+			return err
+		}
+		frontier = unseen(seenT, tables)
+		if ok, err := w.add(w.tables, frontier, qTableNames); !ok || err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// unseen returns the ids not in seen, sorted, and marks them seen.
+func unseen(seen map[int64]bool, ids []int64) []int64 {
+	var out []int64
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// checkWalk validates a walk filter.
+func checkWalk(f lineage.WalkFilter) (lineage.WalkFilter, error) {
+	var err error
+	if f.Table, err = lineage.NormalizeName("table", f.Table, true); err != nil {
+		return f, err
+	}
+	if !f.Direction.Valid() {
+		return f, lineage.FieldErrorf("direction", "must be UPSTREAM, DOWNSTREAM or BOTH, got %q", f.Direction)
+	}
+	if f.Depth, err = lineage.CheckDepth(f.Depth); err != nil {
+		return f, err
+	}
+	if f.MaxNodes, err = lineage.CheckLimit("maxNodes", f.MaxNodes, lineage.DefaultNodes, lineage.MaxNodes); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+// Walk returns the subgraph reachable from a table; see graph/graphtest for
+// the order in which the node cap cuts.
+func (s *Store) Walk(ctx context.Context, f lineage.WalkFilter) (*lineage.Subgraph, error) {
+	f, err := checkWalk(f)
+	if err != nil {
+		return nil, err
+	}
+	var g *lineage.Subgraph
+	err = s.read(ctx, "walk", func(tx *sql.Tx) error {
+		start, err := tableID(ctx, tx, f.Table)
+		if err != nil {
+			return err
+		}
+		w := &walker{ctx: ctx, tx: tx, max: f.MaxNodes, tables: map[int64]bool{start: true}, jobs: map[int64]bool{}}
+		for _, d := range []lineage.Direction{lineage.Downstream, lineage.Upstream} {
+			if (f.Direction == d || f.Direction == lineage.Both) && !w.truncated {
+				if err := w.walk(start, d, f.Depth); err != nil {
+					return err
+				}
+			}
+		}
+		g, err = w.subgraph()
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// subgraph loads the returned nodes, their induced edges and the owners.
+func (w *walker) subgraph() (*lineage.Subgraph, error) {
+	g := &lineage.Subgraph{Truncated: w.truncated}
+	tableIDs := slices.Collect(maps.Keys(w.tables))
+	jobIDs := slices.Collect(maps.Keys(w.jobs))
+	tnames, err := queryNames(w.ctx, w.tx, qTableNames, tableIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range tnames {
+		g.Tables = append(g.Tables, lineage.Table{Name: n})
+	}
+	slices.SortFunc(g.Tables, func(a, b lineage.Table) int { return strings.Compare(a.Name, b.Name) })
+	if len(jobIDs) == 0 {
+		return g, nil
+	}
+	jobs, err := loadJobs(w.ctx, w.tx, jobIDs)
+	if err != nil {
+		return nil, err
+	}
+	handles := map[string]bool{}
+	for _, j := range jobs {
+		g.Jobs = append(g.Jobs, j)
+		if j.Owner != "" {
+			handles[j.Owner] = true
+		}
+	}
+	slices.SortFunc(g.Jobs, func(a, b lineage.Job) int { return strings.Compare(a.ID, b.ID) })
+	owners, err := loadOwners(w.ctx, w.tx, slices.Sorted(maps.Keys(handles)))
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range slices.Sorted(maps.Keys(handles)) {
+		g.Owners = append(g.Owners, owners[h])
+	}
+	edges, err := loadEdges(w.ctx, w.tx, jobIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range edges {
+		if w.tables[e.tbl] {
+			g.Edges = append(g.Edges, lineage.Edge{Job: jobs[e.job].ID, Table: tnames[e.tbl], Kind: edgeKind(e.kind)})
+		}
+	}
+	slices.SortFunc(g.Edges, compareEdges)
+	return g, nil
+}
+
+func edgeKind(k int) lineage.EdgeKind {
+	if k == kindWrites {
+		return lineage.Writes
+	}
+	return lineage.Reads
+}
+
+func compareEdges(a, b lineage.Edge) int {
+	return cmp.Or(strings.Compare(a.Job, b.Job), strings.Compare(a.Table, b.Table), strings.Compare(string(a.Kind), string(b.Kind)))
+}
+
+// loadJobs returns the jobs with the given row ids.
+func loadJobs(ctx context.Context, tx *sql.Tx, ids []int64) (map[int64]lineage.Job, error) {
+	out := make(map[int64]lineage.Job, len(ids))
+	rows, err := tx.QueryContext(ctx, qJobRows, idList(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		id, j, err := scanJob(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = j
+	}
+	return out, rows.Err()
+}
+
+type edgeRow struct {
+	job, tbl int64
+	kind     int
+}
+
+// loadEdges returns all edges of the given jobs.
+func loadEdges(ctx context.Context, tx *sql.Tx, jobs []int64) ([]edgeRow, error) {
+	rows, err := tx.QueryContext(ctx, qJobEdges, idList(jobs))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []edgeRow
+	for rows.Next() {
+		var e edgeRow
+		if err := rows.Scan(&e.job, &e.kind, &e.tbl); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Impact returns the owners downstream of a table, by hop; see
+// graph/graphtest for the exact rules.
+func (s *Store) Impact(ctx context.Context, table string, depth int) (*lineage.Impact, error) {
+	table, err := lineage.NormalizeName("table", table, true)
+	if err != nil {
+		return nil, err
+	}
+	if depth, err = lineage.CheckDepth(depth); err != nil {
+		return nil, err
+	}
+	im := &lineage.Impact{Table: table, Depth: depth}
+	err = s.read(ctx, "impact", func(tx *sql.Tx) error {
+		start, err := tableID(ctx, tx, table)
+		if err != nil {
+			return err
+		}
+		hops := map[int64]int{} // job → hop
+		seenT := map[int64]bool{start: true}
+		frontier := []int64{start}
+		for hop := 1; hop <= depth && len(frontier) > 0 && !im.Truncated; hop++ {
+			ids, err := queryIDs(ctx, tx, qJobsOfTables, kindReads, idList(frontier))
+			if err != nil {
+				return err
+			}
+			var fresh []int64
+			for _, id := range ids {
+				if _, ok := hops[id]; !ok {
+					fresh = append(fresh, id)
+				}
+			}
+			if room := lineage.MaxNodes - len(hops); len(fresh) > room {
+				names, err := queryNames(ctx, tx, qJobNames, fresh)
+				if err != nil {
+					return err
+				}
+				slices.SortFunc(fresh, func(a, b int64) int { return strings.Compare(names[a], names[b]) })
+				fresh, im.Truncated = fresh[:room], true
+			}
+			for _, id := range fresh {
+				hops[id] = hop
+			}
+			if hop == depth || len(fresh) == 0 {
+				break
+			}
+			tables, err := queryIDs(ctx, tx, qTablesOfJobs, kindWrites, idList(fresh))
+			if err != nil {
+				return err
+			}
+			frontier = unseen(seenT, tables)
+		}
+		return impactResult(ctx, tx, im, start, hops)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return im, nil
+}
+
+// impactResult fills im from the hop of each impacted job.
+func impactResult(ctx context.Context, tx *sql.Tx, im *lineage.Impact, start int64, hops map[int64]int) error {
+	if len(hops) == 0 {
+		return nil
+	}
+	ids := slices.Collect(maps.Keys(hops))
+	jobs, err := loadJobs(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	edges, err := loadEdges(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	// The impacted tables: the start and everything an impacted job writes.
+	impacted := map[int64]bool{start: true}
+	for _, e := range edges {
+		if e.kind == kindWrites {
+			impacted[e.tbl] = true
+		}
+	}
+	var tids []int64
+	for _, e := range edges {
+		if impacted[e.tbl] || e.kind == kindWrites {
+			tids = append(tids, e.tbl)
+		}
+	}
+	names, err := queryNames(ctx, tx, qTableNames, tids)
+	if err != nil {
+		return err
+	}
+	byJob := make(map[int64]*lineage.ImpactedJob, len(ids))
+	for _, id := range ids {
+		byJob[id] = &lineage.ImpactedJob{Job: jobs[id], Hops: hops[id]}
+	}
+	for _, e := range edges {
+		ij := byJob[e.job]
+		switch {
+		case e.kind == kindWrites:
+			ij.Writes = append(ij.Writes, names[e.tbl])
+		case impacted[e.tbl]:
+			ij.Reads = append(ij.Reads, names[e.tbl])
+		}
+	}
+	im.Jobs = len(ids)
+	im.Tables = len(impacted) - 1
+
+	groups := map[string]*lineage.OwnerImpact{}
+	for _, id := range ids {
+		ij := byJob[id]
+		slices.Sort(ij.Reads)
+		slices.Sort(ij.Writes)
+		g := groups[ij.Job.Owner]
+		if g == nil {
+			g = &lineage.OwnerImpact{Owner: lineage.Owner{Handle: ij.Job.Owner}, Hops: ij.Hops}
+			groups[ij.Job.Owner] = g
+		}
+		g.Hops = min(g.Hops, ij.Hops)
+		g.Jobs = append(g.Jobs, *ij)
+	}
+	var handles []string
+	for h := range groups {
+		if h != "" {
+			handles = append(handles, h)
+		}
+	}
+	owners, err := loadOwners(ctx, tx, handles)
+	if err != nil {
+		return err
+	}
+	for h, g := range groups {
+		if o, ok := owners[h]; ok {
+			g.Owner = o
+		}
+		slices.SortFunc(g.Jobs, func(a, b lineage.ImpactedJob) int {
+			return cmp.Or(cmp.Compare(a.Hops, b.Hops), strings.Compare(a.Job.ID, b.Job.ID))
+		})
+		im.Owners = append(im.Owners, *g)
+	}
+	slices.SortFunc(im.Owners, func(a, b lineage.OwnerImpact) int {
+		return cmp.Or(cmp.Compare(a.Hops, b.Hops), strings.Compare(a.Owner.Handle, b.Owner.Handle))
+	})
+	return nil
+}
+
+// Search finds tables, jobs and owners whose name contains the query.
+func (s *Store) Search(ctx context.Context, f lineage.SearchFilter) (*lineage.SearchPage, error) {
+	q := strings.ToLower(strings.TrimSpace(f.Query))
+	if q == "" {
+		return nil, lineage.FieldErrorf("query", "must not be empty")
+	}
+	if len(q) > lineage.MaxNameLen {
+		return nil, lineage.FieldErrorf("query", "is %d bytes long; the limit is %d", len(q), lineage.MaxNameLen)
+	}
+	first, err := lineage.CheckLimit("first", f.First, lineage.DefaultPage, lineage.MaxPage)
+	if err != nil {
+		return nil, err
+	}
+	kinds := map[lineage.NodeKind]bool{}
+	for _, k := range f.Kinds {
+		if k != lineage.KindTable && k != lineage.KindJob && k != lineage.KindOwner {
+			return nil, lineage.FieldErrorf("kinds", "must be TABLE, JOB or OWNER, got %q", k)
+		}
+		kinds[k] = true
+	}
+	if len(kinds) == 0 {
+		kinds = map[lineage.NodeKind]bool{lineage.KindTable: true, lineage.KindJob: true, lineage.KindOwner: true}
+	}
+	// The position after which to list: rank (0 prefix, 1 other), name, kind.
+	afterRank, afterName, afterKind := -1, "", -1
+	if f.After != "" {
+		pos, err := decodeCursor('s', f.After)
+		if err != nil {
+			return nil, err
+		}
+		if len(pos) < 4 || pos[0] < '0' || pos[0] > '1' || pos[1] != ':' || pos[2] < '0' || pos[2] > '2' || pos[3] != ':' {
+			return nil, lineage.FieldErrorf("after", "is not a cursor of this listing; pass the endCursor of the previous page")
+		}
+		afterRank, afterKind, afterName = int(pos[0]-'0'), int(pos[2]-'0'), pos[4:]
+	}
+	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)
+	var parts []string
+	for i, src := range []struct {
+		kind      lineage.NodeKind
+		col, from string
+	}{{lineage.KindTable, "name", "tables"}, {lineage.KindJob, "name", "jobs"}, {lineage.KindOwner, "handle", "owners"}} {
+		if kinds[src.kind] {
+			parts = append(parts, fmt.Sprintf(`SELECT CASE WHEN %[1]s LIKE :prefix ESCAPE '\' THEN 0 ELSE 1 END AS rank, %[1]s AS name, %[3]d AS kind
+				FROM %[2]s WHERE %[1]s LIKE :infix ESCAPE '\'`, src.col, src.from, i))
+		}
+	}
+	query := `SELECT rank, name, kind FROM (` + strings.Join(parts, " UNION ALL ") + `)
+		WHERE (rank, name, kind) > (:rank, :name, :kind) ORDER BY rank, name, kind LIMIT :limit`
+	kindNames := []lineage.NodeKind{lineage.KindTable, lineage.KindJob, lineage.KindOwner}
+	p := &lineage.SearchPage{}
+	var last [3]any
+	err = s.read(ctx, "search", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, query,
+			sql.Named("prefix", esc+"%"), sql.Named("infix", "%"+esc+"%"),
+			sql.Named("rank", afterRank), sql.Named("name", afterName), sql.Named("kind", afterKind), sql.Named("limit", first+1))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var rank, kind int
+			var name string
+			if err := rows.Scan(&rank, &name, &kind); err != nil {
+				return err
+			}
+			if len(p.Hits) == first {
+				p.HasNext = true
+				break
+			}
+			p.Hits = append(p.Hits, lineage.SearchHit{Kind: kindNames[kind], Name: name})
+			last = [3]any{rank, kind, name}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(p.Hits) > 0 {
+		p.EndCursor = encodeCursor('s', fmt.Sprintf("%d:%d:%s", last[0], last[1], last[2]))
+	}
+	return p, nil
+}

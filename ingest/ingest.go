@@ -1,0 +1,674 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lineagehq/lineage"
+	"github.com/lineagehq/lineage/parser"
+)
+
+// DefaultBatchSize is how many jobs go to the store in one PutJobs call.
+const DefaultBatchSize = 500
+
+// Ingester loads repositories of job scripts into a lineage graph,
+// incrementally: a job whose content hash is unchanged is not parsed again.
+type Ingester struct {
+	// Graph is the store to write to. Either Graph or Client is needed.
+	Graph lineage.GraphStore
+	// Client, when set, sends jobs to a lineage server's push endpoint
+	// instead of writing to Graph; the server parses them.
+	Client *Client
+	// Workers is how many scripts are parsed at once (one parser each);
+	// 0 means GOMAXPROCS.
+	Workers int
+	// BatchSize is how many jobs go to the store in one PutJobs call; 0
+	// means DefaultBatchSize.
+	BatchSize int
+	// Progress, if set, is called (from one goroutine at a time) as jobs
+	// are settled.
+	Progress func(Progress)
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Options are the settings of one ingest.
+type Options struct {
+	// Source names the repository; jobs vanish from the graph only within
+	// their source. "" takes source: from lineage.yaml, then DefaultSource.
+	Source string
+	// DefaultSource is the source when neither Source nor lineage.yaml
+	// names one; Run sets it to the directory's name.
+	DefaultSource string
+	// DryRun computes and reports the changes without making them.
+	DryRun bool
+	// Force parses every job again, even unchanged ones (after a parser
+	// upgrade, say).
+	Force bool
+	// Strict fails a script when the parser could only pick the tables of
+	// one of its statements from its tokens (a fallback), instead of
+	// storing that lineage with a warning.
+	Strict bool
+}
+
+// Progress reports how far an ingest is.
+type Progress struct {
+	// Total is the number of jobs in the repository; Done those settled
+	// (stored, found unchanged, or failed).
+	Total, Done                       int
+	Added, Updated, Unchanged, Failed int
+	Removed                           int
+	Elapsed                           time.Duration
+}
+
+// Summary is the outcome of an ingest.
+type Summary struct {
+	Source string `json:"source"`
+	DryRun bool   `json:"dryRun"`
+	// Jobs is how many jobs the repository holds.
+	Jobs      int      `json:"jobs"`
+	Added     []string `json:"added"`
+	Updated   []string `json:"updated"`
+	Unchanged int      `json:"unchanged"`
+	Removed   []string `json:"removed"`
+	// Failed are the scripts that did not parse (their previous lineage is
+	// kept) and the workflow files that could not be read.
+	Failed []Failure `json:"failed"`
+	// Skipped counts workflow jobs that are not SQL.
+	Skipped int `json:"skipped"`
+	// Warnings are the parser's warnings on the jobs parsed.
+	Warnings []Failure `json:"warnings"`
+	// RemovalsSkipped explains why no vanished job was removed, if so.
+	RemovalsSkipped string        `json:"removalsSkipped,omitempty"`
+	Elapsed         time.Duration `json:"elapsedNs"`
+}
+
+// Failure is a job or file that could not be ingested, with where and why.
+type Failure struct {
+	Job     string `json:"job,omitempty"`
+	File    string `json:"file"`
+	Line    int    `json:"line,omitempty"`
+	Column  int    `json:"column,omitempty"`
+	Message string `json:"message"`
+}
+
+// Error formats the failure as FILE:LINE:COLUMN: MESSAGE.
+func (f Failure) Error() string {
+	pos := f.File
+	if f.Line > 0 {
+		pos += fmt.Sprintf(":%d", f.Line)
+		if f.Column > 0 {
+			pos += fmt.Sprintf(":%d", f.Column)
+		}
+	}
+	if pos == "" {
+		pos = f.Job
+	}
+	return pos + ": " + f.Message
+}
+
+// Run ingests the repository in dir. See RunFS.
+func (in *Ingester) Run(ctx context.Context, dir string, opts Options) (*Summary, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, lineage.WrapError(lineage.EINVALID, err, "Cannot read the repository %s.", dir)
+	}
+	if !st.IsDir() {
+		return nil, lineage.Errorf(lineage.EINVALID, "%s is not a directory.", dir)
+	}
+	if opts.DefaultSource == "" {
+		if abs, err := filepath.Abs(dir); err == nil {
+			opts.DefaultSource = filepath.Base(abs)
+		}
+	}
+	return in.RunFS(ctx, os.DirFS(dir), opts)
+}
+
+// RunFS ingests a repository: it scans it (Scan), compares each job's
+// content hash with the stored one, parses the jobs that changed in
+// parallel, stores them in batches, and removes the jobs of the same source
+// that the repository no longer holds. A script that fails to parse keeps
+// its previous lineage and is reported in Summary.Failed. The error is for
+// the run as a whole (bad lineage.yaml, store unreachable); the Summary
+// returned with it, if any, says what was done before it.
+//
+// Each batch is atomic and each job's hash is stored with it, so a run that
+// is killed part-way leaves a graph that the next run completes: every job
+// is then either stored with its new hash (skipped as unchanged) or not.
+func (in *Ingester) RunFS(ctx context.Context, fsys fs.FS, opts Options) (*Summary, error) {
+	start := in.now()
+	if in.Graph == nil && in.Client == nil {
+		return nil, errors.New("ingest: Ingester needs a Graph or a Client")
+	}
+	source := opts.Source
+	if source == "" {
+		cfg, err := LoadConfig(fsys)
+		if err != nil {
+			return nil, err
+		}
+		source = cfg.Source
+	}
+	if source == "" {
+		source = opts.DefaultSource
+	}
+	plan, err := Scan(fsys, source)
+	if err != nil {
+		return nil, err
+	}
+	sum := &Summary{Source: plan.Source, DryRun: opts.DryRun, Jobs: len(plan.Jobs), Skipped: plan.Skipped,
+		Added: []string{}, Updated: []string{}, Removed: []string{}, Failed: append([]Failure{}, plan.Failures...), Warnings: []Failure{}}
+
+	stored, err := in.storedHashes(ctx, plan.Source)
+	if err != nil {
+		return nil, err
+	}
+	if !opts.DryRun && len(plan.Config.Owners) > 0 {
+		if err := in.putOwners(ctx, plan.Config); err != nil {
+			return nil, err
+		}
+	}
+
+	r := &run{in: in, opts: opts, plan: plan, stored: stored, sum: sum, start: start}
+	r.prog.Total = len(plan.Jobs)
+	r.prog.Failed = len(plan.Failures)
+	if err := r.jobs(ctx, fsys); err != nil {
+		r.finish()
+		return sum, err
+	}
+	if err := r.removals(ctx); err != nil {
+		r.finish()
+		return sum, err
+	}
+	r.finish()
+	return sum, nil
+}
+
+func (in *Ingester) now() time.Time {
+	if in.Now != nil {
+		return in.Now()
+	}
+	return time.Now()
+}
+
+func (in *Ingester) workers() int {
+	if in.Workers > 0 {
+		return in.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+func (in *Ingester) batchSize() int {
+	if in.BatchSize > 0 {
+		return in.BatchSize
+	}
+	return DefaultBatchSize
+}
+
+// storedHashes returns the id → hash of every stored job of source.
+func (in *Ingester) storedHashes(ctx context.Context, source string) (map[string]string, error) {
+	if in.Client != nil {
+		return in.Client.Hashes(ctx, source)
+	}
+	return StoredHashes(ctx, in.Graph, source)
+}
+
+// StoredHashes returns the id → content hash of every stored job of source.
+func StoredHashes(ctx context.Context, g lineage.GraphStore, source string) (map[string]string, error) {
+	m := map[string]string{}
+	f := lineage.JobFilter{Source: source, First: lineage.MaxPage}
+	for {
+		page, err := g.Jobs(ctx, f)
+		if err != nil {
+			return nil, fmt.Errorf("ingest: list jobs of %s: %w", source, err)
+		}
+		for _, j := range page.Jobs {
+			if j.Source == source {
+				m[j.ID] = j.Hash
+			}
+		}
+		if !page.HasNext || page.EndCursor == "" {
+			return m, nil
+		}
+		f.After = page.EndCursor
+	}
+}
+
+func (in *Ingester) putOwners(ctx context.Context, cfg *Config) error {
+	owners := make([]lineage.Owner, 0, len(cfg.Owners))
+	for _, o := range cfg.Owners {
+		owners = append(owners, o)
+	}
+	sort.Slice(owners, func(i, j int) bool { return owners[i].Handle < owners[j].Handle })
+	if in.Client != nil {
+		return in.Client.PutOwners(ctx, owners)
+	}
+	if err := in.Graph.PutOwners(ctx, owners); err != nil {
+		return fmt.Errorf("ingest: store owners of %s: %w", ConfigFile, err)
+	}
+	return nil
+}
+
+// run is the state of one RunFS call.
+type run struct {
+	in     *Ingester
+	opts   Options
+	plan   *Plan
+	stored map[string]string
+	sum    *Summary
+	start  time.Time
+
+	mu   sync.Mutex // guards sum and prog once workers run
+	prog Progress
+}
+
+// outcome is what a worker made of one job.
+type outcome struct {
+	spec     Spec
+	put      *lineage.JobPut // to store (local mode)
+	added    bool
+	changed  bool // added or updated (already pushed in client mode)
+	failure  *Failure
+	warnings []Failure
+}
+
+func (r *run) jobs(ctx context.Context, fsys fs.FS) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+
+	specs := make(chan Spec)
+	outcomes := make(chan outcome, 64)
+	var wg sync.WaitGroup
+	for range r.in.workers() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := &worker{run: r}
+			for s := range specs {
+				if ctx.Err() != nil {
+					continue
+				}
+				o, err := w.do(ctx, fsys, s)
+				if err != nil {
+					cancel(err)
+					continue
+				}
+				select {
+				case outcomes <- o:
+				case <-ctx.Done():
+				}
+			}
+		}()
+	}
+	go func() {
+		defer close(specs)
+		for _, s := range r.plan.Jobs {
+			select {
+			case specs <- s:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(outcomes) }()
+
+	// The writer stores batches while the workers go on parsing.
+	batches := make(chan []outcome, 2)
+	writeErr := make(chan error, 1)
+	go func() {
+		var err error
+		for b := range batches {
+			if err == nil {
+				if err = r.write(ctx, b); err != nil {
+					cancel(err)
+				}
+			}
+		}
+		writeErr <- err
+	}()
+
+	var batch []outcome
+	for o := range outcomes {
+		switch {
+		case o.put != nil:
+			batch = append(batch, o)
+			if len(batch) >= r.in.batchSize() {
+				batches <- batch
+				batch = nil
+			}
+		default:
+			r.settle(o)
+		}
+	}
+	if len(batch) > 0 && ctx.Err() == nil {
+		batches <- batch
+	}
+	close(batches)
+	if err := <-writeErr; err != nil {
+		return err
+	}
+	if err := context.Cause(ctx); err != nil {
+		return err
+	}
+	return nil
+}
+
+// write stores one batch. A batch the store refuses as invalid is retried
+// job by job, so one bad job fails alone.
+func (r *run) write(ctx context.Context, batch []outcome) error {
+	puts := make([]lineage.JobPut, len(batch))
+	for i, o := range batch {
+		puts[i] = *o.put
+	}
+	err := r.in.Graph.PutJobs(ctx, puts)
+	if err == nil {
+		for _, o := range batch {
+			r.settle(o)
+		}
+		return nil
+	}
+	if lineage.ErrorCode(err) != lineage.EINVALID || len(batch) == 1 {
+		if lineage.ErrorCode(err) == lineage.EINVALID {
+			o := batch[0]
+			o.put, o.failure = nil, &Failure{Job: o.spec.ID, File: o.spec.Path, Message: "the store refused the job: " + lineage.ErrorMessage(err)}
+			r.settle(o)
+			return nil
+		}
+		return fmt.Errorf("ingest: store %d jobs: %w", len(batch), err)
+	}
+	for _, o := range batch {
+		if err := r.write(ctx, []outcome{o}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// settle records one job's outcome in the summary and reports progress.
+func (r *run) settle(o outcome) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case o.failure != nil:
+		r.sum.Failed = append(r.sum.Failed, *o.failure)
+		r.prog.Failed++
+	case o.changed && o.added:
+		r.sum.Added = append(r.sum.Added, o.spec.ID)
+		r.prog.Added++
+	case o.changed:
+		r.sum.Updated = append(r.sum.Updated, o.spec.ID)
+		r.prog.Updated++
+	default:
+		r.sum.Unchanged++
+		r.prog.Unchanged++
+	}
+	r.sum.Warnings = append(r.sum.Warnings, o.warnings...)
+	r.prog.Done++
+	r.report()
+}
+
+func (r *run) report() {
+	if r.in.Progress != nil {
+		r.prog.Elapsed = r.in.now().Sub(r.start)
+		r.in.Progress(r.prog)
+	}
+}
+
+// removals deletes the stored jobs of the source that the repository no
+// longer holds, unless part of the repository could not be read.
+func (r *run) removals(ctx context.Context) error {
+	present := make(map[string]bool, len(r.plan.Jobs))
+	for _, s := range r.plan.Jobs {
+		present[s.ID] = true
+	}
+	var gone []string
+	for id := range r.stored {
+		if !present[id] {
+			gone = append(gone, id)
+		}
+	}
+	slices.Sort(gone)
+	if len(gone) > 0 && !r.plan.Complete {
+		r.sum.RemovalsSkipped = fmt.Sprintf("%d stored jobs are not in the repository, but part of it could not be read (see failures), so none was removed", len(gone))
+		return nil
+	}
+	for _, id := range gone {
+		if !r.opts.DryRun {
+			var err error
+			if r.in.Client != nil {
+				err = r.in.Client.Delete(ctx, id)
+			} else {
+				err = r.in.Graph.DeleteJob(ctx, id)
+			}
+			if err != nil && lineage.ErrorCode(err) != lineage.ENOTFOUND {
+				return fmt.Errorf("ingest: remove %s: %w", id, err)
+			}
+		}
+		r.mu.Lock()
+		r.sum.Removed = append(r.sum.Removed, id)
+		r.prog.Removed++
+		r.report()
+		r.mu.Unlock()
+	}
+	return nil
+}
+
+func (r *run) finish() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.sum
+	slices.Sort(s.Added)
+	slices.Sort(s.Updated)
+	sort.SliceStable(s.Failed, func(i, j int) bool { return s.Failed[i].File < s.Failed[j].File })
+	sort.SliceStable(s.Warnings, func(i, j int) bool {
+		a, b := s.Warnings[i], s.Warnings[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		return a.Line < b.Line
+	})
+	s.Elapsed = r.in.now().Sub(r.start)
+}
+
+// worker handles jobs one at a time with its own parser, which is not safe
+// for concurrent use.
+type worker struct {
+	run *run
+	p   *parser.Parser
+}
+
+// do reads, hashes and, when it changed, parses (or pushes) one job. The
+// error is for the run as a whole; a job's own trouble is in the outcome.
+func (w *worker) do(ctx context.Context, fsys fs.FS, s Spec) (outcome, error) {
+	r := w.run
+	o := outcome{spec: s}
+	script, err := fs.ReadFile(fsys, s.Path)
+	if err != nil {
+		o.failure = &Failure{Job: s.ID, File: s.Path, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))}
+		return o, nil
+	}
+	hash := jobHash(s.Path, s.Dialect, s.Owner, s.DefaultDB, s.Vars, script)
+	prev, known := r.stored[s.ID]
+	if known && prev == hash && !r.opts.Force {
+		return o, nil
+	}
+	o.changed, o.added = true, !known
+	if r.in.Client != nil && !r.opts.DryRun {
+		res, err := r.in.Client.Push(ctx, PushRequest{
+			Source: r.plan.Source, Name: strings.TrimPrefix(s.ID, r.plan.Source+":"), Path: s.Path,
+			Owner: s.Owner, OwnerInfo: r.ownerInfo(s.Owner), Dialect: s.Dialect, DefaultDB: s.DefaultDB,
+			Vars: s.Vars, Script: string(script),
+		})
+		if err != nil {
+			var ae *APIError
+			if errors.As(err, &ae) && ae.Code == lineage.EINVALID {
+				o.failure = &Failure{Job: s.ID, File: s.Path, Line: ae.Line, Column: ae.Column, Message: ae.Message}
+				return o, nil
+			}
+			return o, fmt.Errorf("ingest: push %s: %w", s.ID, err)
+		}
+		for _, wn := range res.Warnings {
+			o.warnings = append(o.warnings, Failure{Job: s.ID, File: s.Path, Line: wn.Line, Column: wn.Column, Message: wn.Message})
+		}
+		return o, nil
+	}
+	put, warnings, fail := w.parse(s, script, hash)
+	o.warnings = warnings
+	if fail != nil {
+		o.failure = fail
+		return o, nil
+	}
+	if r.opts.DryRun {
+		return o, nil
+	}
+	put.OwnerInfo = r.ownerInfo(s.Owner)
+	o.put = put
+	return o, nil
+}
+
+func (r *run) ownerInfo(handle string) lineage.Owner {
+	if o, ok := r.plan.Config.Owners[handle]; ok && handle != "" {
+		return o
+	}
+	return lineage.Owner{}
+}
+
+// parse parses one script into the JobPut to store, or a Failure.
+func (w *worker) parse(s Spec, script []byte, hash string) (*lineage.JobPut, []Failure, *Failure) {
+	if w.p == nil {
+		w.p = parser.New()
+	}
+	res, err := safeParse(w.p, string(script), parser.Options{Dialect: s.Dialect, Vars: s.Vars, DefaultDB: s.DefaultDB, File: s.Path})
+	if err != nil {
+		if errors.Is(err, errParserPanic) {
+			w.p = nil // a parser that panicked may be left in any state
+		}
+		f := parseFailure(s.ID, s.Path, err)
+		return nil, nil, &f
+	}
+	var warnings []Failure
+	for _, wn := range res.Warnings {
+		warnings = append(warnings, Failure{Job: s.ID, File: s.Path, Line: wn.Line, Column: wn.Column, Message: wn.Message})
+	}
+	if w.run.opts.Strict {
+		if f := strictFailure(s, res); f != nil {
+			return nil, warnings, f
+		}
+	}
+	reads, writes, err := tableNames(res.Reads, res.Writes)
+	if err != nil {
+		return nil, warnings, &Failure{Job: s.ID, File: s.Path, Message: lineage.ErrorMessage(err)}
+	}
+	return &lineage.JobPut{
+		Job:    lineage.Job{ID: s.ID, Source: w.run.plan.Source, Path: s.Path, Dialect: s.Dialect, Hash: hash, Owner: s.Owner},
+		Reads:  reads,
+		Writes: writes,
+	}, warnings, nil
+}
+
+// strictFailure returns a Failure for the first statement of res that did
+// not parse, or nil.
+func strictFailure(s Spec, res *parser.Result) *Failure {
+	for _, st := range res.Statements {
+		if st.Confidence != parser.Fallback {
+			continue
+		}
+		f := &Failure{Job: s.ID, File: s.Path, Line: st.Line, Message: "a statement did not parse (strict mode)"}
+		for _, wn := range res.Warnings {
+			if wn.Line >= st.Line {
+				f.Line, f.Column, f.Message = wn.Line, wn.Column, wn.Message
+				break
+			}
+		}
+		return f
+	}
+	return nil
+}
+
+var errParserPanic = errors.New("the parser failed unexpectedly")
+
+// safeParse calls the parser, turning a panic into an error so that one
+// script cannot bring the ingest down.
+func safeParse(p *parser.Parser, script string, opts parser.Options) (res *parser.Result, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("%w: %v", errParserPanic, v)
+		}
+	}()
+	return p.Parse(script, opts)
+}
+
+// parseFailure turns a parse error into a Failure with file, line and column.
+func parseFailure(id, file string, err error) Failure {
+	f := Failure{Job: id, File: file}
+	var pe *parser.Error
+	if errors.As(err, &pe) {
+		f.Line, f.Column, f.Message = pe.Line, pe.Column, pe.Message
+		return f
+	}
+	f.Message = err.Error()
+	return f
+}
+
+// tableNames normalises, de-duplicates and sorts the tables of a job.
+func tableNames(reads, writes []string) ([]string, []string, error) {
+	norm := func(field string, names []string) ([]string, error) {
+		out := make([]string, 0, len(names))
+		for i, n := range names {
+			t, err := lineage.NormalizeName(fmt.Sprintf("%s[%d]", field, i), n, true)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, t)
+		}
+		slices.Sort(out)
+		return slices.Compact(out), nil
+	}
+	r, err := norm("reads", reads)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := norm("writes", writes)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, w, nil
+}
+
+// hashVersion changes when what the hash covers changes, so that every job
+// is parsed again.
+const hashVersion = "lineage-ingest-1"
+
+// jobHash is the content hash of a job: everything that decides its
+// lineage and owner.
+func jobHash(path, dialect, owner, defaultDB string, vars map[string]string, script []byte) string {
+	h := sha256.New()
+	for _, s := range []string{hashVersion, path, dialect, owner, defaultDB} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	keys := make([]string, 0, len(vars))
+	for k := range vars {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		h.Write([]byte(k))
+		h.Write([]byte{'='})
+		h.Write([]byte(vars[k]))
+		h.Write([]byte{0})
+	}
+	h.Write(script)
+	return hex.EncodeToString(h.Sum(nil))
+}

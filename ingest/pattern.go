@@ -1,0 +1,93 @@
+package ingest
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// pattern is a path pattern as CODEOWNERS writes them, also used for the
+// dialect, ignore and workflow patterns of lineage.yaml:
+//
+//   - a pattern without a slash (other than a trailing one) matches at any
+//     depth: "*.hql", "staging";
+//   - a pattern with a slash is anchored at the repository root: "/ods/",
+//     "finance/*.sql";
+//   - "*" and "?" do not cross "/"; "**" as a whole segment matches any number
+//     of directories;
+//   - a trailing "/" matches everything under a directory; a pattern whose
+//     last segment has no wildcard also matches everything under a directory
+//     of that name, while "docs/*" matches only files directly in docs/, as
+//     GitHub documents for CODEOWNERS.
+type pattern struct {
+	raw string
+	re  *regexp.Regexp
+}
+
+func compilePattern(p string) (pattern, error) {
+	raw := p
+	p = strings.TrimSpace(p)
+	if strings.ContainsAny(p, "[]{}!\\") {
+		return pattern{}, fmt.Errorf("pattern %q: character classes, braces, negation and escapes are not supported", raw)
+	}
+	dirOnly := strings.HasSuffix(p, "/")
+	p = strings.TrimRight(p, "/")
+	anchored := strings.HasPrefix(p, "/")
+	p = strings.TrimLeft(p, "/")
+	if strings.Contains(p, "/") {
+		anchored = true
+	}
+	if p == "" {
+		return pattern{}, fmt.Errorf("pattern %q matches nothing", raw)
+	}
+	var b strings.Builder
+	b.WriteString("^")
+	if !anchored {
+		b.WriteString("(?:.*/)?")
+	}
+	segs := strings.Split(p, "/")
+	for i, seg := range segs {
+		last := i == len(segs)-1
+		if seg == "**" {
+			if last {
+				b.WriteString(".*")
+			} else {
+				b.WriteString("(?:.*/)?")
+			}
+			continue
+		}
+		if seg == "" {
+			return pattern{}, fmt.Errorf("pattern %q has an empty path segment", raw)
+		}
+		for _, r := range seg {
+			switch r {
+			case '*':
+				b.WriteString("[^/]*")
+			case '?':
+				b.WriteString("[^/]")
+			default:
+				b.WriteString(regexp.QuoteMeta(string(r)))
+			}
+		}
+		if !last {
+			b.WriteString("/")
+		}
+	}
+	lastSeg := segs[len(segs)-1]
+	switch {
+	case dirOnly:
+		b.WriteString("/.*")
+	case lastSeg != "**" && !strings.ContainsAny(lastSeg, "*?"):
+		b.WriteString("(?:/.*)?")
+	}
+	b.WriteString("$")
+	re, err := regexp.Compile(b.String())
+	if err != nil {
+		return pattern{}, fmt.Errorf("pattern %q: %w", raw, err)
+	}
+	return pattern{raw: raw, re: re}, nil
+}
+
+// match reports whether the slash-separated, repository-relative path
+// matches.
+func (p pattern) match(path string) bool { return p.re.MatchString(path) }

@@ -1,0 +1,415 @@
+package ingest
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"path"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/lineagehq/lineage"
+)
+
+// Spec is one job found in a repository: which script to parse, how, and who
+// owns it.
+type Spec struct {
+	// ID is the job's stable id: "SOURCE:PATH" for a script of its own,
+	// "SOURCE:WORKFLOW/JOB" for a job of a workflow file.
+	ID string `json:"id"`
+	// Path is the script, relative to the repository root.
+	Path    string `json:"path"`
+	Dialect string `json:"dialect"`
+	Owner   string `json:"owner"`
+	// OwnerFrom says where the owner came from: "workflow FILE:LINE",
+	// "CODEOWNERS FILE:LINE", "lineage.yaml default_owner", or "" (no owner).
+	OwnerFrom string            `json:"ownerFrom"`
+	Vars      map[string]string `json:"vars,omitempty"`
+	DefaultDB string            `json:"defaultDb,omitempty"`
+	// Workflow is the workflow file that defines the job, "" for a script
+	// of its own.
+	Workflow string `json:"workflow,omitempty"`
+	// Line is the line of the job in its workflow file.
+	Line int `json:"line,omitempty"`
+}
+
+// Plan is what a repository holds: its configuration and its jobs.
+type Plan struct {
+	Source     string
+	Config     *Config
+	Codeowners *Codeowners
+	// Jobs are sorted by ID.
+	Jobs []Spec
+	// Failures are workflow files that could not be read, workflow jobs
+	// that name no script, and duplicate job ids.
+	Failures []Failure
+	// Skipped counts workflow jobs that are not SQL (shell, python, ...).
+	Skipped int
+	// Complete is false when part of the repository could not be read (a
+	// broken workflow file, an unreadable directory): jobs missing from
+	// Jobs may then still exist, so nothing is removed.
+	Complete bool
+}
+
+// Scan walks a repository and returns its jobs. source names the repository
+// ("" takes source: from lineage.yaml). Errors in lineage.yaml or CODEOWNERS
+// fail the scan (EINVALID, naming file, line and column); a broken workflow
+// file is a Failure of the plan and keeps the plan from removing jobs.
+func Scan(fsys fs.FS, source string) (*Plan, error) {
+	cfg, err := LoadConfig(fsys)
+	if err != nil {
+		return nil, err
+	}
+	owners, err := LoadCodeowners(fsys)
+	if err != nil {
+		return nil, err
+	}
+	if source == "" {
+		source = cfg.Source
+	}
+	if source, err = lineage.NormalizeName("source", source, false); err != nil {
+		return nil, lineage.FieldErrorf("source", "a source name is needed: pass one or set source: in %s", ConfigFile)
+	}
+	p := &Plan{Source: source, Config: cfg, Codeowners: owners, Complete: true}
+
+	var workflows, scripts []string
+	err = fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if name == "." {
+				return err
+			}
+			p.fail(Failure{File: name, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))})
+			p.Complete = false
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if name == "." {
+			return nil
+		}
+		base := d.Name()
+		if d.IsDir() {
+			if strings.HasPrefix(base, ".") || base == "node_modules" || cfg.ignored(name+"/") {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() || cfg.ignored(name) {
+			return nil
+		}
+		switch {
+		case cfg.isWorkflow(name):
+			workflows = append(workflows, name)
+		case isScript(name):
+			scripts = append(scripts, name)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ingest: walk repository: %w", err)
+	}
+
+	isFile := make(map[string]bool, len(scripts))
+	for _, s := range scripts {
+		isFile[s] = true
+	}
+	seen := map[string]string{} // id -> where defined
+	add := func(s Spec, where string) {
+		if prev, dup := seen[s.ID]; dup {
+			p.fail(Failure{Job: s.ID, File: s.Workflow, Line: s.Line, Message: fmt.Sprintf("job id %s is defined twice; the first is %s", s.ID, prev)})
+			return
+		}
+		seen[s.ID] = where
+		p.Jobs = append(p.Jobs, s)
+	}
+	referenced := map[string]bool{}
+	var heldDirs []string // directories of broken workflow files
+	for _, wf := range workflows {
+		jobs, skipped, err := p.readWorkflow(fsys, wf, isFile)
+		p.Skipped += skipped
+		if err != nil {
+			var f Failure
+			if !errors.As(err, &f) {
+				f = Failure{File: wf, Message: err.Error()}
+			}
+			p.fail(f)
+			p.Complete = false
+			heldDirs = append(heldDirs, path.Dir(wf))
+			continue
+		}
+		for _, j := range jobs {
+			referenced[j.Path] = true
+			add(j, fmt.Sprintf("%s:%d", j.Workflow, j.Line))
+		}
+	}
+	for _, s := range scripts {
+		if referenced[s] || under(s, heldDirs) {
+			// A script beside a broken workflow file is probably one of its
+			// jobs: it is neither added as a script of its own nor removed.
+			continue
+		}
+		spec := Spec{ID: source + ":" + s, Path: s, Vars: cfg.Vars, DefaultDB: cfg.DefaultDB}
+		spec.Dialect = p.dialect(s, "")
+		spec.Owner, spec.OwnerFrom = p.owner(s)
+		add(spec, s)
+	}
+	sort.Slice(p.Jobs, func(i, j int) bool { return p.Jobs[i].ID < p.Jobs[j].ID })
+	return p, nil
+}
+
+func under(name string, dirs []string) bool {
+	for _, d := range dirs {
+		if d == "." || strings.HasPrefix(name, d+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *Plan) fail(f Failure) { p.Failures = append(p.Failures, f) }
+
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func isScript(name string) bool {
+	ext := strings.ToLower(path.Ext(name))
+	return ext == ".sql" || ext == ".hql"
+}
+
+// dialect resolves a script's dialect: the explicit one (from a workflow),
+// then lineage.yaml's per-path rules, then the extension (.hql is Hive),
+// then lineage.yaml's default.
+func (p *Plan) dialect(script, explicit string) string {
+	if explicit != "" {
+		return explicit
+	}
+	if d := p.Config.dialectFor(script); d != "" {
+		return d
+	}
+	if strings.EqualFold(path.Ext(script), ".hql") {
+		if d, err := checkDialect("hive"); err == nil {
+			return d
+		}
+	}
+	return p.Config.DefaultDialect
+}
+
+// owner resolves the owner of a script that no workflow gives one: the
+// CODEOWNERS rule, then lineage.yaml's default owner.
+func (p *Plan) owner(script string) (string, string) {
+	if o, line := p.Codeowners.Owner(script); line > 0 && o != "" {
+		return o, fmt.Sprintf("CODEOWNERS %s:%d", p.Codeowners.File, line)
+	}
+	if p.Config.DefaultOwner != "" {
+		return p.Config.DefaultOwner, ConfigFile + " default_owner"
+	}
+	return "", ""
+}
+
+// rawWorkflow is a workflow definition file. Schedulers put more in these
+// files (schedules, retries, dependencies); those fields are ignored.
+type rawWorkflow struct {
+	ID        string            `yaml:"id"`
+	Name      string            `yaml:"name"`
+	Owner     posString         `yaml:"owner"`
+	Dialect   posString         `yaml:"dialect"`
+	DefaultDB string            `yaml:"default_db"`
+	Vars      map[string]string `yaml:"vars"`
+	Jobs      []rawWorkflowJob  `yaml:"jobs"`
+}
+
+type rawWorkflowJob struct {
+	ID        posString         `yaml:"id"`
+	Type      posString         `yaml:"type"`
+	Script    posString         `yaml:"script"`
+	Owner     posString         `yaml:"owner"`
+	Dialect   posString         `yaml:"dialect"`
+	DefaultDB string            `yaml:"default_db"`
+	Vars      map[string]string `yaml:"vars"`
+	Line      int               `yaml:"-"`
+	Column    int               `yaml:"-"`
+}
+
+func (j *rawWorkflowJob) UnmarshalYAML(n *yaml.Node) error {
+	type plain rawWorkflowJob
+	var v plain
+	if err := n.Decode(&v); err != nil {
+		return err
+	}
+	*j = rawWorkflowJob(v)
+	j.Line, j.Column = n.Line, n.Column
+	return nil
+}
+
+// sqlTypes are workflow job types that run SQL; a type that names a dialect
+// sets the job's dialect.
+var sqlTypes = map[string]bool{"sql": true, "query": true, "hive": true, "hql": true, "spark": true, "spark-sql": true, "sparksql": true, "spark_sql": true, "mysql": true, "postgres": true, "postgresql": true}
+
+// readWorkflow reads one workflow file. A job whose type is not SQL is
+// skipped; a job with no id or a missing script makes the file fail, so
+// that nothing it defined is removed.
+func (p *Plan) readWorkflow(fsys fs.FS, file string, isFile map[string]bool) ([]Spec, int, error) {
+	data, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		return nil, 0, Failure{File: file, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))}
+	}
+	var wf rawWorkflow
+	if err := yaml.Unmarshal(data, &wf); err != nil {
+		return nil, 0, yamlFailure(file, err)
+	}
+	dir := path.Dir(file)
+	wfID := strings.TrimSpace(wf.ID)
+	if wfID == "" {
+		wfID = strings.TrimSpace(wf.Name)
+	}
+	if wfID == "" {
+		base := path.Base(file)
+		for _, ext := range []string{".sch.yaml", ".sch.yml", ".yaml", ".yml"} {
+			if strings.HasSuffix(base, ext) {
+				base = strings.TrimSuffix(base, ext)
+				break
+			}
+		}
+		switch {
+		case dir == ".":
+			wfID = base
+		case base == "main":
+			wfID = dir
+		default:
+			wfID = dir + "/" + base
+		}
+	}
+	wfOwner, wfDialect := "", ""
+	if wf.Owner.Value != "" {
+		if wfOwner, err = ownerHandle(wf.Owner.Value); err != nil {
+			return nil, 0, Failure{File: file, Line: wf.Owner.Line, Column: wf.Owner.Column, Message: "owner: " + lineage.ErrorMessage(err)}
+		}
+	}
+	if wf.Dialect.Value != "" {
+		if wfDialect, err = checkDialect(wf.Dialect.Value); err != nil {
+			return nil, 0, Failure{File: file, Line: wf.Dialect.Line, Column: wf.Dialect.Column, Message: "dialect: " + err.Error()}
+		}
+	}
+	vars := merge(p.Config.Vars, wf.Vars)
+	defaultDB := p.Config.DefaultDB
+	if wf.DefaultDB != "" {
+		defaultDB = strings.ToLower(strings.TrimSpace(wf.DefaultDB))
+	}
+
+	var specs []Spec
+	skipped := 0
+	for _, j := range wf.Jobs {
+		bad := func(ps posString, format string, args ...any) error {
+			line, col := ps.Line, ps.Column
+			if line == 0 {
+				line, col = j.Line, j.Column
+			}
+			return Failure{File: file, Line: line, Column: col, Message: fmt.Sprintf(format, args...)}
+		}
+		typ := strings.ToLower(strings.TrimSpace(j.Type.Value))
+		script := strings.TrimSpace(j.Script.Value)
+		if !sqlTypes[typ] && !(isScript(script) && (typ == "" || dialectAliases[typ] != "")) {
+			skipped++
+			continue
+		}
+		id := strings.TrimSpace(j.ID.Value)
+		if id == "" {
+			return nil, skipped, bad(j.ID, "a job needs an id")
+		}
+		if script == "" {
+			return nil, skipped, bad(j.Script, "job %s needs a script: path", id)
+		}
+		rel, ok := resolveScript(dir, script, isFile)
+		if !ok {
+			return nil, skipped, bad(j.Script, "job %s: script %s does not exist (paths are relative to the workflow file, or to the repository root when they start with /)", id, script)
+		}
+		s := Spec{
+			ID:        p.Source + ":" + wfID + "/" + id,
+			Path:      rel,
+			Vars:      merge(vars, j.Vars),
+			DefaultDB: defaultDB,
+			Workflow:  file,
+			Line:      j.Line,
+		}
+		explicit := wfDialect
+		if typ != "" && typ != "sql" && typ != "query" {
+			if d, err := checkDialect(typ); err == nil {
+				explicit = d
+			}
+		}
+		if j.Dialect.Value != "" {
+			d, err := checkDialect(j.Dialect.Value)
+			if err != nil {
+				return nil, skipped, bad(j.Dialect, "job %s: %v", id, err)
+			}
+			explicit = d
+		}
+		s.Dialect = p.dialect(rel, explicit)
+		if j.DefaultDB != "" {
+			s.DefaultDB = strings.ToLower(strings.TrimSpace(j.DefaultDB))
+		}
+		switch {
+		case j.Owner.Value != "":
+			h, err := ownerHandle(j.Owner.Value)
+			if err != nil {
+				return nil, skipped, bad(j.Owner, "job %s: owner: %s", id, lineage.ErrorMessage(err))
+			}
+			s.Owner, s.OwnerFrom = h, fmt.Sprintf("workflow %s:%d", file, j.Owner.Line)
+		case wfOwner != "":
+			s.Owner, s.OwnerFrom = wfOwner, fmt.Sprintf("workflow %s:%d", file, wf.Owner.Line)
+		default:
+			s.Owner, s.OwnerFrom = p.owner(rel)
+		}
+		specs = append(specs, s)
+	}
+	return specs, skipped, nil
+}
+
+// resolveScript finds a workflow's script: relative to the workflow file's
+// directory, else to the repository root; a leading / means the root.
+func resolveScript(dir, script string, isFile map[string]bool) (string, bool) {
+	if strings.HasPrefix(script, "/") {
+		rel := path.Clean(strings.TrimLeft(script, "/"))
+		return rel, isFile[rel]
+	}
+	if rel := path.Join(dir, script); isFile[rel] {
+		return rel, true
+	}
+	rel := path.Clean(script)
+	return rel, isFile[rel]
+}
+
+func merge(a, b map[string]string) map[string]string {
+	if len(b) == 0 {
+		return a
+	}
+	m := make(map[string]string, len(a)+len(b))
+	maps.Copy(m, a)
+	maps.Copy(m, b)
+	return m
+}
+
+// yamlFailure turns a yaml.v3 error into a Failure naming the line.
+func yamlFailure(file string, err error) Failure {
+	f := Failure{File: file, Message: strings.TrimPrefix(err.Error(), "yaml: ")}
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		f.Message = strings.Join(te.Errors, "; ")
+	}
+	// yaml.v3 writes "line N: ..."; lift N into Line.
+	var line int
+	if _, scanErr := fmt.Sscanf(f.Message, "line %d:", &line); scanErr == nil {
+		f.Line = line
+		f.Message = strings.TrimSpace(strings.TrimPrefix(f.Message, fmt.Sprintf("line %d:", line)))
+	}
+	return f
+}

@@ -1,0 +1,1 @@
+INSERT OVERWRITE TABLE stg.customers SELECT id, name FROM raw.customers;

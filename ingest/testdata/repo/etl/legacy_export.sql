@@ -1,0 +1,1 @@
+INSERT INTO export.customers SELECT * FROM stg.customers;

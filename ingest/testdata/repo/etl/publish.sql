@@ -1,0 +1,1 @@
+INSERT INTO pub.orders_daily SELECT * FROM mart.orders_daily;

@@ -1,0 +1,48 @@
+package parser
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+// FuzzParse checks that Parse never panics or hangs and that every error
+// it returns for a script carries a position. Seeds: the corpus and the
+// golden scripts.
+func FuzzParse(f *testing.F) {
+	for _, c := range loadCorpus(f) {
+		f.Add(c.SQL, c.Dialect)
+	}
+	f.Add("FROM s INSERT OVERWRITE TABLE t SELECT a INSERT INTO u SELECT b", "hive")
+	f.Add("MERGE INTO t USING s ON t.k = s.k WHEN MATCHED THEN UPDATE SET a = (SELECT 1 FROM x)", "")
+	f.Add("SELECT [a] FROM #t WITH (NOLOCK) -- c\nGO", "tsql")
+	f.Add("SELECT ${x} FROM {{ ref('m') }} WHERE a::int > INTERVAL '1 day'", "postgres")
+	p := New()
+	f.Fuzz(func(t *testing.T, sql, dialect string) {
+		if _, ok := dialects[dialect]; !ok {
+			dialect = ""
+		}
+		done := make(chan struct{})
+		var res *Result
+		var err error
+		go func() {
+			defer close(done)
+			res, err = p.Parse(sql, Options{Dialect: dialect})
+		}()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("Parse hangs on %q", sql)
+		}
+		if err != nil {
+			var pe *Error
+			if !errors.As(err, &pe) || pe.Line < 1 || pe.Column < 1 {
+				t.Fatalf("error without position: %v", err)
+			}
+			return
+		}
+		if res.Reads == nil || res.Writes == nil {
+			t.Fatal("nil lists")
+		}
+	})
+}

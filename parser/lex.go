@@ -1,0 +1,368 @@
+package parser
+
+import (
+	"reflect"
+	"unsafe"
+
+	tidb "github.com/pingcap/tidb/pkg/parser"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/mysql"
+)
+
+// TiDB's Scanner has an exported Lex method, but its argument type
+// (yySymType) and its token constants are unexported. We mirror the
+// argument's layout and check it with reflection at start-up, so that a TiDB
+// upgrade that changes it disables the fast path instead of corrupting memory.
+// The token constants are learnt by lexing samples (see init).
+
+// symType mirrors tidb's yySymType.
+type symType struct {
+	yys       int
+	offset    int
+	item      any
+	ident     string
+	expr      ast.ExprNode
+	statement ast.StmtNode
+}
+
+// readerLayout mirrors the first field of tidb.Scanner (its reader), whose
+// position tells where the token just returned ends.
+type readerLayout struct {
+	s string
+	p tidb.Pos
+	l int
+}
+
+var (
+	lexFn     func(*tidb.Scanner, *symType) int
+	layoutOK  bool
+	tokIdent  int
+	tokString int
+	tokInvalid int
+)
+
+func init() {
+	m := (*tidb.Scanner).Lex
+	mt := reflect.TypeOf(m)
+	if mt.NumIn() == 2 && mt.In(1).Kind() == reflect.Pointer && sameLayout(mt.In(1).Elem(), reflect.TypeOf(symType{})) {
+		st := reflect.TypeOf(tidb.Scanner{})
+		if st.NumField() > 0 && st.Field(0).Offset == 0 && sameLayout(st.Field(0).Type, reflect.TypeOf(readerLayout{})) {
+			lexFn = *(*func(*tidb.Scanner, *symType) int)(unsafe.Pointer(&m))
+			layoutOK = true
+		}
+	}
+	if !layoutOK {
+		return
+	}
+	tokIdent = sampleToken("abc")
+	tokString = sampleToken("'abc'")
+	tokInvalid = sampleToken("'abc")
+}
+
+func sameLayout(a, b reflect.Type) bool {
+	if a.Kind() != reflect.Struct || b.Kind() != reflect.Struct || a.NumField() != b.NumField() || a.Size() != b.Size() {
+		return false
+	}
+	for i := 0; i < a.NumField(); i++ {
+		fa, fb := a.Field(i), b.Field(i)
+		if fa.Offset != fb.Offset || fa.Type != fb.Type {
+			return false
+		}
+	}
+	return true
+}
+
+func sampleToken(s string) int {
+	sc := tidb.NewScanner(s)
+	var v symType
+	return lexFn(sc, &v)
+}
+
+// scannerEnd returns the offset just past the last token sc returned.
+func scannerEnd(sc *tidb.Scanner) int {
+	return (*readerLayout)(unsafe.Pointer(sc)).p.Offset
+}
+
+// Token kinds we care about; keywords are tWord and are compared by text.
+const (
+	tEOF    = iota
+	tWord   // unquoted identifier or keyword
+	tQuoted // `x`, "x" under ANSI quotes, [x] in T-SQL
+	tString // 'x', "x" without ANSI quotes
+	tNumber
+	tVar   // @x, @@x, :x, ?
+	tPunct // operators and punctuation
+	tInvalid
+)
+
+// token is one lexeme of the (template-expanded) script text.
+type token struct {
+	kind       uint8
+	start, end int
+}
+
+// lexer turns text into tokens with TiDB's scanner.
+type lexer struct {
+	ansiQuotes bool
+	mysqlDash  bool // "--x" is minus-minus (MySQL); otherwise a comment
+	brackets   bool // [x] is an identifier (T-SQL)
+	hashNames  bool // #x is a temp table name (T-SQL, Redshift), not a comment
+	toks       []token
+	blanks     []edit // comments TiDB's scanner does not know ("--x"): blank them when copying
+}
+
+// lex appends the tokens of text to l.toks (reset first).
+func (l *lexer) lex(text string) []token {
+	l.toks = l.toks[:0]
+	l.blanks = l.blanks[:0]
+	if !layoutOK {
+		l.lexSimple(text, 0)
+		return l.toks
+	}
+	l.lexFrom(text, 0)
+	return l.toks
+}
+
+func (l *lexer) newScanner(text string) *tidb.Scanner {
+	sc := tidb.NewScanner(text)
+	if l.ansiQuotes {
+		sc.SetSQLMode(mysql.ModeANSIQuotes)
+	}
+	return sc
+}
+
+func (l *lexer) lexFrom(text string, base int) {
+	for base <= len(text) {
+		sc := l.newScanner(text[base:])
+		next := l.scan(sc, text, base)
+		if next < 0 {
+			return
+		}
+		base = next
+	}
+}
+
+// scan reads tokens from sc (over text[base:]) until EOF, returning -1, or
+// until it must restart the scanner at a new offset, which it returns.
+func (l *lexer) scan(sc *tidb.Scanner, text string, base int) int {
+	var v symType
+	prevEnd := base
+	for {
+		tok := lexFn(sc, &v)
+		if tok == 0 {
+			if r := l.gap(text, prevEnd, len(text)); r >= 0 {
+				return r
+			}
+			return -1
+		}
+		start := base + v.offset
+		end := base + scannerEnd(sc)
+		if end <= start || end > len(text) {
+			end = start + 1
+		}
+		if r := l.gap(text, prevEnd, start); r >= 0 {
+			return r
+		}
+		c := text[start]
+		var k uint8
+		switch {
+		case tok == tokInvalid:
+			// An unterminated string or quoted name: keep one byte and go on
+			// after it, so that the rest of the script still yields tokens.
+			if c == '[' && l.brackets {
+				if e := bracketEnd(text, start); e > 0 {
+					l.toks = append(l.toks, token{tQuoted, start, e})
+					return e
+				}
+			}
+			l.toks = append(l.toks, token{tInvalid, start, start + 1})
+			return start + 1
+		case c == '`':
+			k = tQuoted
+		case c == '"':
+			if tok == tokIdent {
+				k = tQuoted
+			} else {
+				k = tString
+			}
+		case c == '\'':
+			k = tString
+		case c == '@' || c == '?':
+			k = tVar
+		case c >= '0' && c <= '9' || c == '.' && end-start > 1:
+			if tok == tokIdent {
+				k = tWord
+			} else {
+				k = tNumber
+			}
+		case isWordStart(c):
+			if tok == tokString { // N'x', X'..', _utf8'x'
+				k = tString
+			} else if tok == tokIdent || end-start > 1 || isWordByte(c) {
+				k = tWord
+				if hasQuote(text[start:end]) {
+					k = tString
+				}
+			} else {
+				k = tPunct
+			}
+		case c == '[' && l.brackets:
+			if e := bracketEnd(text, start); e > 0 {
+				l.toks = append(l.toks, token{tQuoted, start, e})
+				return e
+			}
+			k = tPunct
+		case c == '-' && !l.mysqlDash && start+1 < len(text) && text[start+1] == '-':
+			// "--comment" without a space: a comment everywhere but MySQL.
+			e := start
+			for e < len(text) && text[e] != '\n' {
+				e++
+			}
+			l.blanks = append(l.blanks, edit{start: start, end: e})
+			return e
+		default:
+			k = tPunct
+		}
+		l.toks = append(l.toks, token{k, start, end})
+		prevEnd = end
+	}
+}
+
+// gap inspects the text between two tokens (whitespace and comments) and
+// returns where to restart scanning when it hides something the TiDB
+// scanner swallowed as a comment (#name in T-SQL/Redshift); -1 otherwise.
+func (l *lexer) gap(text string, from, to int) int {
+	if !l.hashNames {
+		return -1
+	}
+	for i := from; i < to; i++ {
+		switch text[i] {
+		case '#':
+			e := i + 1
+			for e < len(text) && (isWordByte(text[e]) || text[e] == '#') {
+				e++
+			}
+			if e == i+1 {
+				return -1
+			}
+			l.toks = append(l.toks, token{tWord, i, e})
+			return e
+		case '/':
+			if i+1 < to && text[i+1] == '*' {
+				j := indexFrom(text, "*/", i+2)
+				if j < 0 {
+					return -1
+				}
+				i = j + 1
+			}
+		case '-':
+			if i+1 < to && text[i+1] == '-' {
+				for i < to && text[i] != '\n' {
+					i++
+				}
+			}
+		}
+	}
+	return -1
+}
+
+func indexFrom(s, sub string, from int) int {
+	for i := from; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return i
+		}
+	}
+	return -1
+}
+
+// bracketEnd returns the offset after the T-SQL [identifier] at start, or -1.
+func bracketEnd(text string, start int) int {
+	for i := start + 1; i < len(text); i++ {
+		switch text[i] {
+		case ']':
+			if i+1 < len(text) && text[i+1] == ']' {
+				i++
+				continue
+			}
+			if i == start+1 {
+				return -1
+			}
+			return i + 1
+		case '\n':
+			return -1
+		}
+	}
+	return -1
+}
+
+func hasQuote(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\'' || s[i] == '"' {
+			return true
+		}
+	}
+	return false
+}
+
+func isWordStart(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '$' || c >= 0x80
+}
+
+func isWordByte(c byte) bool {
+	return isWordStart(c) || c >= '0' && c <= '9'
+}
+
+// lexSimple is a minimal scanner used only if TiDB's scanner layout ever
+// stops matching ours; it keeps the package working, less precisely.
+func (l *lexer) lexSimple(text string, i int) {
+	for i < len(text) {
+		c := text[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			i++
+		case c == '-' && i+1 < len(text) && text[i+1] == '-':
+			for i < len(text) && text[i] != '\n' {
+				i++
+			}
+		case c == '/' && i+1 < len(text) && text[i+1] == '*':
+			j := indexFrom(text, "*/", i+2)
+			if j < 0 {
+				return
+			}
+			i = j + 2
+		case c == '\'' || c == '"' || c == '`':
+			j := i + 1
+			for j < len(text) && text[j] != c {
+				if text[j] == '\\' && c != '`' {
+					j++
+				}
+				j++
+			}
+			if j >= len(text) {
+				l.toks = append(l.toks, token{tInvalid, i, i + 1})
+				i++
+				continue
+			}
+			k := uint8(tString)
+			if c == '`' || c == '"' && l.ansiQuotes {
+				k = tQuoted
+			}
+			l.toks = append(l.toks, token{k, i, j + 1})
+			i = j + 1
+		case isWordByte(c):
+			j := i
+			for j < len(text) && isWordByte(text[j]) {
+				j++
+			}
+			k := uint8(tWord)
+			if c >= '0' && c <= '9' {
+				k = tNumber
+			}
+			l.toks = append(l.toks, token{k, i, j})
+			i = j
+		default:
+			l.toks = append(l.toks, token{tPunct, i, i + 1})
+			i++
+		}
+	}
+}

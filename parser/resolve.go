@@ -1,0 +1,201 @@
+package parser
+
+import (
+	"slices"
+	"strings"
+)
+
+// resolve applies the script-level semantics to the extracted statements:
+// USE and DefaultDB qualify bare names; temporary objects (temporary views
+// and tables, cached tables, tables the script creates and later drops)
+// are replaced by what they were built from; renames follow the tables the
+// script wrote.
+func (p *Parser) resolve(defaultDB string) *Result {
+	stmts := p.sc.stmts
+	db := strings.ToLower(defaultDB)
+	res := &Result{Reads: []string{}, Writes: []string{}, Statements: make([]Statement, 0, len(stmts)), Warnings: p.sc.warnings}
+	if res.Warnings == nil {
+		res.Warnings = []Warning{}
+	}
+	qualify := func(n tname, db string) string {
+		if n.qualified() || db == "" || n.isTemp() {
+			return n.s
+		}
+		return db + "." + n.s
+	}
+
+	// Tables created by one statement and dropped by a later one are
+	// temporary. Which database a name means depends on USE, so track it.
+	droppedLater := make([]bool, len(stmts))
+	{
+		cur := db
+		created := map[string]int{}
+		for i, s := range stmts {
+			if s.use != "" {
+				cur = s.use
+			}
+			if (s.kind == "create_table" || s.kind == "create_view") && !s.temp {
+				for _, w := range s.writes {
+					created[qualify(w, cur)] = i
+				}
+			}
+			for _, d := range s.drops {
+				if j, ok := created[qualify(d, cur)]; ok {
+					droppedLater[j] = true
+					delete(created, qualify(d, cur))
+				}
+			}
+		}
+	}
+
+	session := map[string][]string{} // temporary views, tables, caches: by bare name
+	scoped := map[string][]string{}  // created-then-dropped tables: by qualified name
+	written := map[string]bool{}
+	var writeOrder []string
+	reads := map[string]bool{}
+	var tmp []string
+
+	resolveRead := func(n tname, db string, out []string) []string {
+		if n.path {
+			return append(out, n.s)
+		}
+		if src, ok := session[n.s]; ok {
+			return append(out, src...)
+		}
+		if n.isTemp() {
+			return out
+		}
+		q := qualify(n, db)
+		if src, ok := scoped[q]; ok {
+			return append(out, src...)
+		}
+		return append(out, q)
+	}
+
+	for i, s := range stmts {
+		if s.use != "" {
+			db = s.use
+		}
+		tmp = tmp[:0]
+		for _, r := range s.reads {
+			tmp = resolveRead(r, db, tmp)
+		}
+		sreads := sortedUnique(tmp)
+		var swrites []string
+		for _, w := range s.writes {
+			switch {
+			case w.path:
+				swrites = append(swrites, w.s)
+			case s.temp || w.isTemp():
+				if s.kind == "create_temp_view" || s.kind == "cache" || strings.HasPrefix(s.kind, "create") || session[w.s] == nil {
+					session[w.s] = appendUnique(nil, sreads...)
+				} else {
+					session[w.s] = appendUnique(session[w.s], sreads...)
+				}
+			case droppedLater[i]:
+				scoped[qualify(w, db)] = appendUnique(nil, sreads...)
+			default:
+				q := qualify(w, db)
+				if src, ok := session[w.s]; ok && !w.qualified() {
+					session[w.s] = appendUnique(src, sreads...)
+					continue
+				}
+				if src, ok := scoped[q]; ok {
+					scoped[q] = appendUnique(src, sreads...)
+					continue
+				}
+				swrites = append(swrites, q)
+			}
+		}
+		swrites = sortedUnique(swrites)
+		for _, d := range s.drops {
+			if _, ok := session[d.s]; ok && !d.qualified() {
+				delete(session, d.s)
+				continue
+			}
+			delete(scoped, qualify(d, db))
+		}
+		for _, rn := range s.renames {
+			from, to := rn[0], rn[1]
+			if src, ok := session[from.s]; ok {
+				delete(session, from.s)
+				session[to.s] = src
+				continue
+			}
+			qf, qt := qualify(from, db), qualify(to, db)
+			if to.qualified() == false && from.qualified() {
+				// RENAME a.b TO c keeps the database in Hive and Spark.
+				if k := strings.LastIndexByte(qf, '.'); k >= 0 {
+					qt = qf[:k+1] + to.s
+				}
+			}
+			if src, ok := scoped[qf]; ok {
+				delete(scoped, qf)
+				scoped[qt] = src
+				continue
+			}
+			if written[qf] {
+				delete(written, qf)
+				written[qt] = true
+				for k, w := range writeOrder {
+					if w == qf {
+						writeOrder[k] = qt
+					}
+				}
+			}
+		}
+		for _, r := range sreads {
+			reads[r] = true
+		}
+		for _, w := range swrites {
+			if !written[w] {
+				written[w] = true
+				writeOrder = append(writeOrder, w)
+			}
+		}
+		line, _ := p.sc.pos(p.srcOff(s.t[0].start))
+		kind := s.kind
+		if kind == "" {
+			kind = "unknown"
+		}
+		res.Statements = append(res.Statements, Statement{
+			Line: line, Kind: kind, Reads: nonNil(sreads), Writes: nonNil(swrites), Confidence: s.conf,
+		})
+	}
+	for r := range reads {
+		res.Reads = append(res.Reads, r)
+	}
+	slices.Sort(res.Reads)
+	for _, w := range writeOrder {
+		if written[w] {
+			res.Writes = append(res.Writes, w)
+		}
+	}
+	res.Writes = sortedUnique(res.Writes)
+	return res
+}
+
+func appendUnique(dst []string, src ...string) []string {
+	for _, s := range src {
+		if !slices.Contains(dst, s) {
+			dst = append(dst, s)
+		}
+	}
+	return dst
+}
+
+func sortedUnique(s []string) []string {
+	if len(s) == 0 {
+		return []string{}
+	}
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

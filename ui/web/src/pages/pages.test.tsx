@@ -1,0 +1,283 @@
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { App } from '../App';
+import { mockGraphQL, sampleLineage } from '../test/graphql';
+import { toInput, validate, type Draft } from './NewCampaignPage';
+
+afterEach(() => vi.unstubAllGlobals());
+
+function at(path: string) {
+  window.history.replaceState(null, '', path);
+  return render(<App />);
+}
+
+const tableData = {
+  table: {
+    name: 'sales.orders',
+    readers: [{ id: 'warehouse/etl/daily.sql', owner: { handle: 'alice' } }],
+    writers: [{ id: 'warehouse/ods/load.sql', owner: null }],
+    owners: [],
+  },
+};
+
+describe('TablePage', () => {
+  it('shows the graph with readers, writers and owners beside it', async () => {
+    const calls = mockGraphQL({
+      Table: () => ({ data: tableData }),
+      Lineage: () => ({ data: { lineage: sampleLineage } }),
+      Search: () => ({ data: { search: { hits: [], pageInfo: { hasNextPage: false, endCursor: null } } } }),
+    });
+    at('/tables/sales.orders');
+    await screen.findByTestId('lineage-svg');
+    const side = screen.getByRole('complementary', { name: /readers, writers/i });
+    expect(within(side).getByRole('link', { name: 'warehouse/etl/daily.sql' })).toBeTruthy();
+    expect(within(side).getByRole('link', { name: 'warehouse/ods/load.sql' })).toBeTruthy();
+    expect(within(side).getByText('No known owner.')).toBeTruthy();
+    const lin = calls.find((c) => c.op === 'Lineage')!;
+    expect(lin.variables).toMatchObject({ table: 'sales.orders', direction: 'BOTH', depth: 1 });
+    expect(screen.queryByTestId('truncated')).toBeNull();
+  });
+
+  it('asks for more depth and another direction', async () => {
+    const calls = mockGraphQL({
+      Table: () => ({ data: tableData }),
+      Lineage: () => ({ data: { lineage: sampleLineage } }),
+    });
+    at('/tables/sales.orders');
+    await screen.findByTestId('lineage-svg');
+    fireEvent.click(screen.getByRole('button', { name: 'More depth' }));
+    await waitFor(() => expect(calls.filter((c) => c.op === 'Lineage').at(-1)!.variables.depth).toBe(2));
+    fireEvent.click(screen.getByLabelText('Downstream →'));
+    await waitFor(() => expect(calls.filter((c) => c.op === 'Lineage').at(-1)!.variables.direction).toBe('DOWNSTREAM'));
+    expect(window.location.search).toBe('?direction=downstream&depth=2');
+  });
+
+  it('says when the graph is cut short and offers more', async () => {
+    const calls = mockGraphQL({
+      Table: () => ({ data: tableData }),
+      Lineage: () => ({ data: { lineage: { ...sampleLineage, truncated: true } } }),
+    });
+    at('/tables/sales.orders?limit=5');
+    const banner = await screen.findByTestId('truncated');
+    expect(banner.textContent).toContain('stopped at 5 tables and jobs');
+    fireEvent.click(within(banner).getByRole('button', { name: /show up to 10 nodes/ }));
+    await waitFor(() => expect(calls.filter((c) => c.op === 'Lineage').at(-1)!.variables.limit).toBe(10));
+  });
+
+  it('explains an unknown table', async () => {
+    mockGraphQL({
+      Table: () => ({ errors: [{ message: 'No table named nope.', extensions: { code: 'NOT_FOUND' } }] }),
+      Lineage: () => ({ errors: [{ message: 'No table named nope.', extensions: { code: 'NOT_FOUND' } }] }),
+    });
+    at('/tables/nope');
+    expect(await screen.findByText(/No job reads or writes a table named “nope”/)).toBeTruthy();
+  });
+
+  it('explains a server that cannot be reached', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
+    at('/tables/sales.orders');
+    const alert = (await screen.findAllByRole('alert'))[0];
+    expect(alert.textContent).toMatch(/could not be reached/);
+    expect(alert.textContent).toMatch(/lineage serve/);
+    expect(within(alert).getByRole('button', { name: 'Retry' })).toBeTruthy();
+  });
+});
+
+const campaign = (over: Record<string, unknown> = {}) => ({
+  id: 'c1',
+  title: 'Migrate off sales.orders',
+  table: { name: 'sales.orders' },
+  replacement: 'sales.orders_v2',
+  state: 'ACTIVE',
+  deadline: null,
+  createdAt: '2026-03-01T00:00:00Z',
+  creator: 'e2e',
+  progress: { total: 2, complete: 0, open: 2, pending: 0, cancelled: 0 },
+  message: 'Move to v2.',
+  reach: 'DIRECT',
+  updatedAt: '2026-03-01T00:00:00Z',
+  completedAt: null,
+  tracker: 'builtin',
+  targets: ['alice', 'bob'].map((h, i) => ({
+    owner: { handle: h, email: '' },
+    role: 'ACT',
+    hops: 1,
+    jobs: [`etl/${h}.sql`],
+    tables: ['sales.orders'],
+    state: 'OPEN',
+    ticketKey: `LIN-${i + 1}`,
+    ticketUrl: '',
+    ticketStatus: 'TODO',
+    unassigned: false,
+    verification: 'STILL_READING',
+    detail: `etl/${h}.sql still reads sales.orders`,
+    lastError: '',
+    attempts: 1,
+    remindedAt: null,
+  })),
+  events: [{ id: 1, at: '2026-03-01T00:00:00Z', actor: 'e2e', kind: 'created', owner: '', message: 'Campaign started.' }],
+  ...over,
+});
+
+describe('NewCampaignPage', () => {
+  const draft: Draft = { table: 'sales.orders', replacement: '', title: 't', message: '', deadline: '', reach: 'DIRECT' };
+  it.each([
+    ['NoTable', { table: ' ' }, 'table'],
+    ['NoTitle', { title: '' }, 'title'],
+    ['SameReplacement', { replacement: 'Sales.Orders' }, 'replacement'],
+    ['PastDeadline', { deadline: '2020-01-01' }, 'deadline'],
+  ])('validate %s', (_n, patch, field) => {
+    expect(Object.keys(validate({ ...draft, ...patch }))).toEqual([field]);
+  });
+  it('validate accepts a good draft', () => expect(validate({ ...draft, deadline: '2999-01-01' })).toEqual({}));
+  it('toInput trims and drops empty fields', () => {
+    expect(toInput({ ...draft, replacement: ' ', message: ' hi ' }, true)).toEqual({
+      table: 'sales.orders',
+      replacement: null,
+      title: 't',
+      message: 'hi',
+      deadline: null,
+      reach: 'DIRECT',
+      dryRun: true,
+    });
+  });
+
+  it('previews the impact after asking for a token, then launches', async () => {
+    const calls = mockGraphQL({
+      StartCampaign: (v, call) => {
+        if (call.headers.Authorization !== 'Bearer tok-123')
+          return { errors: [{ message: 'Mutations need a bearer token.', extensions: { code: 'UNAUTHENTICATED' } }] };
+        const input = v.input as { dryRun: boolean };
+        return {
+          data: {
+            startCampaign: {
+              dryRun: input.dryRun,
+              campaign: campaign({ id: input.dryRun ? '' : 'c1' }),
+              impact: { totals: { owners: 2, mustAct: 2, informed: 0, jobs: 2, tables: 1 }, truncated: false, owners: [] },
+              tickets: [
+                { owner: { handle: 'alice', email: '' }, summary: 'Migrate off sales.orders', description: 'Move to v2.', due: null },
+                { owner: { handle: 'bob', email: '' }, summary: 'Migrate off sales.orders', description: 'Move to v2.', due: null },
+              ],
+            },
+          },
+        };
+      },
+      Campaign: () => ({ data: { campaign: campaign() } }),
+    });
+    at('/campaigns/new?table=sales.orders');
+    expect((screen.getByLabelText('Title') as HTMLInputElement).value).toBe('Migrate off sales.orders');
+    fireEvent.change(screen.getByLabelText(/Replacement/), { target: { value: 'sales.orders_v2' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Preview impact' }));
+    const dialog = await screen.findByRole('dialog', { name: 'API token' });
+    fireEvent.change(within(dialog).getByLabelText('Token'), { target: { value: 'tok-123' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Use token' }));
+    const preview = await screen.findByTestId('preview');
+    expect(preview.textContent).toContain('2 owners must act');
+    expect(preview.textContent).toContain('2 tickets will be created in the built-in tracker');
+    expect(calls.filter((c) => c.op === 'StartCampaign').at(-1)!.variables.input).toMatchObject({
+      table: 'sales.orders',
+      replacement: 'sales.orders_v2',
+      dryRun: true,
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Launch campaign (2 tickets)' }));
+    await waitFor(() => expect(window.location.pathname).toBe('/campaigns/c1'));
+    expect(calls.filter((c) => c.op === 'StartCampaign').at(-1)!.variables.input).toMatchObject({ dryRun: false });
+    expect(sessionStorage.getItem('lineage.token')).toBe('tok-123');
+  });
+
+  it('shows what is missing instead of sending', async () => {
+    const calls = mockGraphQL({});
+    at('/campaigns/new');
+    fireEvent.click(screen.getByRole('button', { name: 'Preview impact' }));
+    expect(await screen.findByText('Pick the table to migrate off.')).toBeTruthy();
+    expect(calls).toHaveLength(0);
+  });
+});
+
+describe('CampaignPage', () => {
+  it('shows targets, progress and the log, and closes a built-in ticket', async () => {
+    let closed = false;
+    const calls = mockGraphQL({
+      Campaign: () => ({ data: { campaign: campaign() } }),
+      SetTicketStatus: (v) => {
+        closed = v.status === 'DONE';
+        return { data: { setTicketStatus: { key: v.key, status: v.status } } };
+      },
+      Sync: () => ({
+        data: {
+          syncCampaign: campaign({
+            progress: { total: 2, complete: closed ? 1 : 0, open: closed ? 1 : 2, pending: 0, cancelled: 0 },
+            targets: campaign().targets.map((t) =>
+              t.owner.handle === 'alice' && closed ? { ...t, state: 'COMPLETE', ticketStatus: 'DONE', verification: 'VERIFIED' } : t,
+            ),
+          }),
+        },
+      }),
+    });
+    sessionStorage.setItem('lineage.token', 'tok');
+    at('/campaigns/c1');
+    await screen.findByRole('heading', { name: 'Migrate off sales.orders' });
+    expect(screen.getByRole('progressbar', { name: 'Campaign progress' }).getAttribute('aria-valuenow')).toBe('0');
+    expect(screen.getByText('Campaign started.')).toBeTruthy();
+    const row = document.querySelector('[data-owner="alice"]') as HTMLElement;
+    expect(row.textContent).toContain('still reads the table');
+    fireEvent.change(within(row).getByLabelText('Status of ticket LIN-1'), { target: { value: 'DONE' } });
+    await waitFor(() => expect(screen.getByRole('progressbar', { name: 'Campaign progress' }).getAttribute('aria-valuenow')).toBe('1'));
+    expect(calls.map((c) => c.op)).toEqual(['Campaign', 'SetTicketStatus', 'Sync']);
+    expect((document.querySelector('[data-owner="alice"]') as HTMLElement).textContent).toContain('verified');
+  });
+
+  it('cancels with a reason', async () => {
+    const calls = mockGraphQL({
+      Campaign: () => ({ data: { campaign: campaign() } }),
+      Cancel: () => ({ data: { cancelCampaign: campaign({ state: 'CANCELLED' }) } }),
+    });
+    sessionStorage.setItem('lineage.token', 'tok');
+    at('/campaigns/c1');
+    fireEvent.click(await screen.findByRole('button', { name: 'Cancel campaign' }));
+    const dialog = screen.getByRole('dialog');
+    fireEvent.change(within(dialog).getByLabelText('Reason'), { target: { value: 'Plans changed' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel campaign' }));
+    await screen.findByText(/Campaign cancelled/);
+    expect(calls.at(-1)!.variables).toEqual({ id: 'c1', reason: 'Plans changed' });
+    expect((screen.getByRole('button', { name: 'Sync now' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('explains an unknown campaign', async () => {
+    mockGraphQL({ Campaign: () => ({ errors: [{ message: 'No campaign c9.', extensions: { code: 'NOT_FOUND' } }] }) });
+    at('/campaigns/c9');
+    expect(await screen.findByText(/No campaign has the id “c9”/)).toBeTruthy();
+  });
+});
+
+describe('CampaignsPage', () => {
+  it('lists campaigns with progress bars', async () => {
+    mockGraphQL({
+      Campaigns: () => ({
+        data: {
+          campaigns: {
+            nodes: [campaign({ progress: { total: 4, complete: 3, open: 1, pending: 0, cancelled: 0 } })],
+            pageInfo: { endCursor: null, hasNextPage: false },
+          },
+        },
+      }),
+    });
+    at('/campaigns');
+    const bar = await screen.findByRole('progressbar', { name: 'Progress of Migrate off sales.orders' });
+    expect(bar.getAttribute('aria-valuenow')).toBe('3');
+    expect(bar.getAttribute('aria-valuemax')).toBe('4');
+  });
+  it('says when there is none and how to start one', async () => {
+    mockGraphQL({ Campaigns: () => ({ data: { campaigns: { nodes: [], pageInfo: { endCursor: null, hasNextPage: false } } } }) });
+    at('/campaigns');
+    expect(await screen.findByText('No campaign yet.')).toBeTruthy();
+  });
+});
+
+describe('App', () => {
+  it('shows a page for unknown paths', () => {
+    mockGraphQL({});
+    at('/no/such/page');
+    expect(screen.getByText('There is no page at /no/such/page.')).toBeTruthy();
+  });
+});

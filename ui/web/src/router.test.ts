@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { parseRoute, paths } from './router';
+
+describe('parseRoute', () => {
+  const cases: [string, ReturnType<typeof parseRoute>][] = [
+    [paths.home(), { page: 'home' }],
+    [paths.search('sales ord'), { page: 'search', q: 'sales ord' }],
+    [paths.table('sales.orders'), { page: 'table', name: 'sales.orders' }],
+    [paths.job('repo/etl/daily load.sql'), { page: 'job', id: 'repo/etl/daily load.sql' }],
+    [paths.owner('team-payments'), { page: 'owner', handle: 'team-payments' }],
+    [paths.campaigns(), { page: 'campaigns' }],
+    [paths.newCampaign(), { page: 'newCampaign', table: '' }],
+    [paths.newCampaign('a.b'), { page: 'newCampaign', table: 'a.b' }],
+    [paths.campaign('c-1'), { page: 'campaign', id: 'c-1' }],
+    ['/tables/a%ZZ', { page: 'table', name: 'a%ZZ' }],
+    ['/nowhere', { page: 'notFound', path: '/nowhere' }],
+  ];
+  for (const [url, want] of cases) {
+    it(url, () => {
+      const u = new URL(url, 'http://x');
+      expect(parseRoute(u.pathname, u.search)).toEqual(want);
+    });
+  }
+});

@@ -1,0 +1,29 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// The build goes to ../dist, which is committed and embedded by ui.go, so it
+// must be deterministic: content hashes only, no timestamps, no source maps
+// (they would carry absolute paths).
+export default defineConfig({
+  plugins: [react()],
+  base: '/',
+  build: {
+    outDir: '../dist',
+    emptyOutDir: true,
+    assetsDir: 'assets',
+    sourcemap: false,
+    // The whole app is a few hundred kilobytes; one chunk keeps the embedded
+    // file list short and stable.
+    chunkSizeWarningLimit: 1000,
+  },
+  server: {
+    // `npm run dev` against a running `lineage serve` on :8080.
+    proxy: { '/graphql': 'http://127.0.0.1:8080', '/healthz': 'http://127.0.0.1:8080' },
+  },
+  test: {
+    environment: 'jsdom',
+    include: ['src/**/*.test.{ts,tsx}'],
+    setupFiles: ['src/test/setup.ts'],
+  },
+});
