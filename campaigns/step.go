@@ -348,6 +348,9 @@ func (s *Service) verify(ctx context.Context, c *lineage.Campaign, readers map[s
 				detail = fmt.Sprintf("Informed only: %s's jobs read tables downstream of %s, not %s itself.", t.Owner, c.Table, c.Table)
 			}
 			if t.Verification != v {
+				if t.Verification == lineage.VerifyStillReading {
+					s.event(ctx, c.ID, SystemActor, "verified", t.Owner, "No job of %s reads %s any more.", t.Owner, c.Table)
+				}
 				set(func() { u.Verification = &v })
 			}
 			if t.Detail != detail {
@@ -443,7 +446,9 @@ func (s *Service) remindDue(ctx context.Context, c *lineage.Campaign) {
 				_ = s.remind(ctx, c, t, SystemActor, "Overdue reminder")
 			}
 		case !now.Before(soon):
-			if t.RemindedAt.Before(soon) {
+			// Owners who got their ticket inside the reminder window were
+			// just told; the first reminder is for those told earlier.
+			if t.RemindedAt.Before(soon) && t.CreatedAt.Before(soon) {
 				_ = s.remind(ctx, c, t, SystemActor, "Reminder")
 			}
 		}

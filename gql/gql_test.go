@@ -29,15 +29,15 @@ const testToken = "0123456789abcdef0123"
 //	raw.orders -> etl/ods_orders (alice) -> ods.orders
 //	ods.orders, ods.customers -> etl/dwd_orders (bob) -> dwd.orders
 //	ods.orders -> fin/revenue (erin) -> fin.revenue
-//	dwd.orders -> etl/dws_daily (carol) -> dws.daily_sales
-//	dws.daily_sales -> mkt/funnel (dan) -> mkt.funnel
+//	dwd.orders -> etl/dws_daily (carol) -> dws.revenue_daily
+//	dws.revenue_daily -> mkt/funnel (dan) -> mkt.funnel
 //	ods.customers -> adhoc/x (no owner) -> sandbox.x
 var fixture = []lineage.JobPut{
 	put("etl/ods_orders", "alice", []string{"raw.orders"}, []string{"ods.orders"}),
 	put("etl/dwd_orders", "bob", []string{"ods.orders", "ods.customers"}, []string{"dwd.orders"}),
 	put("fin/revenue", "erin", []string{"ods.orders"}, []string{"fin.revenue"}),
-	put("etl/dws_daily", "carol", []string{"dwd.orders"}, []string{"dws.daily_sales"}),
-	put("mkt/funnel", "dan", []string{"dws.daily_sales"}, []string{"mkt.funnel"}),
+	put("etl/dws_daily", "carol", []string{"dwd.orders"}, []string{"dws.revenue_daily"}),
+	put("mkt/funnel", "dan", []string{"dws.revenue_daily"}, []string{"mkt.funnel"}),
 	put("adhoc/x", "", []string{"ods.customers"}, []string{"sandbox.x"}),
 }
 
@@ -194,13 +194,13 @@ func TestQueries(t *testing.T) {
 			name:  "LineageDownstream",
 			query: `{ lineage(table: "ods.orders", direction: DOWNSTREAM, depth: 3) { root { name } direction depth truncated tables { name } jobs { id } owners { handle } edges { job table kind } } }`,
 			want: `{"lineage":{"root":{"name":"ods.orders"},"direction":"DOWNSTREAM","depth":3,"truncated":false,
-				"tables":[{"name":"dwd.orders"},{"name":"dws.daily_sales"},{"name":"fin.revenue"},{"name":"mkt.funnel"},{"name":"ods.orders"}],
+				"tables":[{"name":"dwd.orders"},{"name":"dws.revenue_daily"},{"name":"fin.revenue"},{"name":"mkt.funnel"},{"name":"ods.orders"}],
 				"jobs":[{"id":"etl/dwd_orders"},{"id":"etl/dws_daily"},{"id":"fin/revenue"},{"id":"mkt/funnel"}],
 				"owners":[{"handle":"bob"},{"handle":"carol"},{"handle":"dan"},{"handle":"erin"}],
 				"edges":[{"job":"etl/dwd_orders","table":"dwd.orders","kind":"WRITES"},{"job":"etl/dwd_orders","table":"ods.orders","kind":"READS"},
-					{"job":"etl/dws_daily","table":"dwd.orders","kind":"READS"},{"job":"etl/dws_daily","table":"dws.daily_sales","kind":"WRITES"},
+					{"job":"etl/dws_daily","table":"dwd.orders","kind":"READS"},{"job":"etl/dws_daily","table":"dws.revenue_daily","kind":"WRITES"},
 					{"job":"fin/revenue","table":"fin.revenue","kind":"WRITES"},{"job":"fin/revenue","table":"ods.orders","kind":"READS"},
-					{"job":"mkt/funnel","table":"dws.daily_sales","kind":"READS"},{"job":"mkt/funnel","table":"mkt.funnel","kind":"WRITES"}]}}`,
+					{"job":"mkt/funnel","table":"dws.revenue_daily","kind":"READS"},{"job":"mkt/funnel","table":"mkt.funnel","kind":"WRITES"}]}}`,
 		},
 		{
 			name:  "LineageNodesAndTruncation",
@@ -210,7 +210,7 @@ func TestQueries(t *testing.T) {
 		{
 			name:  "LineageUpstreamDefaultDepth",
 			query: `{ lineage(table: "mkt.funnel", direction: UPSTREAM) { depth tables { name } } }`,
-			want:  `{"lineage":{"depth":3,"tables":[{"name":"dwd.orders"},{"name":"dws.daily_sales"},{"name":"mkt.funnel"},{"name":"ods.customers"},{"name":"ods.orders"}]}}`,
+			want:  `{"lineage":{"depth":3,"tables":[{"name":"dwd.orders"},{"name":"dws.revenue_daily"},{"name":"mkt.funnel"},{"name":"ods.customers"},{"name":"ods.orders"}]}}`,
 		},
 		{
 			name:  "TableUpstreamDownstream",

@@ -223,7 +223,7 @@ func TestInternalErrors(t *testing.T) {
 				}
 				return nil
 			},
-			query:   `{ table(name: "dws.daily_sales") { readers { reads { name } } } }`,
+			query:   `{ table(name: "dws.revenue_daily") { readers { reads { name } } } }`,
 			path:    `["table","readers",0,"reads"]`,
 			logWant: "boom in job mkt/funnel",
 		},

@@ -26,7 +26,7 @@ query Downstream {
 
 # Where a table's data comes from.
 query Upstream {
-  lineage(table: "dws.daily_sales", direction: UPSTREAM, depth: 5) {
+  lineage(table: "dws.revenue_daily", direction: UPSTREAM, depth: 5) {
     tables { name }
     edges { job table kind }
   }

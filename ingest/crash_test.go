@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lineagehq/lineage/graph/sqlite"
 	"github.com/lineagehq/lineage/graph/synth"
 	"github.com/lineagehq/lineage/ingest"
 )
@@ -19,14 +20,14 @@ import (
 // The crash test re-runs this test binary as a child that ingests a
 // repository into a SQLite file and kills itself with SIGKILL part-way.
 const (
-	envChild     = "INGEST_CRASH_CHILD" // "1" in the child
-	envDir       = "INGEST_CRASH_DIR"
-	envDB        = "INGEST_CRASH_DB"
-	envKillDone  = "INGEST_CRASH_KILL_DONE"  // kill once this many jobs are settled
-	envKillGone  = "INGEST_CRASH_KILL_GONE"  // or once this many are removed
-	crashSource  = "synth"
-	crashBatch   = 40
-	crashWorkers = 2
+	envChild      = "INGEST_CRASH_CHILD" // "1" in the child
+	envDir        = "INGEST_CRASH_DIR"
+	envDB         = "INGEST_CRASH_DB"
+	envKillStored = "INGEST_CRASH_KILL_DONE" // kill once this many jobs are settled
+	envKillGone   = "INGEST_CRASH_KILL_GONE" // or once this many are removed
+	crashSource   = "synth"
+	crashBatch    = 20
+	crashWorkers  = 2
 )
 
 func TestMain(m *testing.M) {
@@ -40,7 +41,7 @@ func TestMain(m *testing.M) {
 // when the progress reaches the point the parent asked for. It returns
 // only if it never got there.
 func crashChild() int {
-	killDone, _ := strconv.Atoi(os.Getenv(envKillDone))
+	killDone, _ := strconv.Atoi(os.Getenv(envKillStored))
 	killGone, _ := strconv.Atoi(os.Getenv(envKillGone))
 	st, err := openSQLiteChild(os.Getenv(envDB))
 	if err != nil {
@@ -48,7 +49,7 @@ func crashChild() int {
 		return 3
 	}
 	in := &ingest.Ingester{Graph: st, BatchSize: crashBatch, Workers: crashWorkers, Progress: func(p ingest.Progress) {
-		if (killDone > 0 && p.Done >= killDone) || (killGone > 0 && p.Removed >= killGone) {
+		if (killDone > 0 && p.Added+p.Updated >= killDone) || (killGone > 0 && p.Removed >= killGone) {
 			self, _ := os.FindProcess(os.Getpid())
 			self.Kill() // SIGKILL: no deferred call, no Close, no flush
 		}
@@ -149,8 +150,8 @@ func TestCrashRecovery(t *testing.T) {
 		change bool
 		env    []string
 	}{
-		{"first ingest killed after a third", false, false, []string{envKillDone + "=200"}},
-		{"update killed after a third", true, true, []string{envKillDone + "=200"}},
+		{"first ingest killed after a third", false, false, []string{envKillStored + "=200"}},
+		{"update killed after two batches", true, true, []string{envKillStored + "=40"}},
 		{"update killed while removing", true, true, []string{envKillGone + "=20"}},
 	}
 	for _, tt := range tests {
@@ -160,7 +161,10 @@ func TestCrashRecovery(t *testing.T) {
 			tmp := t.TempDir()
 			killedDB, cleanDB := filepath.Join(tmp, "killed.db"), filepath.Join(tmp, "clean.db")
 			ingestAll := func(db string) *ingest.Summary {
-				st := MustOpenSQLite(t, db)
+				st, err := sqlite.Open(db)
+				if err != nil {
+					t.Fatal(err)
+				}
 				defer st.Close()
 				return MustRun(t, &ingest.Ingester{Graph: st, BatchSize: crashBatch, Workers: crashWorkers}, dir, ingest.Options{Source: crashSource})
 			}

@@ -91,8 +91,22 @@ type Summary struct {
 	// Warnings are the parser's warnings on the jobs parsed.
 	Warnings []Failure `json:"warnings"`
 	// RemovalsSkipped explains why no vanished job was removed, if so.
-	RemovalsSkipped string        `json:"removalsSkipped,omitempty"`
-	Elapsed         time.Duration `json:"elapsedNs"`
+	RemovalsSkipped string `json:"removalsSkipped,omitempty"`
+	// Counts sums up the lists above, for CI pipelines.
+	Counts  SummaryCounts `json:"counts"`
+	Elapsed time.Duration `json:"elapsedNs"`
+}
+
+// SummaryCounts are the sizes of a Summary's lists.
+type SummaryCounts struct {
+	Jobs      int `json:"jobs"`
+	Added     int `json:"added"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+	Removed   int `json:"removed"`
+	Failed    int `json:"failed"`
+	Skipped   int `json:"skipped"`
+	Warnings  int `json:"warnings"`
 }
 
 // Failure is a job or file that could not be ingested, with where and why.
@@ -478,6 +492,8 @@ func (r *run) finish() {
 		}
 		return a.Line < b.Line
 	})
+	s.Counts = SummaryCounts{Jobs: s.Jobs, Added: len(s.Added), Updated: len(s.Updated), Unchanged: s.Unchanged,
+		Removed: len(s.Removed), Failed: len(s.Failed), Skipped: s.Skipped, Warnings: len(s.Warnings)}
 	s.Elapsed = r.in.now().Sub(r.start)
 }
 

@@ -25,3 +25,6 @@ func MustOpenSQLite(tb testing.TB, path string) *sqlite.Store {
 	tb.Cleanup(func() { st.Close() })
 	return st
 }
+
+// openSQLiteChild opens the store of a crash-test child, which never closes it.
+func openSQLiteChild(path string) (*sqlite.Store, error) { return sqlite.Open(path) }

@@ -104,8 +104,8 @@ func (s *stmt) genericEdits() {
 	frames := stack[:1]
 	pendingOuter := false
 	var outerClose []int // closing brackets of sources after LEFT/RIGHT JOIN
-	sourceNext := false // the next token begins a FROM source
-	targetNext := false // the next token begins a written table's name
+	sourceNext := false  // the next token begins a FROM source
+	targetNext := false  // the next token begins a written table's name
 	n := len(s.t)
 	for i := 0; i < n; i++ {
 		tk := s.t[i]
@@ -226,7 +226,8 @@ func (s *stmt) keyword(i int, cur *frame, sourceNext, targetNext, pendingOuter *
 	if len(w) < 2 || len(w) > 12 {
 		return 0, false
 	}
-	switch strings.ToUpper(w) {
+	var buf [16]byte
+	switch string(upper(w, buf[:0])) {
 	case "FROM":
 		if cur.fn {
 			return 0, false
@@ -517,7 +518,8 @@ func (s *stmt) inFromList(i int) bool {
 // tableRef handles a table name or table function at token i: src is true
 // for read sources (FROM, JOIN), false for written tables (INTO, TABLE).
 func (s *stmt) tableRef(i int, src, outer bool) (int, bool) {
-	if !s.isName(i) || s.t[i].kind == tWord && notAlias[strings.ToUpper(s.str(i))] && !s.is(i, "TABLE") {
+	var ub [16]byte
+	if !s.isName(i) || s.t[i].kind == tWord && notAlias[string(upper(s.str(i), ub[:0]))] && !s.is(i, "TABLE") {
 		return 0, false
 	}
 	var buf [6]string

@@ -34,10 +34,10 @@ type readerLayout struct {
 }
 
 var (
-	lexFn     func(*tidb.Scanner, *symType) int
-	layoutOK  bool
-	tokIdent  int
-	tokString int
+	lexFn      func(*tidb.Scanner, *symType) int
+	layoutOK   bool
+	tokIdent   int
+	tokString  int
 	tokInvalid int
 )
 

@@ -178,6 +178,7 @@ type Parser struct {
 	tmpl    builder
 	sc      script
 	visitor extractor
+	rs      resolveState
 }
 
 // New returns a Parser.

@@ -26,8 +26,16 @@ func (p *Parser) resolve(defaultDB string) *Result {
 
 	// Tables created by one statement and dropped by a later one are
 	// temporary. Which database a name means depends on USE, so track it.
-	droppedLater := make([]bool, len(stmts))
-	{
+	p.rs.dropped = p.rs.dropped[:0]
+	for range stmts {
+		p.rs.dropped = append(p.rs.dropped, false)
+	}
+	droppedLater := p.rs.dropped
+	anyDrop := false
+	for _, s := range stmts {
+		anyDrop = anyDrop || len(s.drops) > 0
+	}
+	if anyDrop {
 		cur := db
 		created := map[string]int{}
 		for i, s := range stmts {
@@ -48,12 +56,21 @@ func (p *Parser) resolve(defaultDB string) *Result {
 		}
 	}
 
-	session := map[string][]string{} // temporary views, tables, caches: by bare name
-	scoped := map[string][]string{}  // created-then-dropped tables: by qualified name
-	written := map[string]bool{}
-	var writeOrder []string
-	reads := map[string]bool{}
-	var tmp []string
+	rs := &p.rs
+	if rs.session == nil {
+		rs.session, rs.scoped, rs.written, rs.reads = map[string][]string{}, map[string][]string{}, map[string]bool{}, map[string]bool{}
+	}
+	clear(rs.session)
+	clear(rs.scoped)
+	clear(rs.written)
+	clear(rs.reads)
+	session := rs.session // temporary views, tables, caches: by bare name
+	scoped := rs.scoped   // created-then-dropped tables: by qualified name
+	written := rs.written
+	reads := rs.reads
+	writeOrder := rs.order[:0]
+	tmp := rs.tmp[:0]
+	defer func() { rs.order, rs.tmp = writeOrder[:0], tmp[:0] }()
 
 	resolveRead := func(n tname, db string, out []string) []string {
 		if n.path {
@@ -173,6 +190,14 @@ func (p *Parser) resolve(defaultDB string) *Result {
 	}
 	res.Writes = sortedUnique(res.Writes)
 	return res
+}
+
+// resolveState is resolve's scratch space, kept by the Parser.
+type resolveState struct {
+	dropped         []bool
+	session, scoped map[string][]string
+	written, reads  map[string]bool
+	order, tmp      []string
 }
 
 func appendUnique(dst []string, src ...string) []string {

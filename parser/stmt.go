@@ -260,6 +260,14 @@ func (s *stmt) plan() {
 // Postgres.
 func (s *stmt) query(from, body int) {
 	s.kind = "select"
+	// SELECT ... INTO @a, @b: variables, which TiDB does not take.
+	if into := s.depth0(body, len(s.t), func(i int) bool { return s.is(i, "INTO") && i+1 < len(s.t) && s.t[i+1].kind == tVar }); into > 0 {
+		j := into + 1
+		for j+2 < len(s.t) && s.isP(j+1, ',') && s.t[j+2].kind == tVar {
+			j += 2
+		}
+		s.blankTok(into, j)
+	}
 	if s.d.selectInto || s.d.name == "" {
 		b := body
 		for s.isP(b, '(') {

@@ -189,5 +189,18 @@ func (s *stmt) aliasable(i int) bool {
 	if s.t[i].kind == tQuoted {
 		return true
 	}
-	return !notAlias[strings.ToUpper(s.str(i))]
+	var buf [16]byte
+	return !notAlias[string(upper(s.str(i), buf[:0]))]
+}
+
+// upper returns w in upper case in buf (without allocating for short words).
+func upper(w string, buf []byte) []byte {
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		buf = append(buf, c)
+	}
+	return buf
 }

@@ -46,6 +46,7 @@ func run() error {
 	jobs := flag.Int("jobs", 30000, "synthetic warehouse jobs")
 	owners := flag.Int("owners", 1000, "synthetic warehouse owners")
 	tablesOut := flag.String("tables-out", "", "write the tables to query here, one per line")
+	fillOnly := flag.Bool("fill-only", false, "fill the store and write -tables-out, then exit (to serve it with `lineage serve`)")
 	flag.Parse()
 	if *db == "" {
 		return errors.New("-db is required")
@@ -85,6 +86,10 @@ func run() error {
 		if err := os.WriteFile(*tablesOut, []byte(strings.Join(w.Typical(64), "\n")+"\n"), 0o644); err != nil {
 			return err
 		}
+	}
+
+	if *fillOnly {
+		return nil
 	}
 
 	// As `lineage serve` mounts it: tokens in front, reads open.

@@ -20,7 +20,6 @@ func MustRunMain(tb testing.TB, dbPath string, extra ...func(*serveConfig)) *Mai
 	c := serveConfig{
 		Addr:      "127.0.0.1:0",
 		Graph:     "sqlite:" + dbPath,
-		Sample:    filepath.Join("..", "..", "examples", "warehouse"),
 		SyncEvery: time.Hour,
 		Jira:      jiraFlags{IssueType: "Task"},
 	}
@@ -81,6 +80,21 @@ func TestServeHealthzAndRestart(t *testing.T) {
 	}
 	if h2.Counts != first {
 		t.Fatalf("counts after restart = %+v, want %+v", h2.Counts, first)
+	}
+}
+
+func TestServeSampleDir(t *testing.T) {
+	m := MustRunMain(t, filepath.Join(t.TempDir(), "lineage.db"), func(c *serveConfig) { c.Sample = filepath.Join("..", "..", "ingest", "testdata", "repo") })
+	var h health
+	getJSON(t, "http://"+m.Addr()+"/healthz", &h)
+	if h.Counts.Jobs == 0 {
+		t.Fatalf("-sample DIR loaded nothing: %+v", h)
+	}
+	bad := &Main{Config: serveConfig{Addr: "127.0.0.1:0", Graph: "sqlite:" + filepath.Join(t.TempDir(), "x.db"), Sample: "no/such/dir"}, Logger: discardLogger()}
+	err := bad.Run(context.Background())
+	bad.Close()
+	if err == nil || !strings.Contains(err.Error(), "-sample no/such/dir is not a folder") {
+		t.Fatalf("Run with a missing -sample = %v", err)
 	}
 }
 

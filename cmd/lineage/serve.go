@@ -24,8 +24,8 @@ Runs the lineage service: the GraphQL API at /graphql, its playground at
 and the campaign loop that opens, syncs and verifies tickets.
 
 With no flags it keeps its graph in ./lineage.db (created if missing) and, when
-that store is empty, loads the sample warehouse from ./examples/warehouse, so
-a fresh clone shows real lineage at once.`
+that store is empty, loads the sample warehouse (examples/warehouse, built into
+the binary), so a fresh clone shows real lineage at once.`
 
 const serveExamples = `  lineage serve
   lineage serve -addr :9090 -graph sqlite:/var/lib/lineage/lineage.db
@@ -75,7 +75,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	fs.StringVar(&c.TokenFile, "tokens-file", envString("LINEAGE_TOKENS_FILE", ""), "file of name:token lines; each token may call mutations as its name (LINEAGE_TOKENS_FILE; LINEAGE_TOKENS holds the same inline, comma-separated)")
 	c.ReadsNeed = envBool("LINEAGE_REQUIRE_TOKEN_FOR_READS", false, &bad)
 	fs.BoolVar(&c.ReadsNeed, "require-token-for-reads", c.ReadsNeed, "refuse queries without a token too (LINEAGE_REQUIRE_TOKEN_FOR_READS)")
-	fs.StringVar(&c.Sample, "sample", envString("LINEAGE_SAMPLE", "examples/warehouse"), "job-script repository loaded on first start, when the store is empty (LINEAGE_SAMPLE)")
+	fs.StringVar(&c.Sample, "sample", envString("LINEAGE_SAMPLE", ""), "job-script repository loaded on first start, when the store is empty; empty means the sample warehouse built into the binary (examples/warehouse) (LINEAGE_SAMPLE)")
 	c.NoSample = envBool("LINEAGE_NO_SAMPLE", false, &bad)
 	fs.BoolVar(&c.NoSample, "no-sample", c.NoSample, "do not load the sample warehouse into an empty store (LINEAGE_NO_SAMPLE)")
 	fs.StringVar(&c.UIDir, "ui-dir", envString("LINEAGE_UI_DIR", ""), "serve the web UI from this folder instead of the embedded build, for UI work (LINEAGE_UI_DIR)")

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -15,6 +14,7 @@ import (
 	"github.com/lineagehq/lineage/auth"
 	"github.com/lineagehq/lineage/campaigns"
 	"github.com/lineagehq/lineage/campaigns/jira"
+	"github.com/lineagehq/lineage/examples/warehouse"
 	"github.com/lineagehq/lineage/gql"
 	neo4jstore "github.com/lineagehq/lineage/graph/neo4j"
 	"github.com/lineagehq/lineage/ingest"
@@ -129,23 +129,23 @@ func (m *Main) routes(mux *http.ServeMux, tokens *auth.Tokens, svc *campaigns.Se
 	}
 }
 
-// loadSample ingests the sample warehouse into an empty store.
+// loadSample ingests the sample warehouse into an empty store: the one
+// embedded in the binary, or the repository named by -sample.
 func (m *Main) loadSample(ctx context.Context) error {
 	dir := m.Config.Sample
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		m.Logger.Warn("sample warehouse not found; starting without it (run from the repository root, or pass -sample DIR, or -no-sample to silence this)", "sample", dir)
-		return nil
-	}
-	sum, err := ingest.LoadSampleIfEmpty(ctx, m.store, os.DirFS(dir))
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			return lineage.WrapError(lineage.EINVALID, err, "cannot read the sample warehouse at %s", dir)
+	fsys, from := fs.FS(warehouse.FS), "the built-in sample warehouse"
+	if dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return lineage.Errorf(lineage.EINVALID, "-sample %s is not a folder (leave -sample empty for the built-in sample warehouse, or pass -no-sample)", dir)
 		}
-		return fmt.Errorf("load sample warehouse %s: %w", dir, err)
+		fsys, from = os.DirFS(dir), dir
+	}
+	sum, err := ingest.LoadSampleIfEmpty(ctx, m.store, fsys)
+	if err != nil {
+		return fmt.Errorf("load sample warehouse from %s: %w", from, err)
 	}
 	if sum != nil {
-		m.Logger.Info("loaded the sample warehouse into the empty store", "dir", dir, "jobs", sum.Jobs, "failed", len(sum.Failed), "warnings", len(sum.Warnings))
+		m.Logger.Info("loaded the sample warehouse into the empty store", "from", from, "jobs", sum.Jobs, "failed", len(sum.Failed), "warnings", len(sum.Warnings))
 		for _, f := range sum.Failed {
 			m.Logger.Warn("sample script not loaded", "err", f.Error())
 		}

@@ -13,6 +13,7 @@ import { NewCampaignPage } from './pages/NewCampaignPage';
 import { OwnerPage } from './pages/OwnerPage';
 import { SearchPage } from './pages/SearchPage';
 import { TablePage } from './pages/TablePage';
+import { TicketPage } from './pages/TicketPage';
 import { Link, paths, useRoute, type Route } from './router';
 
 function Page({ route }: { route: Route }) {
@@ -33,6 +34,8 @@ function Page({ route }: { route: Route }) {
       return <NewCampaignPage key={route.table} table={route.table} />;
     case 'campaign':
       return <CampaignPage key={route.id} id={route.id} />;
+    case 'ticket':
+      return <TicketPage key={route.key} ticketKey={route.key} />;
     default:
       return (
         <section className="page">
@@ -83,7 +86,7 @@ export function App() {
     window.addEventListener('keydown', on);
     return () => window.removeEventListener('keydown', on);
   }, []);
-  const section = route.page === 'campaigns' || route.page === 'campaign' || route.page === 'newCampaign' ? 'campaigns' : 'graph';
+  const section = route.page === 'campaigns' || route.page === 'campaign' || route.page === 'newCampaign' || route.page === 'ticket' ? 'campaigns' : 'graph';
   return (
     <>
       <a className="skip-link" href="#main">

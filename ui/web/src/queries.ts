@@ -120,22 +120,27 @@ const jobQuery = (withScript: boolean) => `query Job($id: ID!) {
   }
 }`;
 
-let jobFields: Promise<Set<string>> | null = null;
+const typeFields = new Map<string, Promise<Set<string>>>();
 /**
- * jobHasField asks the schema (once) whether Job has a field, so the job
- * page can show the script as soon as the server offers it.
+ * hasField asks the schema (once per type) whether a type has a field, so
+ * the UI can use a field as soon as the server offers it.
  */
-export function jobHasField(name: string): Promise<boolean> {
-  if (!jobFields) {
-    jobFields = gql<{ __type: { fields: { name: string }[] } | null }>(`query JobFields { __type(name: "Job") { fields { name } } }`)
+export function hasField(type: string, name: string): Promise<boolean> {
+  let p = typeFields.get(type);
+  if (!p) {
+    p = gql<{ __type: { fields: { name: string }[] } | null }>(`query TypeFields($t: String!) { __type(name: $t) { fields { name } } }`, { t: type })
       .then((r) => new Set((r.__type?.fields ?? []).map((f) => f.name)))
       .catch(() => {
-        jobFields = null;
+        typeFields.delete(type);
         return new Set<string>();
       });
+    typeFields.set(type, p);
   }
-  return jobFields.then((s) => s.has(name));
+  return p.then((s) => s.has(name));
 }
+
+/** jobHasField reports whether Job has a field (script, for one). */
+export const jobHasField = (name: string) => hasField('Job', name);
 
 export const job = async (id: string, signal?: AbortSignal) => {
   const withScript = await jobHasField('script');
@@ -289,15 +294,19 @@ export interface ImpactPreview {
   }[];
 }
 export interface StartCampaignPayload {
-  campaign: CampaignDetail;
+  campaign: Omit<CampaignDetail, 'events'>;
   impact: ImpactPreview | null;
   tickets: TicketPreview[];
   dryRun: boolean;
 }
+// A dry run's campaign is not stored, so it has no event log to ask for.
+const PREVIEW_FIELDS = `${SUMMARY_FIELDS}
+    message reach updatedAt completedAt tracker
+    targets { ${TARGET_FIELDS} }`;
 const START = `mutation StartCampaign($input: StartCampaignInput!) {
   startCampaign(input: $input) {
     dryRun
-    campaign { ${DETAIL_FIELDS} }
+    campaign { ${PREVIEW_FIELDS} }
     impact {
       totals { owners mustAct informed jobs tables }
       truncated
@@ -325,10 +334,69 @@ export const cancelCampaign = (id: string, reason: string) =>
     { auth: true },
   );
 export const setTicketStatus = (key: string, status: TicketStatus, comment?: string) =>
-  gql<{ setTicketStatus: { key: string; status: TicketStatus } | null }>(
+  gql<{ setTicketStatus: { key: string; status: TicketStatus; campaignId: string } | null }>(
     `mutation SetTicketStatus($key: String!, $status: TicketStatus!, $comment: String) {
-      setTicketStatus(key: $key, status: $status, comment: $comment) { key status }
+      setTicketStatus(key: $key, status: $status, comment: $comment) { key status campaignId }
     }`,
     { key, status, comment: comment ?? null },
     { auth: true },
   );
+
+// --- tickets (built-in tracker) -------------------------------------------
+
+export interface TicketDetail {
+  key: string;
+  url: string;
+  campaignId: string;
+  owner: string;
+  assignee: string;
+  unassigned: boolean;
+  status: TicketStatus;
+  summary: string;
+  description: string;
+  due: string | null;
+  comments: { at: string; author: string; body: string }[];
+  createdAt: string;
+  updatedAt: string;
+}
+const TICKET_FIELDS = `key url campaignId owner assignee unassigned status summary description due
+  comments { at author body } createdAt updatedAt`;
+
+/**
+ * ticket finds a ticket by key: with the server's ticket(key) query when it
+ * has one, otherwise by looking through the campaigns' targets.
+ */
+export async function ticket(key: string, signal?: AbortSignal): Promise<{ ticket: TicketDetail | null; campaign: { id: string; title: string; tracker: string } | null }> {
+  if (await hasField('Query', 'ticket')) {
+    const r = await gql<{ ticket: TicketDetail | null }>(`query Ticket($key: String!) { ticket(key: $key) { ${TICKET_FIELDS} } }`, { key }, { signal });
+    if (!r.ticket) return { ticket: null, campaign: null };
+    const c = await gql<{ campaign: { id: string; title: string; tracker: string } | null }>(
+      `query TicketCampaign($id: ID!) { campaign(id: $id) { id title tracker } }`,
+      { id: r.ticket.campaignId },
+      { signal },
+    );
+    return { ticket: r.ticket, campaign: c.campaign };
+  }
+  let after: string | null = null;
+  for (let page = 0; page < 20; page++) {
+    const r: { campaigns: { nodes: { id: string; title: string; tracker: string; targets: { ticketKey: string }[] }[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } } } =
+      await gql(
+        `query TicketScan($after: String) { campaigns(first: 50, after: $after) { nodes { id title tracker targets { ticketKey } } pageInfo { endCursor hasNextPage } } }`,
+        { after },
+        { signal },
+      );
+    const hit = r.campaigns.nodes.find((c) => c.targets.some((t) => t.ticketKey === key));
+    if (hit) {
+      const d = await gql<{ campaign: { targets: { ticketKey: string; ticket: TicketDetail | null }[] } | null }>(
+        `query TicketOf($id: ID!) { campaign(id: $id) { targets { ticketKey ticket { ${TICKET_FIELDS} } } } }`,
+        { id: hit.id },
+        { signal },
+      );
+      const t = d.campaign?.targets.find((x) => x.ticketKey === key)?.ticket ?? null;
+      return { ticket: t, campaign: { id: hit.id, title: hit.title, tracker: hit.tracker } };
+    }
+    if (!r.campaigns.pageInfo.hasNextPage) break;
+    after = r.campaigns.pageInfo.endCursor;
+  }
+  return { ticket: null, campaign: null };
+}

@@ -12,6 +12,7 @@ describe('parseRoute', () => {
     [paths.newCampaign(), { page: 'newCampaign', table: '' }],
     [paths.newCampaign('a.b'), { page: 'newCampaign', table: 'a.b' }],
     [paths.campaign('c-1'), { page: 'campaign', id: 'c-1' }],
+    [paths.ticket('LIN-7'), { page: 'ticket', key: 'LIN-7' }],
     ['/tables/a%ZZ', { page: 'table', name: 'a%ZZ' }],
     ['/nowhere', { page: 'notFound', path: '/nowhere' }],
   ];

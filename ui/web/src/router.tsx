@@ -13,6 +13,7 @@ export type Route =
   | { page: 'campaigns' }
   | { page: 'newCampaign'; table: string }
   | { page: 'campaign'; id: string }
+  | { page: 'ticket'; key: string }
   | { page: 'notFound'; path: string };
 
 const NAV_EVENT = 'lineage:navigate';
@@ -27,6 +28,8 @@ export const paths = {
   campaigns: () => '/campaigns',
   newCampaign: (table?: string) => (table ? `/campaigns/new?table=${encodeURIComponent(table)}` : '/campaigns/new'),
   campaign: (id: string) => `/campaigns/${encodeURIComponent(id)}`,
+  /** ticket is where the built-in tracker's ticket links point (its URL is BASE/tickets/KEY). */
+  ticket: (key: string) => `/tickets/${encodeURIComponent(key)}`,
 };
 
 function decode(s: string): string {
@@ -45,7 +48,7 @@ export function parseRoute(pathname: string, search: string): Route {
   if (p === '/search') return { page: 'search', q: q.get('q') ?? '' };
   if (p === '/campaigns') return { page: 'campaigns' };
   if (p === '/campaigns/new') return { page: 'newCampaign', table: q.get('table') ?? '' };
-  const m = /^\/(tables|jobs|owners|campaigns)\/(.+)$/.exec(p);
+  const m = /^\/(tables|jobs|owners|campaigns|tickets)\/(.+)$/.exec(p);
   if (m) {
     const v = decode(m[2]);
     switch (m[1]) {
@@ -57,6 +60,8 @@ export function parseRoute(pathname: string, search: string): Route {
         return { page: 'owner', handle: v };
       case 'campaigns':
         return { page: 'campaign', id: v };
+      case 'tickets':
+        return { page: 'ticket', key: v };
     }
   }
   return { page: 'notFound', path: pathname };

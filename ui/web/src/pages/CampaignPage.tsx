@@ -18,6 +18,7 @@ import {
 } from '../queries';
 import { ApiError } from '../api';
 import { doneOf, StateBadge } from './CampaignsPage';
+import { Link, paths } from '../router';
 
 const STATUS_LABEL: Record<TicketStatus, string> = { TODO: 'To do', IN_PROGRESS: 'In progress', DONE: 'Done' };
 
@@ -35,21 +36,20 @@ function TicketCell({ t, builtin, onStatus, busy }: { t: Target; builtin: boolea
       </span>
     );
   }
-  const external = /^https?:\/\//.test(t.ticketUrl) && !builtin;
+  const key = builtin ? (
+    <Link href={paths.ticket(t.ticketKey)} className="mono" title="Open the built-in ticket">
+      {t.ticketKey}
+    </Link>
+  ) : t.ticketUrl ? (
+    <a href={t.ticketUrl} className="mono" target="_blank" rel="noopener noreferrer" title="Open in Jira">
+      {t.ticketKey}
+    </a>
+  ) : (
+    <span className="mono">{t.ticketKey}</span>
+  );
   return (
     <div className="ticket">
-      {t.ticketUrl ? (
-        <a
-          href={t.ticketUrl}
-          className="mono"
-          {...(external ? { target: '_blank', rel: 'noopener noreferrer' } : {})}
-          title={external ? 'Open in Jira' : 'Built-in ticket'}
-        >
-          {t.ticketKey}
-        </a>
-      ) : (
-        <span className="mono">{t.ticketKey}</span>
-      )}{' '}
+      {key}{' '}
       {builtin ? (
         <label className="ticket-status">
           <span className="sr-only">Status of ticket {t.ticketKey}</span>

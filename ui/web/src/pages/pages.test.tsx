@@ -281,3 +281,59 @@ describe('App', () => {
     expect(screen.getByText('There is no page at /no/such/page.')).toBeTruthy();
   });
 });
+
+describe('TicketPage', () => {
+  const tk = (status: string) => ({
+    key: 'LIN-2',
+    url: 'http://x/tickets/LIN-2',
+    campaignId: 'c1',
+    owner: 'carol',
+    assignee: 'carol',
+    unassigned: false,
+    status,
+    summary: 'Move off sales.orders',
+    description: 'Please move.',
+    due: null,
+    comments: [],
+    createdAt: '2026-03-01T00:00:00Z',
+    updatedAt: '2026-03-01T00:00:00Z',
+  });
+  it('finds the ticket through the campaigns and closes it', async () => {
+    let status = 'TODO';
+    const calls = mockGraphQL({
+      TypeFields: () => ({ data: { __type: { fields: [{ name: 'table' }, { name: 'campaigns' }] } } }),
+      TicketScan: () => ({
+        data: {
+          campaigns: {
+            nodes: [{ id: 'c1', title: 'Move off sales.orders', tracker: 'builtin', targets: [{ ticketKey: 'LIN-1' }, { ticketKey: 'LIN-2' }] }],
+            pageInfo: { endCursor: null, hasNextPage: false },
+          },
+        },
+      }),
+      TicketOf: () => ({ data: { campaign: { targets: [{ ticketKey: 'LIN-2', ticket: tk(status) }] } } }),
+      SetTicketStatus: (v) => {
+        status = String(v.status);
+        return { data: { setTicketStatus: { key: 'LIN-2', status, campaignId: 'c1' } } };
+      },
+      Sync: () => ({ data: { syncCampaign: null } }),
+    });
+    sessionStorage.setItem('lineage.token', 'tok');
+    at('/tickets/LIN-2');
+    await screen.findByText('Please move.');
+    fireEvent.change(screen.getByLabelText(/Comment/), { target: { value: 'done, reads v2' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Close ticket (Done)' }));
+    await screen.findByText('Moved to Done.');
+    const set = calls.find((c) => c.op === 'SetTicketStatus')!;
+    expect(set.variables).toEqual({ key: 'LIN-2', status: 'DONE', comment: 'done, reads v2' });
+    expect(calls.some((c) => c.op === 'Sync' && c.variables.id === 'c1')).toBe(true);
+    await waitFor(() => expect((screen.getByRole('button', { name: 'Close ticket (Done)' }) as HTMLButtonElement).disabled).toBe(true));
+  });
+  it('says when no ticket has the key', async () => {
+    mockGraphQL({
+      TypeFields: () => ({ data: { __type: { fields: [] } } }),
+      TicketScan: () => ({ data: { campaigns: { nodes: [], pageInfo: { endCursor: null, hasNextPage: false } } } }),
+    });
+    at('/tickets/LIN-99');
+    expect(await screen.findByText(/No built-in ticket has the key “LIN-99”/)).toBeTruthy();
+  });
+});
