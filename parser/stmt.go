@@ -110,8 +110,6 @@ func (s *stmt) withEnd(i int) int {
 	return j
 }
 
-var queryStart = map[string]bool{"SELECT": true, "WITH": true, "VALUES": true, "TABLE": true, "FROM": true, "SEL": true}
-
 // isQueryAt reports whether a query starts at token i: SELECT, WITH, or
 // brackets around one.
 func (s *stmt) isQueryAt(i int) bool {

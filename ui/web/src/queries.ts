@@ -139,6 +139,11 @@ export function hasField(type: string, name: string): Promise<boolean> {
   return p.then((s) => s.has(name));
 }
 
+/** forgetSchema drops what hasField learnt (for tests, and after a server upgrade). */
+export function forgetSchema(): void {
+  typeFields.clear();
+}
+
 /** jobHasField reports whether Job has a field (script, for one). */
 export const jobHasField = (name: string) => hasField('Job', name);
 

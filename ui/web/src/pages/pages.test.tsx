@@ -2,6 +2,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../App';
 import { mockGraphQL, sampleLineage } from '../test/graphql';
+import { forgetSchema } from '../queries';
 import { toInput, validate, type Draft } from './NewCampaignPage';
 
 afterEach(() => vi.unstubAllGlobals());
@@ -335,5 +336,60 @@ describe('TicketPage', () => {
     });
     at('/tickets/LIN-99');
     expect(await screen.findByText(/No built-in ticket has the key “LIN-99”/)).toBeTruthy();
+  });
+});
+
+describe('JobPage', () => {
+  const jobData = (script?: string) => ({
+    job: {
+      id: 'warehouse:dwd/daily',
+      source: 'warehouse',
+      path: 'dwd/daily.sql',
+      dialect: 'spark',
+      hash: 'h1',
+      owner: { handle: 'alice', team: 'Data Platform', email: '' },
+      reads: [{ name: 'ods.orders' }],
+      writes: [{ name: 'dws.daily' }],
+      ...(script === undefined ? {} : { script }),
+    },
+  });
+  afterEach(() => forgetSchema());
+
+  it('highlights the lines that read and write when the server sends the script', async () => {
+    const script = 'INSERT INTO dws.daily\nSELECT day, count(*)\nFROM ods.orders\nGROUP BY day;';
+    const calls = mockGraphQL({
+      TypeFields: (v) => ({ data: { __type: { fields: v.t === 'Job' ? [{ name: 'id' }, { name: 'script' }] : [] } } }),
+      Job: () => ({ data: jobData(script) }),
+      Parse: () => ({
+        data: {
+          parse: {
+            reads: ['ods.orders'],
+            writes: ['dws.daily'],
+            statements: [{ line: 1, kind: 'insert', reads: ['ods.orders'], writes: ['dws.daily'], confidence: 'high' }],
+            warnings: [],
+          },
+        },
+      }),
+    });
+    at('/jobs/warehouse%3Adwd%2Fdaily');
+    await screen.findByRole('region', { name: 'Script' });
+    expect(calls.find((c) => c.op === 'Parse')!.variables).toEqual({ sql: script, dialect: 'spark' });
+    expect(document.querySelector('tr[data-line="1"]')!.className).toBe('line-w');
+    expect(document.querySelector('tr[data-line="2"]')!.className).toBe('');
+    expect(document.querySelector('tr[data-line="3"]')!.className).toBe('line-r');
+    expect(document.querySelector('tr[data-line="3"]')!.textContent).toContain('reads ods.orders');
+    expect(screen.getByRole('link', { name: '@alice' })).toBeTruthy();
+  });
+
+  it('lists the tables and says the script is not available from older servers', async () => {
+    const calls = mockGraphQL({
+      TypeFields: () => ({ data: { __type: { fields: [{ name: 'id' }] } } }),
+      Job: () => ({ data: jobData() }),
+    });
+    at('/jobs/warehouse%3Adwd%2Fdaily');
+    expect(await screen.findByText('The server does not send script text.')).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'ods.orders' })).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'dws.daily' })).toBeTruthy();
+    expect(calls.some((c) => c.op === 'Parse')).toBe(false);
   });
 });
