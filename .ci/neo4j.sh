@@ -113,7 +113,7 @@ print(" ".join(str(s.getsockname()[1]) for s in ps))')
 	read -r p1 p2 <<<"$ports"
 	"$bin" serve -addr "127.0.0.1:$p1" -graph "sqlite:$log/e2e.db" -sync-every 1h >"$log/serve-sqlite.log" 2>&1 &
 	spid1=$!
-	"$bin" serve -addr "127.0.0.1:$p2" -graph "$uri" -neo4j-user "" -sync-every 1h >"$log/serve-neo4j.log" 2>&1 &
+	"$bin" serve -addr "127.0.0.1:$p2" -graph "$uri" -sync-every 1h >"$log/serve-neo4j.log" 2>&1 &
 	spid2=$!
 	if python3 "$root/graph/neo4j/testserver/compare.py" "http://127.0.0.1:$p1" "http://127.0.0.1:$p2"; then
 		echo "neo4j.sh: lineage serve on Neo4j answers as on SQLite"

@@ -192,6 +192,23 @@ try {
     await page.waitForURL(`**/tables/${TABLE}`);
   });
 
+  await step('the graph works from the keyboard: Tab reaches a node, Enter opens it', async () => {
+    await page.locator('main').focus();
+    let inGraph = false;
+    for (let i = 0; i < 60 && !inGraph; i++) {
+      await page.keyboard.press('Tab');
+      inGraph = await page.evaluate(() => !!document.activeElement?.closest('[data-testid="lineage-svg"]'));
+    }
+    assert.ok(inGraph, 'Tab never reached a graph node');
+    const name = await page.evaluate(() => document.activeElement.getAttribute('data-name'));
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => !u.pathname.endsWith(`/tables/${TABLE}`));
+    assert.ok(decodeURIComponent(page.url()).includes(name), `Enter on ${name} went to ${page.url()}`);
+    await page.goBack();
+    await page.waitForURL(`**/tables/${TABLE}`);
+    await page.getByTestId('lineage-svg').locator('[data-kind="JOB"]').first().waitFor();
+  });
+
   await step('start a campaign through the wizard: details, token, preview, launch', async () => {
     await page.getByRole('link', { name: 'Start a migration campaign' }).click();
     await page.waitForURL('**/campaigns/new?table=*');
