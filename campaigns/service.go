@@ -82,6 +82,8 @@ type Service struct {
 
 	once sync.Once
 	wake chan string
+	// local holds one chan struct{} (capacity 1) per campaign id: see hold.
+	local sync.Map
 }
 
 // ErrBusy is the error of a step on a campaign another holder is working on.
@@ -303,7 +305,27 @@ func (s *Service) Tickets(ctx context.Context, keys []string) ([]lineage.Ticket,
 // TrackerName returns the tracker's name: "jira" or "builtin".
 func (s *Service) TrackerName() string { return s.Tracker.Name() }
 
-// lease takes the campaign's lease for this holder.
+// hold gives this caller the campaign: first among this process's own callers
+// (the store's lease is per holder, and every step of this process has the
+// same holder, so the loop, Sync and a webhook could otherwise step the same
+// campaign at once and record the same change twice), then among replicas
+// through the store's lease. release gives it back.
+func (s *Service) hold(ctx context.Context, id string) error {
+	v, _ := s.local.LoadOrStore(id, make(chan struct{}, 1))
+	ch := v.(chan struct{})
+	select {
+	case ch <- struct{}{}:
+	case <-ctx.Done():
+		return lineage.WrapError(lineage.EUNAVAILABLE, ctx.Err(), "Gave up waiting for this campaign's current step to finish; try again.")
+	}
+	if err := s.lease(ctx, id); err != nil {
+		<-ch
+		return err
+	}
+	return nil
+}
+
+// lease takes or renews the campaign's lease for this holder.
 func (s *Service) lease(ctx context.Context, id string) error {
 	now := s.now()
 	ok, err := s.Store.AcquireLease(ctx, id, s.Holder, now, now.Add(s.LeaseTTL))
@@ -322,6 +344,9 @@ func (s *Service) release(ctx context.Context, id string) {
 	if err := s.Store.ReleaseLease(ctx, id, s.Holder); err != nil {
 		s.Logger.Warn("campaigns: lease not released; it will expire", "campaign", id, "err", err)
 	}
+	if v, ok := s.local.Load(id); ok {
+		<-v.(chan struct{})
+	}
 }
 
 // Sync runs one step of the background loop on a campaign now: create
@@ -331,7 +356,7 @@ func (s *Service) release(ctx context.Context, id string) {
 // EUNAVAILABLE.
 func (s *Service) Sync(ctx context.Context, id string) (*lineage.Campaign, error) {
 	s.init()
-	if err := s.lease(ctx, id); err != nil {
+	if err := s.hold(ctx, id); err != nil {
 		return nil, err
 	}
 	defer s.release(ctx, id)
@@ -353,7 +378,7 @@ func (s *Service) Cancel(ctx context.Context, id, reason string) (*lineage.Campa
 	if len(reason) > MaxMessageLen {
 		return nil, lineage.FieldErrorf("reason", "is %d bytes long; the limit is %d", len(reason), MaxMessageLen)
 	}
-	if err := s.lease(ctx, id); err != nil {
+	if err := s.hold(ctx, id); err != nil {
 		return nil, err
 	}
 	defer s.release(ctx, id)
@@ -449,7 +474,7 @@ func (s *Service) Remind(ctx context.Context, id string) (*lineage.Campaign, err
 	if err != nil {
 		return nil, err
 	}
-	if err := s.lease(ctx, id); err != nil {
+	if err := s.hold(ctx, id); err != nil {
 		return nil, err
 	}
 	defer s.release(ctx, id)
@@ -659,7 +684,7 @@ func (s *Service) pass(ctx context.Context) {
 }
 
 func (s *Service) stepLogged(ctx context.Context, id string) {
-	if err := s.lease(ctx, id); err != nil {
+	if err := s.hold(ctx, id); err != nil {
 		if !errors.Is(err, ErrBusy) && ctx.Err() == nil {
 			s.Logger.Error("campaigns: lease", "campaign", id, "err", err)
 		}
@@ -691,7 +716,7 @@ func (s *Service) cleanupCancelled(ctx context.Context) {
 		return
 	}
 	for _, id := range todo {
-		if s.lease(ctx, id) != nil {
+		if s.hold(ctx, id) != nil {
 			continue
 		}
 		if c, err := s.Store.Campaign(ctx, id); err == nil {

@@ -520,3 +520,51 @@ func TestRunStops(t *testing.T) {
 		t.Fatalf("Run after cancel: %v", err)
 	}
 }
+
+// TestConcurrentStepsOneProcess: the loop, Sync and webhooks of one process
+// share a lease holder, so without a local lock they could step a campaign at
+// once and record the same completion twice.
+func TestConcurrentStepsOneProcess(t *testing.T) {
+	store, _ := MustOpen(t)
+	MustPutJobs(t, store, warehouse...)
+	clk := newClock()
+	svc := MustService(t, store, campaigns.NewBuiltinTracker(store, "http://ui", clk.Now), clk, "r1")
+	p := MustStart(t, svc, campaigns.StartInput{Table: "raw.orders", Title: "Retire"})
+	c := MustSync(t, svc, p.Campaign.ID)
+	for _, tg := range c.Targets {
+		for _, j := range tg.Jobs {
+			if err := store.DeleteJob(context.Background(), j); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := svc.SetBuiltinTicketStatus(actorCtx(), tg.TicketKey, lineage.TicketDone, "moved"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := svc.Sync(actorCtx(), c.ID); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	kinds, evs := MustEvents(t, svc, c.ID)
+	for _, tg := range c.Targets {
+		n := 0
+		for _, e := range evs {
+			if e.Kind == "target_complete" && e.Owner == tg.Owner {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("owner %s: %d target_complete events, want 1 (events %v)", tg.Owner, n, kinds)
+		}
+	}
+	if got := count(kinds, "campaign_complete") + count(kinds, "completed"); got > 1 {
+		t.Errorf("campaign completed %d times: %v", got, kinds)
+	}
+}
