@@ -29,6 +29,10 @@ func (r *campaignResolver) Events(ctx context.Context, objs []*lineage.Campaign)
 	}
 	out := make([][]lineage.Event, len(objs))
 	errs := each(len(objs), func(i int) (err error) {
+		if objs[i].ID == "" { // a dry run's preview: nothing stored, nothing logged
+			out[i] = []lineage.Event{}
+			return nil
+		}
 		out[i], err = svc.Events(ctx, objs[i].ID)
 		return err
 	})

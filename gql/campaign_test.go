@@ -83,6 +83,17 @@ func TestCampaigns(t *testing.T) {
 		if len(list.Campaigns.Nodes) != 0 {
 			t.Errorf("a dry run stored campaigns: %+v", list)
 		}
+		// The preview's event log is empty, not an error: nothing was stored.
+		var ev struct {
+			StartCampaign struct {
+				Campaign struct{ Events []struct{ Kind string } }
+			}
+		}
+		srv.mustDo(t, `mutation($in: StartCampaignInput!) { startCampaign(input: $in) { campaign { events { kind } } } }`,
+			map[string]any{"in": map[string]any{"table": "ods.orders", "title": "Retire ods.orders", "dryRun": true}}, &ev)
+		if ev.StartCampaign.Campaign.Events == nil || len(ev.StartCampaign.Campaign.Events) != 0 {
+			t.Errorf("dry-run events = %+v, want an empty list", ev.StartCampaign.Campaign.Events)
+		}
 	})
 
 	var id string
