@@ -1,5 +1,7 @@
 package parser
 
+import "slices"
+
 // builder assembles rewritten text from pieces of a source text and literal
 // strings, and remembers where every piece came from so that a position in
 // the rewritten text maps back to the source.
@@ -90,6 +92,13 @@ func mapOffset(segs []seg, off int) int {
 type edit struct {
 	start, end int
 	repl       string
+}
+
+// editsIn reports whether any edit of s touches text[from:to] (edits are
+// sorted by start).
+func (s *stmt) editsIn(from, to int) bool {
+	i, _ := slices.BinarySearchFunc(s.edits, from, func(e edit, off int) int { return e.start - off })
+	return i < len(s.edits) && s.edits[i].start <= to
 }
 
 // copyEdited appends src[from:to] with the edits that lie inside it applied

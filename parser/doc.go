@@ -10,21 +10,33 @@
 //
 //  1. Templates: ${NAME}, ${hiveconf:NAME}, ${hivevar:NAME} and Jinja's
 //     {{ name }}, {{ ref('m') }}, {{ source('s', 't') }} are replaced from
-//     Options.Vars. An unknown variable is a warning and its bare name
-//     stands in for it; {% ... %} blocks are ignored with a warning.
-//  2. Lexing: TiDB's own Scanner tokenises the whole script once (with
-//     ANSI_QUOTES for dialects where "x" is a name). The few things it does
-//     not know are handled at token level: "--comment" without a space,
-//     T-SQL [names] and #temp tables.
+//     Options.Vars, and from the script's own SET NAME=v, SET hivevar:NAME=v
+//     and SET hiveconf:NAME=v (at the start of a line) from there on. An
+//     unknown variable is a warning and its bare name stands in for it;
+//     {% ... %} blocks are ignored with a warning.
+//  2. Lexing: the whole script is tokenised once, as TiDB's Scanner would
+//     (ANSI_QUOTES for dialects where "x" is a name), by a lexer of our own
+//     that looks up no keywords; on rare input (MySQL's /*! */ comments,
+//     unterminated strings, 1e5 or 0x1F numbers) TiDB's Scanner itself is
+//     used. The few things TiDB does not know are handled at token level:
+//     "--comment" without a space, T-SQL [names] and #temp tables, Postgres
+//     #> operators.
 //  3. Splitting: statements end at semicolons outside strings, comments and
 //     quoted names; a procedure header ends at its BEGIN (its body is split
-//     like any script); in T-SQL a statement also ends where the next one
-//     begins.
+//     like any script), as is a dollar-quoted body ($$ ... $$, $fn$ ...
+//     $fn$); in T-SQL a statement also ends where the next one begins.
 //  4. Dialect layer: each statement is rewritten, token span by token span,
 //     into text TiDB parses. Spans are replaced or blanked, never reparsed
 //     from raw text, and a position map takes every byte of the rewritten
 //     text back to the original script (through the template expansion),
-//     so errors and warnings point at what the user wrote. Statement-level
+//     so errors and warnings point at what the user wrote. Expressions:
+//     functions TiDB reserves or limits (Spark's first(x, true), split,
+//     date_add(d, n), int(x), window(...)) become calls of a neutral name;
+//     lambdas (x -> ...) lose their parameters; subscripts (a[0], m['k'])
+//     and fields of call results (f(x).a) are blanked, as are PIVOT and
+//     UNPIVOT clauses, time travel (VERSION AS OF), NULLS FIRST/LAST and
+//     Hive's TRANSFORM ... USING 'script'. A statement with nothing to
+//     rewrite goes to TiDB as the script's own text, uncopied. Statement-level
 //     forms TiDB lacks are decomposed: MERGE becomes its target (written)
 //     plus SELECTs over its USING source, ON condition and WHEN subqueries;
 //     UPDATE ... FROM and DELETE ... USING become SELECTs with the target on

@@ -12,9 +12,10 @@ import (
 // by the statement handlers in stmt.go.
 
 type frame struct {
-	from  bool // inside a FROM list at this depth
-	fn    bool // this bracket is a function call's
-	outer bool // the pending source follows LEFT/RIGHT/FULL JOIN
+	from  bool  // inside a FROM list at this depth
+	fn    bool  // this bracket is a function call's
+	outer bool  // the pending source follows LEFT/RIGHT/FULL JOIN
+	open  int32 // index of the opening bracket (fn only)
 }
 
 func (s *stmt) addEdit(start, end int, repl string) {
@@ -123,17 +124,29 @@ func (s *stmt) genericEdits() {
 		case tPunct:
 			c := s.text[tk.start]
 			if tk.end-tk.start != 1 {
+				if tk.end-tk.start == 2 && c == '-' && s.text[tk.start+1] == '>' {
+					s.lambda(i)
+				} else if c == '#' { // Postgres JSON paths: j #>> '{a,b}'
+					s.replaceTok(i, i, "-"+s.text[tk.start+1:tk.end])
+				}
 				continue
 			}
 			switch c {
 			case '(':
+				if s.is(i-1, "AS") && s.isP(i-2, ')') && s.nameList(i) {
+					// Spark's multi-column alias: explode(m) AS (k, v)
+					cl := s.closeOf(i)
+					s.blankTok(i-1, cl)
+					i = cl
+					continue
+				}
 				if pendingOuter && s.isSourceParen(i) {
 					outerClose = append(outerClose, s.closeOf(i))
 					pendingOuter = false
 				}
 				fn := i > 0 && s.t[i-1].kind == tWord && s.adjacent(i-1) && !s.isAny(i-1, "IN", "FROM", "JOIN", "AS", "ON", "EXISTS", "AND", "OR", "NOT", "USING", "VALUES", "SELECT", "WHERE", "ALL", "ANY", "SOME", "OVER", "LATERAL", "INTO", "TABLE")
 				if len(frames) < cap(frames) {
-					frames = append(frames, frame{fn: fn})
+					frames = append(frames, frame{fn: fn, open: int32(i)})
 				}
 				if s.is(i+1, "VALUES") && i > 0 && (s.isAny(i-1, "FROM", "JOIN") || s.isP(i-1, ',') || s.isP(i-1, '(')) {
 					cl := s.closeOf(i)
@@ -179,6 +192,8 @@ func (s *stmt) genericEdits() {
 						_, j := s.nameAt(i+1, nil)
 						s.blankTok(i, j-1)
 						i = j - 1
+					} else if s.is(i-1, "AS") {
+						s.blankTok(i, i) // Snowflake expr AS :name
 					} else {
 						s.replaceTok(i, i+1, "NULL") // :bind_variable
 						i++
@@ -194,6 +209,38 @@ func (s *stmt) genericEdits() {
 					s.replaceTok(i, cl, "NULL")
 				}
 				i = cl
+			case '.':
+				if i > 0 && (s.isP(i-1, ')') || s.isP(i-1, ']')) && s.isName(i+1) {
+					i = s.fieldAccess(i) // f(x).field, arr[0].field
+				} else if s.isP(i-1, ')') && s.isP(i+1, '*') && s.adjacent(i) {
+					s.blankTok(i, i+1) // BigQuery IF(c, a, b).*: the struct itself
+					i++
+				}
+			case '#': // Postgres XOR
+				s.replaceTok(i, i, "^")
+			case '~', '!', '<':
+				// Postgres regular expressions (a ~ b, a ~* b, a !~ b) and
+				// array containment (a <@ b): compare instead.
+				j := i
+				if c == '!' || c == '<' {
+					if !s.adjacent(i) {
+						break
+					}
+					j++
+					if c == '<' && (s.t[j].kind != tVar || s.t[j].end-s.t[j].start != 1) || c == '!' && !s.isP(j, '~') {
+						break
+					}
+				} else if i == 0 || !s.operand(i-1) || !s.d.pgOps() {
+					break
+				}
+				if s.isP(j+1, '*') && s.adjacent(j) {
+					j++
+				}
+				if j+1 >= len(s.t) || s.t[j+1].kind == tPunct && !s.isP(j+1, '(') || s.t[j+1].kind == tNumber {
+					break // not a pattern or array on the right: a ~~~ 1
+				}
+				s.replaceTok(i, j, "=")
+				i = j
 			case '=':
 				if s.isP(i+1, '=') && s.adjacent(i) {
 					s.blankTok(i+1, i+1)
@@ -204,6 +251,19 @@ func (s *stmt) genericEdits() {
 					s.blankTok(i, i) // T-SQL compound assignment in UPDATE ... SET
 				}
 			}
+		case tVar:
+			if tk.end-tk.start == 1 && s.text[tk.start] == '@' && s.isP(i+1, '>') && s.adjacent(i) {
+				s.replaceTok(i, i+1, "=") // Postgres array containment: a @> b
+				i++
+			} else if tk.end-tk.start == 1 && s.text[tk.start] == '?' && i > 0 && s.operand(i-1) && s.d.pgOps() {
+				// Postgres JSON key tests: j ? 'k', j ?| array, j ?& array.
+				j := i
+				if (s.isP(i+1, '|') || s.isP(i+1, '&')) && s.adjacent(i) {
+					j++
+				}
+				s.replaceTok(i, j, "=")
+				i = j
+			}
 		case tQuoted, tWord:
 			if i > 0 && s.isP(i-1, '.') {
 				continue
@@ -212,6 +272,19 @@ func (s *stmt) genericEdits() {
 				if j, ok := s.keyword(i, cur, &sourceNext, &targetNext, &pendingOuter); ok {
 					i = j - 1
 					continue
+				}
+				enclosing := -1
+				if cur.fn {
+					enclosing = int(cur.open)
+				}
+				if s.isP(i+1, '(') {
+					s.call(i, i+1, enclosing)
+				} else if s.isP(i+1, '<') && s.is(i, "STRUCT") { // BigQuery STRUCT<a INT64>(...)
+					e := s.skipType(i + 1)
+					s.blankTok(i+1, e)
+					if s.isP(e+1, '(') {
+						s.call(i, e+1, enclosing)
+					}
 				}
 			}
 			i = s.exprName(i) - 1
@@ -249,6 +322,27 @@ func (s *stmt) keyword(i int, cur *frame, sourceNext, targetNext, pendingOuter *
 			*sourceNext = true
 		}
 	case "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "WINDOW", "UNION", "INTERSECT", "MINUS", "SELECT", "SET", "VALUES", "WHEN", "INSERT", "RETURNING", "ON":
+		if s.is(i, "VALUES") && s.isP(i+1, '(') && (s.isAny(i-1, "FROM", "JOIN") || s.isP(i-1, ',') && s.inFromList(i-1)) {
+			// Spark's inline table without brackets: FROM VALUES (1), (2) AS v(a)
+			j := s.closeOf(i + 1)
+			for s.isP(j+1, ',') && s.isP(j+2, '(') {
+				j = s.closeOf(j + 2)
+			}
+			s.replaceTok(i, j, "(SELECT 1)")
+			cur.from = true
+			return s.afterSource(j+1, false), true
+		}
+		if s.isAny(i, "GROUP", "ORDER") && s.is(i+1, "BY") && s.is(i+2, "ALL") && !s.isP(i+3, '(') {
+			s.replaceTok(i+2, i+2, "1") // Databricks GROUP BY ALL
+		}
+		if cur.fn && s.is(i, "ORDER") && s.is(i+1, "BY") && !s.is(int(cur.open)-1, "GROUP_CONCAT") {
+			// ARRAY_AGG(x ORDER BY y LIMIT 1), STRING_AGG(x, ',' ORDER BY y):
+			// the order does not matter here and TiDB takes it only in
+			// GROUP_CONCAT.
+			cl := s.closeOf(int(cur.open))
+			s.blankTok(i, cl-1)
+			return cl, true
+		}
 		if !s.is(i, "ON") {
 			cur.from = false
 		}
@@ -271,6 +365,14 @@ func (s *stmt) keyword(i int, cur *frame, sourceNext, targetNext, pendingOuter *
 						s.replaceTok(j, cl, "1")
 					}
 					j = cl
+					continue
+				}
+				if s.is(j, "ROLLUP") && s.isP(j+1, '(') {
+					s.blankTok(j, j) // ROLLUP(a, b) lists only columns: (a, b)
+					continue
+				}
+				if s.is(j, "CUBE") && s.is(j-1, "WITH") {
+					s.replaceTok(j, j, "ROLLUP") // Hive's GROUP BY a, b WITH CUBE
 					continue
 				}
 				if s.isP(j, '(') {
@@ -364,6 +466,18 @@ func (s *stmt) keyword(i int, cur *frame, sourceNext, targetNext, pendingOuter *
 			if rep := intervalUnits[strings.ToUpper(s.str(i+2))]; rep != "" {
 				s.replaceTok(i+2, i+2, rep)
 			}
+			// Spark's INTERVAL 1 DAY 2 HOURS: keep the first part.
+			k := i + 3
+			for k+1 < len(s.t) && s.t[k].kind == tNumber && s.t[k+1].kind == tWord {
+				if _, ok := intervalUnits[strings.ToUpper(s.str(k+1))]; !ok {
+					break
+				}
+				k += 2
+			}
+			if k > i+3 {
+				s.blankTok(i+3, k-1)
+				return k, true
+			}
 		}
 	case "IS":
 		if s.is(i+1, "DISTINCT") && s.is(i+2, "FROM") {
@@ -424,6 +538,36 @@ func (s *stmt) keyword(i int, cur *frame, sourceNext, targetNext, pendingOuter *
 			s.blankTok(i, i+1)
 			return i + 2, true
 		}
+	case "OFFSET":
+		// OFFSET n [ROWS] before FETCH or LIMIT (Trino, T-SQL): the rows
+		// skipped do not matter here; LIMIT n OFFSET m stays.
+		if i+1 < len(s.t) && (s.t[i+1].kind == tNumber || s.t[i+1].kind == tVar) && !(i >= 2 && s.is(i-2, "LIMIT")) {
+			j := i + 1
+			if s.isAny(j+1, "ROW", "ROWS") {
+				j++
+			}
+			s.blankTok(i, j)
+			return j + 1, true
+		}
+	case "NULLS":
+		if s.isAny(i+1, "FIRST", "LAST") {
+			s.blankTok(i, i+1) // ORDER BY a NULLS LAST
+			return i + 2, true
+		}
+	case "AT":
+		if s.is(i+1, "TIME") && s.is(i+2, "ZONE") {
+			// ts AT TIME ZONE 'UTC': keep ts.
+			j := i + 3
+			_, k := s.nameAt(j, nil)
+			if k == j {
+				k = j + 1
+			}
+			if s.isP(k, '(') {
+				k = s.closeOf(k) + 1
+			}
+			s.blankTok(i, k-1)
+			return k, true
+		}
 	case "ESCAPE":
 	default:
 		return 0, false
@@ -436,6 +580,10 @@ func (s *stmt) selectTop(i int) int {
 	j := i + 1
 	if s.isAny(j, "DISTINCT", "ALL") {
 		j++
+	}
+	if s.is(j, "AS") && s.isAny(j+1, "STRUCT", "VALUE") { // BigQuery SELECT AS STRUCT
+		s.blankTok(j, j+1)
+		return j + 2
 	}
 	if !s.is(j, "TOP") {
 		return i + 1
@@ -575,7 +723,9 @@ func (s *stmt) afterSource(k int, outer bool) int {
 		s.blankTok(k, k+1)
 		k += 2
 	}
-	if s.is(k, "AS") {
+	k = s.timeTravel(k)
+	k = s.pivot(k)
+	if s.is(k, "AS") && !s.isQueryAt(k+1) {
 		k++
 	}
 	if s.aliasable(k) && !s.isP(k+1, '.') {
@@ -587,6 +737,15 @@ func (s *stmt) afterSource(k int, outer bool) int {
 			k = cl + 1
 		}
 	}
+	if p := s.pivot(k); p > k {
+		k = p
+		if s.is(k, "AS") {
+			k++
+		}
+		if s.aliasable(k) && !s.isP(k+1, '.') {
+			k++
+		}
+	}
 	if s.is(k, "WITH") && s.isP(k+1, '(') {
 		cl := s.closeOf(k + 1)
 		s.blankTok(k, cl)
@@ -596,6 +755,64 @@ func (s *stmt) afterSource(k int, outer bool) int {
 		s.addEdit(s.t[k-1].end, s.t[k-1].end, " ON 1=1")
 	}
 	return k
+}
+
+// timeTravel blanks a version clause after a table at k: VERSION AS OF n,
+// TIMESTAMP AS OF t, FOR SYSTEM_TIME AS OF t, FOR VERSION AS OF n; it
+// returns the index after it.
+func (s *stmt) timeTravel(k int) int {
+	j := k
+	if s.is(j, "FOR") && s.isAny(j+1, "SYSTEM_TIME", "TIMESTAMP", "VERSION") {
+		j++
+	}
+	if !s.isAny(j, "VERSION", "TIMESTAMP", "SYSTEM_TIME", "SYSTEM_VERSION") {
+		return k
+	}
+	// TiDB's scanner returns "AS OF" as one token spelt "OF".
+	e := j + 1
+	if s.is(e, "AS") {
+		e++
+	}
+	if !s.is(e, "OF") {
+		return k
+	}
+	e++
+	for e < len(s.t) {
+		if s.isP(e, '(') || s.isP(e, '[') {
+			e = s.closeOf(e) + 1
+			continue
+		}
+		if s.isP(e, ',') || s.isP(e, ')') || s.isP(e, ';') || s.t[e].kind == tWord && notAlias[strings.ToUpper(s.str(e))] {
+			break
+		}
+		e++
+	}
+	s.blankTok(k, e-1)
+	return e
+}
+
+// pivot blanks PIVOT (...) and UNPIVOT [INCLUDE|EXCLUDE NULLS] (...) after
+// a source at k: they only rename columns of their source. It returns the
+// index after the clause.
+func (s *stmt) pivot(k int) int {
+	j := k
+	switch {
+	case s.is(j, "PIVOT"):
+		j++
+	case s.is(j, "UNPIVOT"):
+		j++
+		if s.isAny(j, "INCLUDE", "EXCLUDE") && s.is(j+1, "NULLS") {
+			j += 2
+		}
+	default:
+		return k
+	}
+	if !s.isP(j, '(') {
+		return k
+	}
+	cl := s.closeOf(j)
+	s.blankTok(k, cl)
+	return cl + 1
 }
 
 // exprName handles a name in an expression: more than three parts keep

@@ -17,6 +17,8 @@ func FuzzParse(f *testing.F) {
 	f.Add("MERGE INTO t USING s ON t.k = s.k WHEN MATCHED THEN UPDATE SET a = (SELECT 1 FROM x)", "")
 	f.Add("SELECT [a] FROM #t WITH (NOLOCK) -- c\nGO", "tsql")
 	f.Add("SELECT ${x} FROM {{ ref('m') }} WHERE a::int > INTERVAL '1 day'", "postgres")
+	f.Add("SET hivevar:x=${x};\nSET y=${x}_${y};\nSELECT transform(a, v -> v[0].f), first(b, true) OVER w FROM ${y} PIVOT (sum(c) FOR d IN (1))", "spark")
+	f.Add("CREATE FUNCTION f() RETURNS int AS $$ BEGIN DELETE FROM t WHERE j #>> '{a}' ~* 'x'; END $$ LANGUAGE plpgsql; SELECT 1", "postgres")
 	p := New()
 	f.Fuzz(func(t *testing.T, sql, dialect string) {
 		if _, ok := dialects[dialect]; !ok {

@@ -2,6 +2,7 @@ package parser
 
 import (
 	"reflect"
+	"strings"
 	"unsafe"
 
 	tidb "github.com/pingcap/tidb/pkg/parser"
@@ -107,6 +108,7 @@ type lexer struct {
 	mysqlDash  bool // "--x" is minus-minus (MySQL); otherwise a comment
 	brackets   bool // [x] is an identifier (T-SQL)
 	hashNames  bool // #x is a temp table name (T-SQL, Redshift), not a comment
+	hashOps    bool // # begins an operator (#>, #>>, #-), not a comment (Postgres)
 	toks       []token
 	blanks     []edit // comments TiDB's scanner does not know ("--x"): blank them when copying
 }
@@ -115,12 +117,255 @@ type lexer struct {
 func (l *lexer) lex(text string) []token {
 	l.toks = l.toks[:0]
 	l.blanks = l.blanks[:0]
+	if l.lexFast(text) {
+		return l.toks
+	}
+	l.toks = l.toks[:0]
+	l.blanks = l.blanks[:0]
 	if !layoutOK {
 		l.lexSimple(text, 0)
 		return l.toks
 	}
 	l.lexFrom(text, 0)
 	return l.toks
+}
+
+// lexFast tokenises text as TiDB's scanner does, for the text that job
+// scripts are made of, at several times its speed (it looks up no
+// keywords). It gives up, returning false, on anything rarer: MySQL's
+// executable comments (/*! ... */), unterminated strings and comments,
+// numbers with exponents or letters (1e5, 0x1F, 1abc), .5, x'..' and b'..'
+// literals, control characters; lex then uses TiDB's scanner. Two
+// differences are deliberate: optimizer hints (/*+ ... */) are comments,
+// and "AS OF" is two tokens (TiDB's scanner returns one, spelt "OF").
+func (l *lexer) lexFast(text string) bool {
+	i := 0
+	n := len(text)
+	for i < n {
+		c := text[i]
+		start := i
+		switch {
+		case c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
+			i++
+			continue
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '$' || c >= 0x80:
+			if c == 0x85 || c == 0xA0 {
+				return false // whitespace to TiDB's scanner
+			}
+			if i+1 < n && text[i+1] == '\'' && (c == 'x' || c == 'X' || c == 'b' || c == 'B') {
+				return false
+			}
+			i++
+			for i < n && isWordByte(text[i]) {
+				i++
+			}
+			l.toks = append(l.toks, token{tWord, start, i})
+			continue
+		case c >= '0' && c <= '9':
+			if k := len(l.toks); k > 0 && l.toks[k-1].end == start && text[start-1] == '.' {
+				return false // t.1col: an identifier after a dot
+			}
+			i++
+			for i < n && text[i] >= '0' && text[i] <= '9' {
+				i++
+			}
+			if i < n && text[i] == '.' {
+				i++
+				for i < n && text[i] >= '0' && text[i] <= '9' {
+					i++
+				}
+			}
+			if i < n && isWordByte(text[i]) {
+				return false
+			}
+			l.toks = append(l.toks, token{tNumber, start, i})
+			continue
+		case c == '\'' || c == '"':
+			e := stringEnd(text, i, c)
+			if e < 0 {
+				return false
+			}
+			k := uint8(tString)
+			if c == '"' && l.ansiQuotes {
+				k = tQuoted
+			}
+			l.toks = append(l.toks, token{k, start, e})
+			i = e
+			continue
+		case c == '`':
+			e := i + 1
+			for {
+				j := strings.IndexByte(text[e:], '`')
+				if j < 0 {
+					return false
+				}
+				e += j + 1
+				if e < n && text[e] == '`' {
+					e++
+					continue
+				}
+				break
+			}
+			l.toks = append(l.toks, token{tQuoted, start, e})
+			i = e
+			continue
+		case c == '[' && l.brackets:
+			if e := bracketEnd(text, i); e > 0 {
+				l.toks = append(l.toks, token{tQuoted, start, e})
+				i = e
+				continue
+			}
+		case c == '@':
+			i++
+			if i < n && text[i] == '@' {
+				i++
+				if i >= n || !isUserVarByte(text[i]) {
+					return false
+				}
+			}
+			if i < n && (text[i] == '\'' || text[i] == '"' || text[i] == '`') {
+				return false
+			}
+			for i < n && isUserVarByte(text[i]) {
+				i++
+			}
+			l.toks = append(l.toks, token{tVar, start, i})
+			continue
+		case c == '?':
+			l.toks = append(l.toks, token{tVar, start, i + 1})
+			i++
+			continue
+		case c == '#':
+			switch {
+			case l.hashOps:
+				e := i + 1
+				for e < n && e < i+3 && (text[e] == '>' || text[e] == '-') {
+					e++
+				}
+				l.toks = append(l.toks, token{tPunct, start, e})
+				i = e
+				continue
+			case l.hashNames && i+1 < n && (isWordByte(text[i+1]) || text[i+1] == '#'):
+				e := i + 1
+				for e < n && (isWordByte(text[e]) || text[e] == '#') {
+					e++
+				}
+				l.toks = append(l.toks, token{tWord, start, e})
+				i = e
+				continue
+			}
+			i = lineEnd(text, i)
+			continue
+		case c == '-':
+			if i+1 < n && text[i+1] == '-' {
+				if i+2 == n || isSpaceByte(text[i+2]) {
+					i = lineEnd(text, i)
+					continue
+				}
+				if !l.mysqlDash {
+					// "--comment" without a space: a comment everywhere but MySQL.
+					e := lineEnd(text, i)
+					l.blanks = append(l.blanks, edit{start: i, end: e})
+					i = e
+					continue
+				}
+			}
+			if i+1 < n && text[i+1] == '>' {
+				i += 2
+				if i < n && text[i] == '>' {
+					i++
+				}
+				l.toks = append(l.toks, token{tPunct, start, i})
+				continue
+			}
+		case c == '/':
+			if i+1 < n && text[i+1] == '*' {
+				if i+2 < n && (text[i+2] == '!' || text[i+2] == 'T' && i+3 < n && text[i+3] == '!') {
+					return false
+				}
+				j := strings.Index(text[i+2:], "*/")
+				if j < 0 {
+					return false
+				}
+				i += 2 + j + 2
+				continue
+			}
+		case c == '.':
+			if i+1 < n && text[i+1] >= '0' && text[i+1] <= '9' {
+				return false
+			}
+		case c == '\\' || c < 0x20 || c == 0x7f:
+			return false
+		}
+		// Operators: TiDB's two- and three-byte ones, else one byte.
+		e := i + 1
+		if e < n {
+			switch c {
+			case '<':
+				if text[e] == '=' && e+1 < n && text[e+1] == '>' {
+					e += 2
+				} else if text[e] == '=' || text[e] == '>' || text[e] == '<' {
+					e++
+				}
+			case '>':
+				if text[e] == '=' || text[e] == '>' {
+					e++
+				}
+			case '!':
+				if text[e] == '=' {
+					e++
+				}
+			case '&':
+				if text[e] == '&' || text[e] == '^' {
+					e++
+				}
+			case '|':
+				if text[e] == '|' {
+					e++
+				}
+			case ':':
+				if text[e] == '=' {
+					e++
+				}
+			}
+		}
+		l.toks = append(l.toks, token{tPunct, start, e})
+		i = e
+	}
+	return true
+}
+
+// stringEnd returns the offset after the string quoted by q at i
+// (backslash escapes and doubled quotes inside), or -1 if unterminated.
+func stringEnd(text string, i int, q byte) int {
+	for j := i + 1; j < len(text); j++ {
+		switch text[j] {
+		case '\\':
+			j++
+		case q:
+			if j+1 < len(text) && text[j+1] == q {
+				j++
+				continue
+			}
+			return j + 1
+		}
+	}
+	return -1
+}
+
+func lineEnd(text string, i int) int {
+	if j := strings.IndexByte(text[i:], '\n'); j >= 0 {
+		return i + j
+	}
+	return len(text)
+}
+
+func isSpaceByte(c byte) bool {
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v' || c == 0x85 || c == 0xA0
+}
+
+func isUserVarByte(c byte) bool {
+	return isWordByte(c) || c == '.'
 }
 
 func (l *lexer) newScanner(text string) *tidb.Scanner {
@@ -232,13 +477,20 @@ func (l *lexer) scan(sc *tidb.Scanner, text string, base int) int {
 // returns where to restart scanning when it hides something the TiDB
 // scanner swallowed as a comment (#name in T-SQL/Redshift); -1 otherwise.
 func (l *lexer) gap(text string, from, to int) int {
-	if !l.hashNames {
+	if !l.hashNames && !l.hashOps {
 		return -1
 	}
 	for i := from; i < to; i++ {
 		switch text[i] {
 		case '#':
 			e := i + 1
+			if l.hashOps {
+				for e < len(text) && e < i+3 && (text[e] == '>' || text[e] == '-') {
+					e++
+				}
+				l.toks = append(l.toks, token{tPunct, i, e})
+				return e
+			}
 			for e < len(text) && (isWordByte(text[e]) || text[e] == '#') {
 				e++
 			}

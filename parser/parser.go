@@ -124,6 +124,7 @@ type dialect struct {
 	ansiQuotes bool // "x" is a name, not a string
 	brackets   bool // [x] is a name (T-SQL)
 	hashNames  bool // #x is a temporary table, not a comment
+	hashOps    bool // # begins an operator (#>>), not a comment
 	mysqlDash  bool // "--x" is not a comment
 	noSemi     bool // statements may be separated by nothing but a new keyword (T-SQL)
 	selectInto bool // SELECT ... INTO t creates t (not MySQL's INTO @var)
@@ -143,7 +144,7 @@ var dialects = map[string]dialect{
 	"mssql":      {ansiQuotes: true, brackets: true, hashNames: true, noSemi: true, selectInto: true},
 	"mysql":      {mysqlDash: true},
 	"oracle":     {ansiQuotes: true},
-	"postgres":   {ansiQuotes: true, selectInto: true},
+	"postgres":   {ansiQuotes: true, selectInto: true, hashOps: true},
 	"presto":     {ansiQuotes: true},
 	"redshift":   {ansiQuotes: true, hashNames: true, selectInto: true},
 	"snowflake":  {ansiQuotes: true},
@@ -153,6 +154,15 @@ var dialects = map[string]dialect{
 	"trino":      {ansiQuotes: true},
 	"tsql":       {ansiQuotes: true, brackets: true, hashNames: true, noSemi: true, selectInto: true},
 	"vertica":    {ansiQuotes: true},
+}
+
+// pgOps reports dialects with Postgres operators (a ~ 'x', a @> b).
+func (d *dialect) pgOps() bool {
+	switch d.name {
+	case "", "postgres", "redshift", "duckdb":
+		return true
+	}
+	return false
 }
 
 // Dialects lists the accepted dialect names ("" is also accepted: auto).
@@ -176,6 +186,9 @@ type Parser struct {
 	lx      lexer
 	b       builder
 	tmpl    builder
+	setVars map[string]string // template variables the script sets (SET hivevar:x=v)
+	spans   [][2]int          // statements' token ranges (split's result)
+	d       dialect           // the dialect of the script being parsed
 	sc      script
 	visitor extractor
 	rs      resolveState

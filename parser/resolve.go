@@ -58,19 +58,26 @@ func (p *Parser) resolve(defaultDB string) *Result {
 
 	rs := &p.rs
 	if rs.session == nil {
-		rs.session, rs.scoped, rs.written, rs.reads = map[string][]string{}, map[string][]string{}, map[string]bool{}, map[string]bool{}
+		rs.session, rs.scoped, rs.written = map[string][]string{}, map[string][]string{}, map[string]bool{}
 	}
-	clear(rs.session)
-	clear(rs.scoped)
-	clear(rs.written)
-	clear(rs.reads)
+	// Clearing (and ranging over) a map costs what it once held, not
+	// what it holds: clear only maps in use, and collect reads in a slice.
+	if len(rs.session) > 0 {
+		clear(rs.session)
+	}
+	if len(rs.scoped) > 0 {
+		clear(rs.scoped)
+	}
+	if len(rs.written) > 0 {
+		clear(rs.written)
+	}
 	session := rs.session // temporary views, tables, caches: by bare name
 	scoped := rs.scoped   // created-then-dropped tables: by qualified name
 	written := rs.written
-	reads := rs.reads
+	reads := rs.reads[:0]
 	writeOrder := rs.order[:0]
 	tmp := rs.tmp[:0]
-	defer func() { rs.order, rs.tmp = writeOrder[:0], tmp[:0] }()
+	defer func() { rs.order, rs.tmp, rs.reads = writeOrder[:0], tmp[:0], reads[:0] }()
 
 	resolveRead := func(n tname, db string, out []string) []string {
 		if n.path {
@@ -161,9 +168,7 @@ func (p *Parser) resolve(defaultDB string) *Result {
 				}
 			}
 		}
-		for _, r := range sreads {
-			reads[r] = true
-		}
+		reads = append(reads, sreads...)
 		for _, w := range swrites {
 			if !written[w] {
 				written[w] = true
@@ -179,10 +184,11 @@ func (p *Parser) resolve(defaultDB string) *Result {
 			Line: line, Kind: kind, Reads: nonNil(sreads), Writes: nonNil(swrites), Confidence: s.conf,
 		})
 	}
-	for r := range reads {
-		res.Reads = append(res.Reads, r)
+	if len(reads) > 0 {
+		slices.Sort(reads)
+		reads = slices.Compact(reads)
+		res.Reads = append(make([]string, 0, len(reads)), reads...)
 	}
-	slices.Sort(res.Reads)
 	for _, w := range writeOrder {
 		if written[w] {
 			res.Writes = append(res.Writes, w)
@@ -196,8 +202,9 @@ func (p *Parser) resolve(defaultDB string) *Result {
 type resolveState struct {
 	dropped         []bool
 	session, scoped map[string][]string
-	written, reads  map[string]bool
+	written         map[string]bool
 	order, tmp      []string
+	reads           []string
 }
 
 func appendUnique(dst []string, src ...string) []string {

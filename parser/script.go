@@ -43,10 +43,13 @@ func (p *Parser) srcOff(off int) int {
 func (sc *script) pos(off int) (int, int) {
 	if len(sc.lineStarts) == 0 {
 		sc.lineStarts = append(sc.lineStarts, 0)
-		for i := 0; i < len(sc.src); i++ {
-			if sc.src[i] == '\n' {
-				sc.lineStarts = append(sc.lineStarts, i+1)
+		for i := 0; ; {
+			j := strings.IndexByte(sc.src[i:], '\n')
+			if j < 0 {
+				break
 			}
+			i += j + 1
+			sc.lineStarts = append(sc.lineStarts, i)
 		}
 	}
 	if off < 0 {
@@ -72,10 +75,12 @@ func (p *Parser) warnAt(textOff int, msg string) {
 	p.sc.warnings = append(p.sc.warnings, Warning{Line: line, Column: col, Message: msg})
 }
 
-func (p *Parser) parse(src string, opts Options, d dialect) (*Result, error) {
+func (p *Parser) parse(src string, opts Options, dl dialect) (*Result, error) {
+	p.d = dl // statements point at it; kept in the Parser so that it is not allocated per call
+	d := &p.d
 	sc := &p.sc
 	sc.reset(src, opts.File)
-	p.setMode(d)
+	p.setMode(*d)
 	text := p.expandTemplate(src, opts.Vars, func(off int, msg string) {
 		line, col := sc.pos(off)
 		sc.warnings = append(sc.warnings, Warning{Line: line, Column: col, Message: msg})
@@ -84,10 +89,10 @@ func (p *Parser) parse(src string, opts Options, d dialect) (*Result, error) {
 		sc.templated = true
 	}
 	sc.text = text
-	p.lx.ansiQuotes, p.lx.brackets, p.lx.hashNames, p.lx.mysqlDash = d.ansiQuotes, d.brackets, d.hashNames, d.mysqlDash
+	p.lx.ansiQuotes, p.lx.brackets, p.lx.hashNames, p.lx.hashOps, p.lx.mysqlDash = d.ansiQuotes, d.brackets, d.hashNames, d.hashOps, d.mysqlDash
 	toks := p.lx.lex(text)
-	for _, r := range p.split(toks, &d) {
-		s := p.newStmt(text, toks[r[0]:r[1]], &d)
+	for _, r := range p.split(toks, d) {
+		s := p.newStmt(text, toks[r[0]:r[1]], d)
 		sc.curOff = p.srcOff(s.t[0].start)
 		p.process(s)
 		sc.stmts = append(sc.stmts, s)
@@ -115,7 +120,7 @@ func (p *Parser) newStmt(text string, toks []token, d *dialect) *stmt {
 	if n := len(p.sc.free); n > 0 {
 		s = p.sc.free[n-1]
 		p.sc.free = p.sc.free[:n-1]
-		*s = stmt{match: s.match[:0], edits: s.edits[:0], units: s.units[:0]}
+		*s = stmt{match: s.match[:0], edits: s.edits[:0], units: s.units[:0], reads: s.reads[:0], writes: s.writes[:0]}
 	} else {
 		s = &stmt{}
 	}
@@ -157,14 +162,21 @@ func (p *Parser) process(s *stmt) {
 func (p *Parser) runUnit(s *stmt, u *unit) bool {
 	b := &p.b
 	b.reset()
-	for _, pc := range u.pieces {
-		if pc.lit != "" {
-			b.lit(pc.lit, pc.at)
-		} else {
-			b.copyEdited(s.text, pc.from, pc.to, s.edits)
+	var sql string
+	if len(u.pieces) == 1 && u.pieces[0].lit == "" && !s.editsIn(u.pieces[0].from, u.pieces[0].to) {
+		// Nothing to rewrite: hand TiDB the script's own text, uncopied.
+		sql = s.text[u.pieces[0].from:u.pieces[0].to]
+		b.segs = append(b.segs, seg{out: 0, src: u.pieces[0].from})
+	} else {
+		for _, pc := range u.pieces {
+			if pc.lit != "" {
+				b.lit(pc.lit, pc.at)
+			} else {
+				b.copyEdited(s.text, pc.from, pc.to, s.edits)
+			}
 		}
+		sql = string(b.buf)
 	}
-	sql := string(b.buf)
 	if debugUnit != nil {
 		debugUnit(sql)
 	}
@@ -184,7 +196,7 @@ func (p *Parser) runUnit(s *stmt, u *unit) bool {
 // processSub parses a query held in a string (UNLOAD ('select ...')).
 func (p *Parser) processSub(s *stmt) {
 	var lx lexer
-	lx.ansiQuotes, lx.brackets, lx.hashNames, lx.mysqlDash = p.lx.ansiQuotes, p.lx.brackets, p.lx.hashNames, p.lx.mysqlDash
+	lx.ansiQuotes, lx.brackets, lx.hashNames, lx.hashOps, lx.mysqlDash = p.lx.ansiQuotes, p.lx.brackets, p.lx.hashNames, p.lx.hashOps, p.lx.mysqlDash
 	toks := lx.lex(s.sub)
 	if len(toks) == 0 {
 		return

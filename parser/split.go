@@ -6,7 +6,8 @@ import "strings"
 // BEGIN of a procedure or block, whose body statements are then split like
 // any others; and, in T-SQL, wherever a new statement begins.
 func (p *Parser) split(toks []token, d *dialect) [][2]int {
-	var out [][2]int
+	out := p.spans[:0]
+	defer func() { p.spans = out[:0] }()
 	s := stmt{text: p.sc.text, t: toks, d: d}
 	start := 0
 	depth := 0
@@ -38,6 +39,13 @@ func (p *Parser) split(toks []token, d *dialect) [][2]int {
 		if tk.kind != tWord {
 			continue
 		}
+		if isDollarQuote(p.sc.text[tk.start:tk.end]) {
+			// $$ or $tag$ around a Postgres or Snowflake body: the body's
+			// statements are split like any others.
+			emit(i)
+			start = i + 1
+			continue
+		}
 		if i == start {
 			header = s.is(i, "CREATE") && procHeader(&s, i)
 			if s.is(i, "BEGIN") && !s.isAny(i+1, "TRANSACTION", "TRAN", "WORK", "DISTRIBUTED") && i+1 < len(toks) && !s.isP(i+1, ';') {
@@ -62,6 +70,19 @@ func (p *Parser) split(toks []token, d *dialect) [][2]int {
 	}
 	emit(len(toks))
 	return out
+}
+
+// isDollarQuote reports a dollar-quote delimiter: $$ or $tag$.
+func isDollarQuote(w string) bool {
+	if len(w) < 2 || w[0] != '$' || w[len(w)-1] != '$' {
+		return false
+	}
+	for i := 1; i < len(w)-1; i++ {
+		if !isWordByte(w[i]) || w[i] == '$' {
+			return false
+		}
+	}
+	return true
 }
 
 func procHeader(s *stmt, i int) bool {

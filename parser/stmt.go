@@ -245,7 +245,7 @@ func (s *stmt) plan() {
 		"REFRESH", "MSCK", "SAVEPOINT", "RELEASE", "LOOP", "WHILE", "FOR", "LEAVE", "ITERATE", "RAISE", "EXPORT",
 		"IMPORT", "UNSET", "REPAIR", "CHECKPOINT", "DISCARD", "NOTIFY", "LISTEN", "REINDEX", "CLUSTER", "SYNC",
 		"FLUSH", "PURGE", "RESTORE", "BACKUP", "UNDROP", "GET", "PUT", "REMOVE", "RM", "LS", "SUMMARIZE", "WAITFOR",
-		"THROW", "TRY", "CATCH", "MERGE_INTO_DUMMY":
+		"THROW", "TRY", "CATCH", "LANGUAGE", "DO", "PERFORM", "ELSIF", "EXCEPTION", "DELIMITER":
 		// Session, control and maintenance statements: understood, no lineage.
 	default:
 		s.kind = "unknown"
@@ -356,6 +356,14 @@ func (s *stmt) insertHeader(i int) (target tname, nameAt, headEnd int) {
 		case s.is(k, "BY") && s.is(k+1, "NAME"):
 			s.blankTok(k, k+1)
 			k += 2
+			continue
+		case s.is(k, "REPLACE") && (s.is(k+1, "WHERE") || s.is(k+1, "USING")): // Databricks REPLACE WHERE cond
+			q := s.depth0(k+2, len(s.t), func(x int) bool { return s.isQueryAt(x) && !s.isP(x, '(') })
+			if q < 0 {
+				break
+			}
+			s.blankTok(k, q-1)
+			k = q
 			continue
 		case s.is(k, "AS") && s.aliasable(k+1) && !s.isQueryAt(k+1): // Postgres: INSERT INTO t AS alias
 			s.blankTok(k, k+1)

@@ -46,6 +46,28 @@ func TestSyntax(t *testing.T) {
 		{"Hint", "spark", "INSERT INTO t SELECT /*+ BROADCAST(u), REPARTITION(8) */ s.a FROM s JOIN u ON s.k = u.k", "s,u", "t"},
 		{"TimeTravel", "databricks", "SELECT * FROM s VERSION AS OF 3 JOIN u TIMESTAMP AS OF '2024-01-01' ON s.id = u.id", "s,u", ""},
 
+		{"ExplodeMultiAlias", "spark", "SELECT explode(m) AS (k, v), posexplode(arr) AS (pos, val), stack(2, a, b) AS (x) FROM s", "s", ""},
+		{"GroupByAll", "databricks", "SELECT a, sum(b) FROM s GROUP BY ALL ORDER BY ALL", "s", ""},
+		{"ReplaceWhere", "databricks", "INSERT INTO t REPLACE WHERE d = '2024-01-01' SELECT * FROM s", "s", "t"},
+		{"MergeStar", "databricks", "MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *", "s", "t"},
+		{"DeepClone", "databricks", "CREATE OR REPLACE TABLE t DEEP CLONE s", "s", "t"},
+		{"InlineTable", "spark", "SELECT * FROM VALUES (1, 'a'), (2, 'b') AS v(id, name) JOIN s ON s.id = v.id", "s", ""},
+		{"RangeTable", "spark", "INSERT INTO t SELECT id FROM range(10) JOIN s ON s.n = id", "s", "t"},
+		{"SparkColonCast", "spark", "SELECT a::timestamp, CAST(b AS TIMESTAMP), CAST(c AS DECIMAL(10, 2)), try_cast(d AS INT) FROM s", "s", ""},
+		{"SetVarDeclare", "spark", "DECLARE VARIABLE n INT DEFAULT 5; SET VAR n = 7; SELECT * FROM s LIMIT 1", "s", ""},
+		{"TrinoFetchOffset", "trino", "SELECT * FROM s ORDER BY a OFFSET 10 ROWS FETCH FIRST 5 ROWS ONLY", "s", ""},
+		{"TrinoOffsetLimit", "trino", "SELECT * FROM s ORDER BY a OFFSET 10 LIMIT 5", "s", ""},
+		{"TrinoValuesAlias", "trino", "SELECT t.id FROM (VALUES (1, 'a'), (2, 'b')) AS t(id, name) JOIN s ON s.id = t.id", "s", ""},
+		{"TrinoUnnestArray", "trino", "SELECT x FROM UNNEST(ARRAY[1, 2]) AS t(x) JOIN s ON s.id = x", "s", ""},
+		{"TrinoQuoted", "trino", `SELECT "a" FROM "hive"."db"."s"`, "hive.db.s", ""},
+		{"TrinoForTimestamp", "trino", "SELECT * FROM iceberg.db.s FOR TIMESTAMP AS OF TIMESTAMP '2024-01-01 00:00:00 UTC'", "iceberg.db.s", ""},
+		{"TrinoIfFormat", "trino", "SELECT if(a > 0, 'p'), format('%s-%s', a, b), regexp_like(a, 'x'), json_extract_scalar(j, '$.a') FROM s", "s", ""},
+		{"SubstringFrom", "postgres", "SELECT substring(a FROM 2 FOR 3), trim(both ' ' from b) FROM s", "s", ""},
+
+		{"ColumnsNamedLikeFunctions", "spark", "SELECT first, last, window.start, hash, `array` FROM s", "s", ""},
+		{"MySQLConvertDecimal", "mysql", "SELECT CONVERT(a, DECIMAL(10, 2)), CAST(b AS DECIMAL(10, 2)), adddate(d, 2) FROM s", "s", ""},
+		{"TSQLConvert", "tsql", "SELECT CONVERT(VARCHAR(10), a, 120), CONVERT(DECIMAL(10, 2), b) FROM s", "s", ""},
+
 		// Higher-order functions and lambdas.
 		{"Lambdas", "spark", "SELECT transform(arr, x -> x * 2), filter(arr, x -> x > 0), exists(arr, x -> x IS NULL), aggregate(arr, 0, (acc, x) -> acc + x, acc -> acc) FROM s", "s", ""},
 		{"LambdaMapFunctions", "spark", "SELECT map_filter(m, (k, v) -> v > 0), transform_values(m, (k, v) -> v + 1), forall(arr, x -> x % 2 = 0), zip_with(a, b, (x, y) -> x + y) FROM s", "s", ""},
@@ -93,6 +115,42 @@ func TestSyntax(t *testing.T) {
 			}
 			if got := strings.Join(res.Writes, ","); got != tc.writes {
 				t.Errorf("writes %q, want %q", got, tc.writes)
+			}
+			for _, st := range res.Statements {
+				if st.Confidence != Parsed {
+					t.Errorf("statement at line %d (%s) fell back: %v", st.Line, st.Kind, res.Warnings)
+				}
+			}
+		})
+	}
+}
+
+// TestScriptVars checks variables a script defines itself with SET.
+func TestScriptVars(t *testing.T) {
+	for _, tc := range []struct {
+		name, dialect, sql string
+		vars               map[string]string
+		reads, writes      string
+		warnings           int
+	}{
+		{"HiveVar", "hive", "SET hivevar:src=raw.events;\nINSERT OVERWRITE TABLE t SELECT * FROM ${hivevar:src}", nil, "raw.events", "t", 0},
+		{"BareReference", "hive", "SET hivevar:db=dw;\nINSERT INTO ${db}.t SELECT * FROM ${hivevar:db}.s", nil, "dw.s", "dw.t", 0},
+		{"SparkSet", "spark", "SET target_db = mart;\nSET src_tbl=${target_db}_stage.orders;\nINSERT INTO ${target_db}.orders SELECT * FROM ${src_tbl}", nil, "mart_stage.orders", "mart.orders", 0},
+		{"HiveConfQuoted", "hive", "SET hiveconf:ds='2024-01-01';\nSELECT * FROM s WHERE ds = ${hiveconf:ds}", nil, "s", "", 0},
+		{"ScriptOverridesFromThereOn", "hive", "INSERT INTO t1 SELECT * FROM ${src};\nSET src=b;\nINSERT INTO t2 SELECT * FROM ${src}", map[string]string{"src": "a"}, "a,b", "t1,t2", 0},
+		{"UsedBeforeSet", "hive", "INSERT INTO t SELECT * FROM ${src};\nSET src=b;", nil, "src", "t", 1},
+		{"SelfReference", "hive", "SET x=${x};\nSET y=${x}${x};\nSELECT * FROM ${y}", nil, "xx", "", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := MustParse(t, tc.sql, Options{Dialect: tc.dialect, Vars: tc.vars})
+			if got := strings.Join(res.Reads, ","); got != tc.reads {
+				t.Errorf("reads %q, want %q", got, tc.reads)
+			}
+			if got := strings.Join(res.Writes, ","); got != tc.writes {
+				t.Errorf("writes %q, want %q", got, tc.writes)
+			}
+			if len(res.Warnings) != tc.warnings {
+				t.Errorf("warnings %v, want %d", res.Warnings, tc.warnings)
 			}
 			for _, st := range res.Statements {
 				if st.Confidence != Parsed {

@@ -7,16 +7,29 @@ import (
 // expandTemplate replaces template variables in script and returns the
 // expanded text; p.tmpl maps it back to the script. Unknown variables are
 // warnings: their name stands in for them, so that `${db}.orders` still
-// reads as a table.
+// reads as a table. A variable the script sets itself (SET x=v, SET
+// hivevar:x=v, SET hiveconf:x=v at the start of a line) is defined from
+// there on, over vars.
 func (p *Parser) expandTemplate(script string, vars map[string]string, warn func(off int, msg string)) string {
 	if !strings.Contains(script, "${") && !strings.Contains(script, "{{") && !strings.Contains(script, "{%") && !strings.Contains(script, "{#") {
 		return script
 	}
 	b := &p.tmpl
 	b.reset()
+	clear(p.setVars)
 	pos := 0
+	var setName, setVal string
+	setEnd := -1 // a SET statement's variable is defined after its end
 	for i := 0; i+1 < len(script); i++ {
 		c := script[i]
+		if setEnd >= 0 && i >= setEnd {
+			p.defineVar(setName, setVal)
+			setEnd = -1
+		}
+		if (c == 'S' || c == 's') && setEnd < 0 && lineStart(script, i) {
+			setName, setVal, setEnd = p.setVar(script, i, vars)
+			continue
+		}
 		if c != '$' && c != '{' {
 			continue
 		}
@@ -27,7 +40,7 @@ func (p *Parser) expandTemplate(script string, vars map[string]string, warn func
 				continue
 			}
 			key := strings.TrimSpace(script[i+2 : i+2+end])
-			val, ok := lookupVar(vars, key)
+			val, ok := p.lookup(vars, key)
 			if !ok {
 				warn(i, "unknown template variable ${"+key+"}")
 				val = bareName(key)
@@ -67,6 +80,92 @@ func (p *Parser) expandTemplate(script string, vars map[string]string, warn func
 	}
 	b.copy(script, pos, len(script))
 	return string(b.buf)
+}
+
+// lookup finds a variable set by the script so far, then in vars.
+func (p *Parser) lookup(vars map[string]string, key string) (string, bool) {
+	if len(p.setVars) > 0 {
+		if v, ok := lookupVar(p.setVars, key); ok {
+			return v, true
+		}
+	}
+	return lookupVar(vars, key)
+}
+
+// lineStart reports whether only blanks precede offset i on its line.
+func lineStart(s string, i int) bool {
+	for j := i - 1; j >= 0; j-- {
+		switch s[j] {
+		case '\n':
+			return true
+		case ' ', '\t', '\r':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// setVar reads SET [hivevar:|hiveconf:]name = value at offset i, if that
+// is what is there, and returns the name, the value and the offset where
+// the statement ends (-1 if there is none). The value runs to the
+// semicolon or the end of the line, kept as written (Hive substitutes
+// text, quotes included), with the variables it uses expanded.
+func (p *Parser) setVar(script string, i int, vars map[string]string) (name, val string, end int) {
+	if len(script) < i+5 || !strings.EqualFold(script[i:i+3], "SET") || script[i+3] != ' ' && script[i+3] != '\t' {
+		return "", "", -1
+	}
+	j := i + 4
+	for j < len(script) && (script[j] == ' ' || script[j] == '\t') {
+		j++
+	}
+	k := j
+	for k < len(script) && (isWordByte(script[k]) || script[k] == ':' || script[k] == '.') {
+		k++
+	}
+	name = script[j:k]
+	for k < len(script) && (script[k] == ' ' || script[k] == '\t') {
+		k++
+	}
+	if name == "" || k >= len(script) || script[k] != '=' {
+		return "", "", -1
+	}
+	e := k + 1
+	for e < len(script) && script[e] != ';' && script[e] != '\n' {
+		e++
+	}
+	val = strings.TrimSpace(script[k+1 : e])
+	for from := 0; ; { // expand what the value itself uses, once
+		a := strings.Index(val[from:], "${")
+		if a < 0 {
+			break
+		}
+		a += from
+		z := strings.IndexByte(val[a:], '}')
+		if z < 0 {
+			break
+		}
+		key := strings.TrimSpace(val[a+2 : a+z])
+		v, ok := p.lookup(vars, key)
+		if !ok {
+			v = bareName(key) // as in the script text, where it is warned about
+		}
+		val = val[:a] + v + val[a+z+1:]
+		from = a + len(v)
+	}
+	return name, val, e
+}
+
+// defineVar defines a variable the script set, under its name and, for
+// hivevar:x and hiveconf:x, under x too.
+func (p *Parser) defineVar(name, val string) {
+	if p.setVars == nil {
+		p.setVars = map[string]string{}
+	}
+	p.setVars[name] = val
+	if c := strings.IndexByte(name, ':'); c >= 0 {
+		p.setVars[name[c+1:]] = val
+	}
 }
 
 func lookupVar(vars map[string]string, key string) (string, bool) {

@@ -100,8 +100,9 @@ func BenchPut(b *testing.B, open func(tb testing.TB) lineage.GraphStore, w *synt
 
 // BenchReads runs the read benchmarks on s, which must hold w (see Load):
 // a downstream walk (default cap and depth) and an impact (default depth)
-// from the hub table and from typical tables, each beside the same query as
-// a plain BFS over in-memory adjacency slices of w. Each reports p50 and
+// from the hub table and from typical tables, and a search for typical
+// table names, each beside the same query as a plain BFS (or scan) over
+// in-memory slices of w. Each reports p50 and
 // p99 latency in ms, the in-memory p50 in µs, and the ratio of the p50s.
 // Run with a fixed count for stable percentiles: -benchtime=200x.
 func BenchReads(b *testing.B, s lineage.GraphStore, w *synth.Warehouse) {
@@ -122,6 +123,7 @@ func BenchReads(b *testing.B, s lineage.GraphStore, w *synth.Warehouse) {
 		{"Downstream/Typical", typical, walkQuery(ctx, s), mem.walkN},
 		{"Impact/Hub", []string{hub}, impactQuery(ctx, s), mem.impactN},
 		{"Impact/Typical", typical, impactQuery(ctx, s), mem.impactN},
+		{"Search", searchTerms(typical), searchQuery(ctx, s), mem.searchN},
 	}
 	for _, q := range queries {
 		b.Run(q.name, func(b *testing.B) {
@@ -179,6 +181,28 @@ func impactQuery(ctx context.Context, s lineage.GraphStore) func(string) (int, e
 	}
 }
 
+func searchQuery(ctx context.Context, s lineage.GraphStore) func(string) (int, error) {
+	return func(q string) (int, error) {
+		p, err := s.Search(ctx, lineage.SearchFilter{Query: q})
+		if err != nil {
+			return 0, err
+		}
+		return len(p.Hits), nil
+	}
+}
+
+// searchTerms returns what a user might type to find each table: the part
+// after the schema, less its last two digits ("orders_0001" for
+// "dw_sales.orders_000123").
+func searchTerms(tables []string) []string {
+	var out []string
+	for _, t := range tables {
+		_, name, _ := strings.Cut(t, ".")
+		out = append(out, name[:max(1, len(name)-2)])
+	}
+	return out
+}
+
 func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
 
 // percentile returns the p-th percentile of d (nearest rank).
@@ -200,6 +224,7 @@ type MemGraph struct {
 	writes   [][]int32 // job → tables it writes
 	jobName  []string
 	tblName  []string
+	owners   []string
 }
 
 // NewMemGraph builds the adjacency of w.
@@ -207,6 +232,9 @@ func NewMemGraph(w *synth.Warehouse) *MemGraph {
 	m := &MemGraph{tableIdx: make(map[string]int32, len(w.Tables)), readers: make([][]int32, len(w.Tables)), tblName: w.Tables}
 	for i, t := range w.Tables {
 		m.tableIdx[t] = int32(i)
+	}
+	for _, o := range w.Owners {
+		m.owners = append(m.owners, o.Handle)
 	}
 	m.writes = make([][]int32, len(w.Jobs))
 	for j, jp := range w.Jobs {
@@ -220,6 +248,20 @@ func NewMemGraph(w *synth.Warehouse) *MemGraph {
 		}
 	}
 	return m
+}
+
+// searchN is a substring search over all table names, job ids and owner
+// handles, like Search's first page; it returns the number of hits.
+func (m *MemGraph) searchN(q string) int {
+	n := 0
+	for _, names := range [][]string{m.tblName, m.jobName, m.owners} {
+		for _, name := range names {
+			if strings.Contains(strings.ToLower(name), q) {
+				n++
+			}
+		}
+	}
+	return min(n, lineage.DefaultPage)
 }
 
 // walkN is a downstream walk with the default depth and node cap; it

@@ -5,8 +5,10 @@
 // the same results, in the same order, with the same error codes and fields,
 // whichever store they talk to.
 //
-// It imports no concrete store. Bench, in bench.go, is the matching benchmark
-// runner over a synthetic warehouse from graph/synth.
+// It imports no concrete store. BenchPut and BenchReads (bench.go) are the
+// matching benchmarks, over a synthetic warehouse from graph/synth loaded
+// with Load, beside an in-memory BFS of the same graph (MemGraph); each
+// store calls them from its own bench_test.go.
 //
 // # Walks
 //

@@ -435,8 +435,10 @@ RETURN ` + jobReturn + ` ORDER BY id`
 	if err != nil {
 		return nil, err
 	}
-	// Neo4j orders strings by code point, which is byte order for UTF-8; the
-	// sort below only guards that assumption.
+	// Cypher orders strings by UTF-16 code units, which is byte order except
+	// between U+E000..U+FFFF and characters beyond U+FFFF. The cursor
+	// compares in Cypher's order too, so paging never skips or repeats a
+	// job; only such ids may list in another order than graph/sqlite's.
 	slices.SortFunc(page.Jobs, func(a, b lineage.Job) int { return strings.Compare(a.ID, b.ID) })
 	if len(page.Jobs) > first {
 		page.Jobs, page.HasNext = page.Jobs[:first], true

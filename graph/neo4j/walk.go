@@ -12,62 +12,61 @@ import (
 	"github.com/lineagehq/lineage"
 )
 
-// Walks go one table hop per query, breadth first, inside one read
+// Walks go breadth first, one table hop at a time, inside one read
 // transaction. Doing the hops in Go rather than as one variable-length
 // pattern keeps the cut of the node cap exact (each hop's new jobs in id
-// order, then its new tables in name order, as graphtest requires), stops
-// early when the cap is reached, and never expands a node twice. The two
-// hop statements below are the only traversals: fixed relationship types
-// and direction, values as parameters.
+// order, then its new tables in name order, as graphtest requires, in Go's
+// byte order, where Cypher would sort strings by UTF-16 code units), stops
+// early when the cap is reached, and never expands a node twice. The
+// statements below are the only traversals: fixed relationship types and
+// direction, values as parameters.
 const (
-	// cypherHopDown: the jobs reading the frontier tables that are not yet
-	// seen, with the tables they write.
-	cypherHopDown = `UNWIND $frontier AS name
+	// cypherJobsDown: the ids of the jobs reading the frontier tables.
+	cypherJobsDown = `UNWIND $frontier AS name
+MATCH (:Table {name: name})<-[:READS]-(j:Job)
+RETURN DISTINCT j.id AS id`
+	// cypherJobsUp: the ids of the jobs writing the frontier tables.
+	cypherJobsUp = `UNWIND $frontier AS name
+MATCH (:Table {name: name})<-[:WRITES]-(j:Job)
+RETURN DISTINCT j.id AS id`
+	// cypherNextDown: the tables the given jobs write.
+	cypherNextDown = `UNWIND $ids AS id
+MATCH (:Job {id: id})-[:WRITES]->(t:Table)
+RETURN DISTINCT t.name AS name`
+	// cypherNextUp: the tables the given jobs read.
+	cypherNextUp = `UNWIND $ids AS id
+MATCH (:Job {id: id})-[:READS]->(t:Table)
+RETURN DISTINCT t.name AS name`
+	// cypherImpactHop: the jobs reading the frontier tables, with all an
+	// impact reports of them, so an impact needs no second pass.
+	cypherImpactHop = `UNWIND $frontier AS name
 MATCH (:Table {name: name})<-[:READS]-(j:Job)
 WITH DISTINCT j
-WHERE NOT j.id IN $seen
-RETURN j.id AS id, [(j)-[:WRITES]->(t:Table) | t.name] AS next`
-	// cypherHopUp: the jobs writing the frontier tables that are not yet
-	// seen, with the tables they read.
-	cypherHopUp = `UNWIND $frontier AS name
-MATCH (:Table {name: name})<-[:WRITES]-(j:Job)
-WITH DISTINCT j
-WHERE NOT j.id IN $seen
-RETURN j.id AS id, [(j)-[:READS]->(t:Table) | t.name] AS next`
+RETURN j.id AS id, j.source AS source, j.path AS path, j.dialect AS dialect, j.hash AS hash,
+  head([(o:Owner)-[:OWNS]->(j) | o.handle]) AS owner,
+  [(j)-[:READS]->(t:Table) | t.name] AS reads, [(j)-[:WRITES]->(t:Table) | t.name] AS writes`
 	// cypherJobs: jobs with owner details and all their edges.
 	cypherJobs = `UNWIND $ids AS id
 MATCH (j:Job {id: id})
 OPTIONAL MATCH (o:Owner)-[:OWNS]->(j)
 RETURN ` + jobReturn + `, o.email AS email, o.jiraUser AS jiraUser, o.team AS team,
   [(j)-[:READS]->(t:Table) | t.name] AS reads, [(j)-[:WRITES]->(t:Table) | t.name] AS writes`
+	// cypherOwners: owners' details.
+	cypherOwners = `UNWIND $handles AS h
+MATCH (o:Owner {handle: h})
+RETURN o.handle AS handle, o.email AS email, o.jiraUser AS jiraUser, o.team AS team`
 )
 
-// hopJob is one job found by a hop and the tables it leads to.
-type hopJob struct {
-	id   string
-	next []string
-}
-
-// hop returns the unseen jobs one hop from frontier, sorted by id, each with
-// its next tables sorted by name.
-func hop(ctx context.Context, tx driver.ManagedTransaction, dir lineage.Direction, frontier []string, seen map[string]bool) ([]hopJob, error) {
-	q := cypherHopDown
-	if dir == lineage.Upstream {
-		q = cypherHopUp
-	}
-	seenList := make([]string, 0, len(seen))
-	for id := range seen {
-		seenList = append(seenList, id)
-	}
-	recs, err := collect(ctx, tx, q, map[string]any{"frontier": frontier, "seen": seenList})
+// column returns one string column of every record of a statement.
+func column(ctx context.Context, tx driver.ManagedTransaction, q, key string, params map[string]any) ([]string, error) {
+	recs, err := collect(ctx, tx, q, params)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]hopJob, 0, len(recs))
+	out := make([]string, 0, len(recs))
 	for _, r := range recs {
-		out = append(out, hopJob{id: str(r, "id"), next: sorted(strs(r, "next"))})
+		out = append(out, str(r, key))
 	}
-	slices.SortFunc(out, func(a, b hopJob) int { return strings.Compare(a.id, b.id) })
 	return out, nil
 }
 
@@ -109,33 +108,54 @@ func (w *walkState) take(set map[string]bool, name string) bool {
 // walkDir walks from start in one direction for depth hops, adding nodes to
 // w until one does not fit. It has its own seen sets, so nodes that the other
 // half of a BOTH walk returned are still expanded here (but cost nothing).
+// Each hop is two statements: the ids of the frontier's jobs, then the next
+// tables of only those jobs that fit, so a hub table costs its readers' ids,
+// not their edges.
 func walkDir(ctx context.Context, tx driver.ManagedTransaction, w *walkState, dir lineage.Direction, start string, depth int) error {
+	qJobs, qNext := cypherJobsDown, cypherNextDown
+	if dir == lineage.Upstream {
+		qJobs, qNext = cypherJobsUp, cypherNextUp
+	}
 	seenJobs := map[string]bool{}
 	seenTables := map[string]bool{start: true}
 	frontier := []string{start}
 	for h := 0; h < depth && len(frontier) > 0; h++ {
-		found, err := hop(ctx, tx, dir, frontier, seenJobs)
+		ids, err := column(ctx, tx, qJobs, "id", map[string]any{"frontier": frontier})
 		if err != nil {
 			return err
 		}
-		var next []string
-		for _, j := range found {
-			seenJobs[j.id] = true
-			if !w.take(w.jobs, j.id) {
-				return nil
+		slices.Sort(ids)
+		var took []string
+		full := false
+		for _, id := range ids {
+			if seenJobs[id] {
+				continue
 			}
-			for _, t := range j.next {
-				if !seenTables[t] {
-					seenTables[t] = true
-					next = append(next, t)
-				}
+			seenJobs[id] = true
+			if !w.take(w.jobs, id) {
+				full = true
+				break
 			}
+			took = append(took, id)
 		}
-		slices.Sort(next)
-		for _, t := range next {
+		if full || len(took) == 0 {
+			return nil
+		}
+		names, err := column(ctx, tx, qNext, "name", map[string]any{"ids": took})
+		if err != nil {
+			return err
+		}
+		slices.Sort(names)
+		var next []string
+		for _, t := range names {
+			if seenTables[t] {
+				continue
+			}
+			seenTables[t] = true
 			if !w.take(w.tables, t) {
 				return nil
 			}
+			next = append(next, t)
 		}
 		frontier = next
 	}
@@ -250,25 +270,38 @@ func (s *Store) Impact(ctx context.Context, table string, depth int) (*lineage.I
 			return err
 		}
 		im = &lineage.Impact{Table: name, Depth: depth}
-		hops := map[string]int{}                // job id -> hop
+		type found struct {
+			job           lineage.Job
+			hops          int
+			reads, writes []string
+		}
+		var jobs []found
+		hops := map[string]bool{}               // job ids impacted
 		impacted := map[string]bool{name: true} // tables
 		frontier := []string{name}
-		var order []string
 	walk:
 		for h := 1; h <= depth && len(frontier) > 0; h++ {
-			found, err := hop(ctx, tx, lineage.Downstream, frontier, boolSet(hops))
+			recs, err := collect(ctx, tx, cypherImpactHop, map[string]any{"frontier": frontier})
 			if err != nil {
 				return err
 			}
+			hop := make([]found, 0, len(recs))
+			for _, r := range recs {
+				j := jobFrom(r)
+				if !hops[j.ID] {
+					hop = append(hop, found{job: j, hops: h, reads: strs(r, "reads"), writes: sorted(strs(r, "writes"))})
+				}
+			}
+			slices.SortFunc(hop, func(a, b found) int { return strings.Compare(a.job.ID, b.job.ID) })
 			var next []string
-			for _, j := range found {
+			for _, f := range hop {
 				if len(hops) >= lineage.MaxNodes {
 					im.Truncated = true
 					break walk
 				}
-				hops[j.id] = h
-				order = append(order, j.id)
-				for _, t := range j.next {
+				hops[f.job.ID] = true
+				jobs = append(jobs, f)
+				for _, t := range f.writes {
 					if !impacted[t] {
 						impacted[t] = true
 						next = append(next, t)
@@ -277,35 +310,42 @@ func (s *Store) Impact(ctx context.Context, table string, depth int) (*lineage.I
 			}
 			frontier = next
 		}
-		im.Jobs = len(hops)
+		im.Jobs = len(jobs)
 		im.Tables = len(impacted) - 1
-		if len(order) == 0 {
+		if len(jobs) == 0 {
 			return nil
 		}
-		recs, err := collect(ctx, tx, cypherJobs, map[string]any{"ids": order})
-		if err != nil {
-			return err
-		}
 		groups := map[string]*lineage.OwnerImpact{}
-		for _, r := range recs {
-			j := jobFrom(r)
-			ij := lineage.ImpactedJob{Job: j, Hops: hops[j.ID], Writes: sorted(strs(r, "writes"))}
-			for _, t := range strs(r, "reads") {
+		for _, f := range jobs {
+			ij := lineage.ImpactedJob{Job: f.job, Hops: f.hops, Writes: f.writes}
+			for _, t := range f.reads {
 				if impacted[t] {
 					ij.Reads = append(ij.Reads, t)
 				}
 			}
 			slices.Sort(ij.Reads)
-			g := groups[j.Owner]
+			g := groups[f.job.Owner]
 			if g == nil {
-				g = &lineage.OwnerImpact{Hops: ij.Hops}
-				if j.Owner != "" {
-					g.Owner = ownerFrom(r, "owner")
-				}
-				groups[j.Owner] = g
+				g = &lineage.OwnerImpact{Owner: lineage.Owner{Handle: f.job.Owner}, Hops: ij.Hops}
+				groups[f.job.Owner] = g
 			}
 			g.Hops = min(g.Hops, ij.Hops)
 			g.Jobs = append(g.Jobs, ij)
+		}
+		handles := make([]string, 0, len(groups))
+		for h := range groups {
+			if h != "" {
+				handles = append(handles, h)
+			}
+		}
+		recs, err := collect(ctx, tx, cypherOwners, map[string]any{"handles": handles})
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			if g := groups[str(r, "handle")]; g != nil {
+				g.Owner = ownerFrom(r, "handle")
+			}
 		}
 		for _, g := range groups {
 			slices.SortFunc(g.Jobs, func(a, b lineage.ImpactedJob) int {
@@ -319,15 +359,6 @@ func (s *Store) Impact(ctx context.Context, table string, depth int) (*lineage.I
 		return nil
 	})
 	return im, err
-}
-
-// boolSet returns the keys of m as a set.
-func boolSet(m map[string]int) map[string]bool {
-	out := make(map[string]bool, len(m))
-	for k := range m {
-		out[k] = true
-	}
-	return out
 }
 
 // Search statements, one per node kind, joined with UNION ALL for the kinds

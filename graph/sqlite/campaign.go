@@ -191,7 +191,7 @@ func scanCampaign(sc scanner) (lineage.Campaign, error) {
 }
 
 // loadTargets returns the targets of the given campaigns, sorted by owner.
-func loadTargets(ctx context.Context, tx *sql.Tx, ids []string) (map[string][]lineage.Target, error) {
+func loadTargets(ctx context.Context, tx queryer, ids []string) (map[string][]lineage.Target, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT campaign, owner, role, hops, jobs, tables, state, ticket_key, ticket_url,
 		ticket_status, unassigned, verification, detail, last_error, attempts, reminded_at, created_at, updated_at
 		FROM targets WHERE campaign IN (SELECT value FROM json_each(?)) ORDER BY campaign, owner`, stringList(ids))
@@ -224,7 +224,7 @@ func loadTargets(ctx context.Context, tx *sql.Tx, ids []string) (map[string][]li
 // Campaign returns a campaign with its targets sorted by owner.
 func (s *Store) Campaign(ctx context.Context, id string) (*lineage.Campaign, error) {
 	var c lineage.Campaign
-	err := s.read(ctx, "campaign", func(tx *sql.Tx) error {
+	err := s.read(ctx, "campaign", func(tx queryer) error {
 		var err error
 		c, err = scanCampaign(tx.QueryRowContext(ctx, `SELECT `+campaignColumns+` FROM campaigns WHERE id = ?`, id))
 		if err == sql.ErrNoRows {
@@ -266,7 +266,7 @@ func (s *Store) Campaigns(ctx context.Context, f lineage.CampaignFilter) (*linea
 		afterAt, afterID = n, id
 	}
 	var page []lineage.Campaign
-	err = s.read(ctx, "campaigns", func(tx *sql.Tx) error {
+	err = s.read(ctx, "campaigns", func(tx queryer) error {
 		q := `SELECT ` + campaignColumns + ` FROM campaigns WHERE (created_at, id) < (?, ?)`
 		args := []any{afterAt, afterID}
 		if f.State != "" {
@@ -315,7 +315,7 @@ func (s *Store) Campaigns(ctx context.Context, f lineage.CampaignFilter) (*linea
 }
 
 // campaignExists returns ENOTFOUND unless the campaign exists.
-func campaignExists(ctx context.Context, tx *sql.Tx, id string) error {
+func campaignExists(ctx context.Context, tx queryer, id string) error {
 	var one int
 	err := tx.QueryRowContext(ctx, `SELECT 1 FROM campaigns WHERE id = ?`, id).Scan(&one)
 	if err == sql.ErrNoRows {
@@ -469,7 +469,7 @@ func (s *Store) AppendEvent(ctx context.Context, e *lineage.Event) error {
 // Events returns a campaign's events, oldest first.
 func (s *Store) Events(ctx context.Context, campaignID string) ([]lineage.Event, error) {
 	var out []lineage.Event
-	err := s.read(ctx, "events", func(tx *sql.Tx) error {
+	err := s.read(ctx, "events", func(tx queryer) error {
 		if err := campaignExists(ctx, tx, campaignID); err != nil {
 			return err
 		}

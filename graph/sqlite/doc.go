@@ -18,7 +18,11 @@
 // Tables, jobs and edges use integer ids: edges(job, kind, tbl) is the
 // primary key (what a job reads and writes) and edges(tbl, kind, job) an index
 // (who reads or writes a table), so each hop of a walk is one indexed query
-// per frontier, batched as a JSON array through json_each.
+// per frontier, batched as a JSON array through json_each, and answered as
+// one row of JSON arrays rather than a row per node. PutJobs likewise sends
+// a whole batch as JSON: a handful of statements per call, whatever its size.
+// An FTS5 trigram index over all names (kept by triggers) serves substring
+// search for queries of three bytes or more.
 //
 // # Concurrency
 //
@@ -26,5 +30,6 @@
 // process queue instead of deadlocking; another process writing the same file
 // makes ours wait up to the busy timeout, then retry a few times, then fail
 // with EUNAVAILABLE. Reads use a small pool of read-only connections, each
-// walk inside one read transaction so it sees one snapshot.
+// walk inside one read transaction so it sees one snapshot; the hot read
+// queries are prepared at Open and then compiled once per connection.
 package sqlite

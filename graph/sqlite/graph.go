@@ -279,6 +279,18 @@ func (s *Store) PutOwners(ctx context.Context, owners []lineage.Owner) error {
 // jobColumns are the columns scanJob reads, for a jobs table aliased j.
 const jobColumns = `j.id, j.name, j.source, j.path, j.dialect, j.hash, COALESCE(j.owner, '')`
 
+// Hot read queries of this file (see hot).
+var (
+	qTableJobs    = hot(`SELECT ` + jobColumns + ` FROM edges e JOIN jobs j ON j.id = e.job WHERE e.tbl = ? AND e.kind = ? ORDER BY j.name`)
+	qJobByName    = hot(`SELECT ` + jobColumns + ` FROM jobs j WHERE j.name = ?`)
+	qJobTables    = hot(`SELECT t.name FROM edges e JOIN tables t ON t.id = e.tbl WHERE e.job = ? AND e.kind = ? ORDER BY t.name`)
+	qOwners       = hot(`SELECT handle, email, jira_user, team FROM owners WHERE handle IN (SELECT value FROM json_each(?))`)
+	qJobsOfSource = hot(`SELECT ` + jobColumns + ` FROM jobs j WHERE j.source = ? AND j.name > ? ORDER BY j.name LIMIT ?`)
+	qJobsAll      = hot(`SELECT ` + jobColumns + ` FROM jobs j WHERE j.name > ? ORDER BY j.name LIMIT ?`)
+	qOwner        = hot(`SELECT handle, email, jira_user, team FROM owners WHERE handle = ?`)
+	qOwnerJobs    = hot(`SELECT name FROM jobs WHERE owner = ? ORDER BY name`)
+)
+
 type scanner interface{ Scan(dest ...any) error }
 
 func scanJob(sc scanner) (int64, lineage.Job, error) {
@@ -289,7 +301,7 @@ func scanJob(sc scanner) (int64, lineage.Job, error) {
 }
 
 // queryJobs runs a query selecting jobColumns and returns the jobs.
-func queryJobs(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]lineage.Job, error) {
+func queryJobs(ctx context.Context, tx queryer, q string, args ...any) ([]lineage.Job, error) {
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -307,7 +319,7 @@ func queryJobs(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]lineag
 }
 
 // queryStrings runs a query selecting one text column.
-func queryStrings(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]string, error) {
+func queryStrings(ctx context.Context, tx queryer, q string, args ...any) ([]string, error) {
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -331,14 +343,14 @@ func (s *Store) Table(ctx context.Context, name string) (*lineage.TableInfo, err
 		return nil, err
 	}
 	ti := &lineage.TableInfo{Table: lineage.Table{Name: name}}
-	err = s.read(ctx, "table", func(tx *sql.Tx) error {
+	err = s.read(ctx, "table", func(tx queryer) error {
 		var id int64
-		if err := tx.QueryRowContext(ctx, `SELECT id FROM tables WHERE name = ?`, name).Scan(&id); err == sql.ErrNoRows {
+		if err := tx.QueryRowContext(ctx, qTableID, name).Scan(&id); err == sql.ErrNoRows {
 			return lineage.Errorf(lineage.ENOTFOUND, "Table %q not found.", name)
 		} else if err != nil {
 			return err
 		}
-		q := `SELECT ` + jobColumns + ` FROM edges e JOIN jobs j ON j.id = e.job WHERE e.tbl = ? AND e.kind = ? ORDER BY j.name`
+		q := qTableJobs
 		if ti.Readers, err = queryJobs(ctx, tx, q, id, kindReads); err != nil {
 			return err
 		}
@@ -358,15 +370,15 @@ func (s *Store) Job(ctx context.Context, id string) (*lineage.JobInfo, error) {
 		return nil, err
 	}
 	var ji lineage.JobInfo
-	err = s.read(ctx, "job", func(tx *sql.Tx) error {
-		rowID, j, err := scanJob(tx.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs j WHERE j.name = ?`, id))
+	err = s.read(ctx, "job", func(tx queryer) error {
+		rowID, j, err := scanJob(tx.QueryRowContext(ctx, qJobByName, id))
 		if err == sql.ErrNoRows {
 			return lineage.Errorf(lineage.ENOTFOUND, "Job %q not found.", id)
 		} else if err != nil {
 			return err
 		}
 		ji.Job = j
-		q := `SELECT t.name FROM edges e JOIN tables t ON t.id = e.tbl WHERE e.job = ? AND e.kind = ? ORDER BY t.name`
+		q := qJobTables
 		if ji.Reads, err = queryStrings(ctx, tx, q, rowID, kindReads); err != nil {
 			return err
 		}
@@ -389,13 +401,12 @@ func (s *Store) Job(ctx context.Context, id string) (*lineage.JobInfo, error) {
 }
 
 // loadOwners returns the details of the named owners.
-func loadOwners(ctx context.Context, tx *sql.Tx, handles []string) (map[string]lineage.Owner, error) {
+func loadOwners(ctx context.Context, tx queryer, handles []string) (map[string]lineage.Owner, error) {
 	out := make(map[string]lineage.Owner, len(handles))
 	if len(handles) == 0 {
 		return out, nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT handle, email, jira_user, team FROM owners
-		WHERE handle IN (SELECT value FROM json_each(?))`, stringList(handles))
+	rows, err := tx.QueryContext(ctx, qOwners, stringList(handles))
 	if err != nil {
 		return nil, err
 	}
@@ -423,13 +434,12 @@ func (s *Store) Jobs(ctx context.Context, f lineage.JobFilter) (*lineage.JobPage
 		}
 	}
 	var jobs []lineage.Job
-	err = s.read(ctx, "jobs", func(tx *sql.Tx) error {
+	err = s.read(ctx, "jobs", func(tx queryer) error {
 		var err error
 		if f.Source != "" {
-			jobs, err = queryJobs(ctx, tx, `SELECT `+jobColumns+` FROM jobs j WHERE j.source = ? AND j.name > ? ORDER BY j.name LIMIT ?`,
-				f.Source, after, first+1)
+			jobs, err = queryJobs(ctx, tx, qJobsOfSource, f.Source, after, first+1)
 		} else {
-			jobs, err = queryJobs(ctx, tx, `SELECT `+jobColumns+` FROM jobs j WHERE j.name > ? ORDER BY j.name LIMIT ?`, after, first+1)
+			jobs, err = queryJobs(ctx, tx, qJobsAll, after, first+1)
 		}
 		return err
 	})
@@ -453,15 +463,15 @@ func (s *Store) Owner(ctx context.Context, handle string) (*lineage.OwnerInfo, e
 		return nil, err
 	}
 	var oi lineage.OwnerInfo
-	err = s.read(ctx, "owner", func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT handle, email, jira_user, team FROM owners WHERE handle = ?`, handle).
+	err = s.read(ctx, "owner", func(tx queryer) error {
+		err := tx.QueryRowContext(ctx, qOwner, handle).
 			Scan(&oi.Handle, &oi.Email, &oi.JiraUser, &oi.Team)
 		if err == sql.ErrNoRows {
 			return lineage.Errorf(lineage.ENOTFOUND, "Owner %q not found.", handle)
 		} else if err != nil {
 			return err
 		}
-		oi.Jobs, err = queryStrings(ctx, tx, `SELECT name FROM jobs WHERE owner = ? ORDER BY name`, handle)
+		oi.Jobs, err = queryStrings(ctx, tx, qOwnerJobs, handle)
 		return err
 	})
 	if err != nil {
@@ -473,7 +483,7 @@ func (s *Store) Owner(ctx context.Context, handle string) (*lineage.OwnerInfo, e
 // Counts returns the number of tables, jobs, owners and edges.
 func (s *Store) Counts(ctx context.Context) (lineage.Counts, error) {
 	var c lineage.Counts
-	err := s.read(ctx, "counts", func(tx *sql.Tx) error {
+	err := s.read(ctx, "counts", func(tx queryer) error {
 		return tx.QueryRowContext(ctx, `SELECT
 			(SELECT count(*) FROM tables), (SELECT count(*) FROM jobs),
 			(SELECT count(*) FROM owners), (SELECT count(*) FROM edges)`).Scan(&c.Tables, &c.Jobs, &c.Owners, &c.Edges)

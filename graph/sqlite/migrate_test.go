@@ -98,3 +98,59 @@ func TestNewerSchemaRefused(t *testing.T) {
 		t.Errorf("Open = %v, want EINVALID saying the schema is newer", err)
 	}
 }
+
+// TestSearchUsesTrigramIndex checks that a search of 3 bytes or more reads
+// the trigram index rather than every name, and that the index follows
+// inserts and deletes of jobs.
+func TestSearchUsesTrigramIndex(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	rows, err := s.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+searchSQL(7, true),
+		sql.Named("prefix", "abc%"), sql.Named("infix", "%abc%"), sql.Named("like", "%abc%"),
+		sql.Named("rank", -1), sql.Named("name", ""), sql.Named("kind", -1), sql.Named("limit", 10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plan []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	rows.Close()
+	if p := strings.Join(plan, "; "); !strings.Contains(p, "VIRTUAL TABLE INDEX") {
+		t.Errorf("search plan does not use the trigram index: %s", p)
+	}
+
+	err = s.PutJobs(ctx, []lineage.JobPut{{Job: lineage.Job{ID: "etl/Load_Orders.sql", Owner: "ordersteam"}, Reads: []string{"raw.orders"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	search := func() []string {
+		p, err := s.Search(ctx, lineage.SearchFilter{Query: "ORDERS"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, h := range p.Hits {
+			out = append(out, string(h.Kind)+":"+h.Name)
+		}
+		return out
+	}
+	if got, want := strings.Join(search(), " "), "OWNER:ordersteam JOB:etl/Load_Orders.sql TABLE:raw.orders"; got != want {
+		t.Errorf("search after put = %s, want %s", got, want)
+	}
+	if err := s.DeleteJob(ctx, "etl/Load_Orders.sql"); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(search(), " "), "OWNER:ordersteam TABLE:raw.orders"; got != want {
+		t.Errorf("search after delete = %s, want %s", got, want)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -140,6 +141,27 @@ var migrations = []string{
 		updated_at  INTEGER NOT NULL
 	);
 	CREATE INDEX tickets_campaign ON tickets(campaign, owner, seq);`,
+
+	// 3: a trigram index over every node name, so that a substring search
+	// reads the few names holding the query's trigrams instead of them all.
+	// rowid is id*4 plus the kind (0 table, 1 job, 2 owner); triggers keep it
+	// in step with the node tables.
+	`CREATE VIRTUAL TABLE names USING fts5(name, kind UNINDEXED, tokenize = 'trigram', detail = none);
+	INSERT INTO names(rowid, name, kind) SELECT id * 4, name, 0 FROM tables;
+	INSERT INTO names(rowid, name, kind) SELECT id * 4 + 1, name, 1 FROM jobs;
+	INSERT INTO names(rowid, name, kind) SELECT rowid * 4 + 2, handle, 2 FROM owners;
+	CREATE TRIGGER tables_names AFTER INSERT ON tables BEGIN
+		INSERT INTO names(rowid, name, kind) VALUES (new.id * 4, new.name, 0);
+	END;
+	CREATE TRIGGER jobs_names AFTER INSERT ON jobs BEGIN
+		INSERT INTO names(rowid, name, kind) VALUES (new.id * 4 + 1, new.name, 1);
+	END;
+	CREATE TRIGGER jobs_names_delete AFTER DELETE ON jobs BEGIN
+		DELETE FROM names WHERE rowid = old.id * 4 + 1;
+	END;
+	CREATE TRIGGER owners_names AFTER INSERT ON owners BEGIN
+		INSERT INTO names(rowid, name, kind) VALUES (new.rowid * 4 + 2, new.handle, 2);
+	END;`,
 }
 
 // Store is the SQLite store. Create it with Open.
@@ -151,6 +173,8 @@ type Store struct {
 	path string
 	w    *sql.DB // one connection: all writes
 	r    *sql.DB // read-only pool
+
+	stmts map[string]*sql.Stmt // hotQueries prepared on r; read-only after Open
 }
 
 // Open opens the SQLite database at path, creating the file if needed, and
@@ -186,6 +210,10 @@ func Open(path string) (*Store, error) {
 	r.SetConnMaxLifetime(0)
 	s.r = r
 	if err := r.Ping(); err != nil {
+		s.Close()
+		return nil, s.openError(err)
+	}
+	if err := s.prepareHot(); err != nil {
 		s.Close()
 		return nil, s.openError(err)
 	}
@@ -288,6 +316,9 @@ func (s *Store) openError(err error) error {
 // Close closes the database. A store must not be used after Close.
 func (s *Store) Close() error {
 	var errs []error
+	for _, st := range s.stmts {
+		errs = append(errs, st.Close())
+	}
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
 	}
@@ -304,7 +335,7 @@ func (s *Store) Path() string { return s.path }
 
 // Ping reports whether the database answers.
 func (s *Store) Ping(ctx context.Context) error {
-	return s.read(ctx, "ping", func(tx *sql.Tx) error {
+	return s.read(ctx, "ping", func(tx queryer) error {
 		var n int
 		return tx.QueryRowContext(ctx, "SELECT 1").Scan(&n)
 	})
@@ -370,14 +401,70 @@ func (s *Store) tryWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
 
 // read runs fn in a read transaction on the read pool, so that the queries
 // of one call see one snapshot.
-func (s *Store) read(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+func (s *Store) read(ctx context.Context, op string, fn func(tx queryer) error) error {
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return s.translate(op, err)
 	}
 	defer tx.Rollback()
-	if err := fn(tx); err != nil {
+	if err := fn(&readTx{tx: tx, s: s}); err != nil {
 		return s.translate(op, err)
+	}
+	return nil
+}
+
+// queryer is what read helpers need: a *sql.Tx, or a readTx.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// readTx is a read transaction that runs the hot queries through
+// statements prepared once per connection of the read pool: compiling a
+// query costs as much as running a small one.
+type readTx struct {
+	tx *sql.Tx
+	s  *Store
+}
+
+// QueryContext runs a query in the transaction, prepared if it is hot.
+func (r *readTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st, ok := r.s.stmts[query]; ok {
+		return r.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return r.tx.QueryContext(ctx, query, args...)
+}
+
+// QueryRowContext runs a query returning one row in the transaction,
+// prepared if it is hot.
+func (r *readTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st, ok := r.s.stmts[query]; ok {
+		return r.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return r.tx.QueryRowContext(ctx, query, args...)
+}
+
+// hotQueries are the read queries Open prepares. They are prepared up front
+// rather than on first use because preparing needs a connection of the
+// read pool, and a reader that holds one while waiting for another could
+// wait forever when all are taken.
+var hotQueries []string
+
+// hot registers q as a hot read query and returns it.
+func hot(q string) string {
+	hotQueries = append(hotQueries, q)
+	return q
+}
+
+// prepareHot prepares the hot queries on the read pool.
+func (s *Store) prepareHot() error {
+	s.stmts = make(map[string]*sql.Stmt, len(hotQueries))
+	for _, q := range hotQueries {
+		st, err := s.r.Prepare(q)
+		if err != nil {
+			return fmt.Errorf("sqlite: prepare %q: %w", q, err)
+		}
+		s.stmts[q] = st
 	}
 	return nil
 }
@@ -462,8 +549,13 @@ func decodeCursor(kind byte, cursor string) (string, error) {
 	return string(b[2:]), nil
 }
 
-// idList returns ids as a JSON array for json_each.
+// idList returns ids as a JSON array for json_each, sorted so that the
+// lookups it drives walk each index in order.
 func idList(ids []int64) string {
+	if !slices.IsSorted(ids) {
+		ids = slices.Clone(ids)
+		slices.Sort(ids)
+	}
 	b := make([]byte, 0, len(ids)*7+2)
 	b = append(b, '[')
 	for i, id := range ids {

@@ -134,7 +134,7 @@ func (s *Store) Ticket(ctx context.Context, key string) (*lineage.Ticket, error)
 		return nil, lineage.Errorf(lineage.ENOTFOUND, "Ticket %q not found.", key)
 	}
 	var t lineage.Ticket
-	err := s.read(ctx, "ticket", func(tx *sql.Tx) error {
+	err := s.read(ctx, "ticket", func(tx queryer) error {
 		var err error
 		t, err = scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE seq = ?`, seq))
 		if err == sql.ErrNoRows {
@@ -152,7 +152,7 @@ func (s *Store) Ticket(ctx context.Context, key string) (*lineage.Ticket, error)
 // empty) in key order.
 func (s *Store) FindTickets(ctx context.Context, campaignID, owner string) ([]lineage.Ticket, error) {
 	var out []lineage.Ticket
-	err := s.read(ctx, "find tickets", func(tx *sql.Tx) error {
+	err := s.read(ctx, "find tickets", func(tx queryer) error {
 		q := `SELECT ` + ticketColumns + ` FROM tickets WHERE campaign = ?`
 		args := []any{campaignID}
 		if owner != "" {

@@ -8,20 +8,32 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/lineagehq/lineage"
 )
 
-// Queries of one hop. Each takes a JSON array of ids; the IN over json_each
-// probes edges' primary key or its (tbl, kind, job) index once per id.
-const (
-	qJobsOfTables = `SELECT DISTINCT job FROM edges WHERE kind = ? AND tbl IN (SELECT value FROM json_each(?))`
-	qTablesOfJobs = `SELECT DISTINCT tbl FROM edges WHERE kind = ? AND job IN (SELECT value FROM json_each(?))`
-	qJobNames     = `SELECT id, name FROM jobs WHERE id IN (SELECT value FROM json_each(?))`
-	qTableNames   = `SELECT id, name FROM tables WHERE id IN (SELECT value FROM json_each(?))`
-	qJobRows      = `SELECT ` + jobColumns + ` FROM jobs j WHERE j.id IN (SELECT value FROM json_each(?))`
-	qJobEdges     = `SELECT job, kind, tbl FROM edges WHERE job IN (SELECT value FROM json_each(?))`
+// Queries of a walk. Each takes a JSON array of ids; the IN over json_each
+// probes edges' primary key or its (tbl, kind, job) index once per id. Each
+// returns one row of JSON arrays, one per column, rather than a row per
+// node: a walk may touch a hundred thousand nodes, and a row costs far more
+// through database/sql than an array element costs to decode.
+var (
+	qJobsOfTables = hot(`SELECT json_group_array(DISTINCT job) FROM edges WHERE kind = ? AND tbl IN (SELECT value FROM json_each(?))`)
+	qTablesOfJobs = hot(`SELECT json_group_array(DISTINCT tbl) FROM edges WHERE kind = ? AND job IN (SELECT value FROM json_each(?))`)
+	qTableNames   = hot(`SELECT json_group_array(id), json_group_array(name) FROM tables WHERE id IN (SELECT value FROM json_each(?))`)
+	// qJobRows returns jobs with their edges as "kind:tbl,kind:tbl".
+	qJobRows = hot(`SELECT json_group_array(j.id), json_group_array(j.name), json_group_array(j.source),
+		json_group_array(j.path), json_group_array(j.dialect), json_group_array(j.hash),
+		json_group_array(COALESCE(j.owner, '')),
+		json_group_array((SELECT group_concat(e.kind || ':' || e.tbl) FROM edges e WHERE e.job = j.id))
+		FROM jobs j WHERE j.id IN (SELECT value FROM json_each(?))`)
+	qTableID = hot(`SELECT id FROM tables WHERE name = ?`)
+	// qFirstJobs and qFirstTables pick the first ?2 of the ids ?1 by name,
+	// where a node cap cuts.
+	qFirstJobs   = hot(`SELECT json_group_array(id) FROM (SELECT id FROM jobs WHERE id IN (SELECT value FROM json_each(?)) ORDER BY name LIMIT ?)`)
+	qFirstTables = hot(`SELECT json_group_array(id) FROM (SELECT id FROM tables WHERE id IN (SELECT value FROM json_each(?)) ORDER BY name LIMIT ?)`)
 )
 
 // stringList returns names as a JSON array for json_each.
@@ -30,50 +42,67 @@ func stringList(names []string) string {
 	return string(b)
 }
 
-// queryIDs runs a query selecting one integer column.
-func queryIDs(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]int64, error) {
+// queryArrays runs a query returning one row of JSON arrays and decodes
+// column i into dest[i] (pointers to slices).
+func queryArrays(ctx context.Context, tx queryer, q string, args []any, dest ...any) error {
+	cols := make([]any, len(dest))
+	raw := make([]sql.RawBytes, len(dest))
+	for i := range raw {
+		cols[i] = &raw[i]
+	}
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return err
 		}
-		out = append(out, id)
+		return fmt.Errorf("query returned no row: %s", q)
 	}
-	return out, rows.Err()
+	if err := rows.Scan(cols...); err != nil {
+		return err
+	}
+	for i, d := range dest {
+		if err := json.Unmarshal(raw[i], d); err != nil {
+			return fmt.Errorf("decode column %d: %w", i, err)
+		}
+	}
+	return rows.Close()
 }
 
-// queryNames runs a query selecting (id, name) pairs.
-func queryNames(ctx context.Context, tx *sql.Tx, q string, ids []int64) (map[int64]string, error) {
+// queryIDs runs a query returning one JSON array of ids.
+func queryIDs(ctx context.Context, tx queryer, q string, args ...any) ([]int64, error) {
+	var ids []int64
+	err := queryArrays(ctx, tx, q, args, &ids)
+	return ids, err
+}
+
+// queryNames runs a query returning arrays of ids and names.
+func queryNames(ctx context.Context, tx queryer, q string, ids []int64) (map[int64]string, error) {
 	out := make(map[int64]string, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := tx.QueryContext(ctx, q, idList(ids))
-	if err != nil {
+	var rowIDs []int64
+	var names []string
+	if err := queryArrays(ctx, tx, q, []any{idList(ids)}, &rowIDs, &names); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, err
-		}
-		out[id] = name
+	if len(rowIDs) != len(names) {
+		return nil, fmt.Errorf("%d ids but %d names", len(rowIDs), len(names))
 	}
-	return out, rows.Err()
+	for i, id := range rowIDs {
+		out[id] = names[i]
+	}
+	return out, nil
 }
 
 // tableID returns the id of a table, or ENOTFOUND.
-func tableID(ctx context.Context, tx *sql.Tx, name string) (int64, error) {
+func tableID(ctx context.Context, tx queryer, name string) (int64, error) {
 	var id int64
-	err := tx.QueryRowContext(ctx, `SELECT id FROM tables WHERE name = ?`, name).Scan(&id)
+	err := tx.QueryRowContext(ctx, qTableID, name).Scan(&id)
 	if err == sql.ErrNoRows {
 		return 0, lineage.Errorf(lineage.ENOTFOUND, "Table %q not found.", name)
 	}
@@ -84,7 +113,7 @@ func tableID(ctx context.Context, tx *sql.Tx, name string) (int64, error) {
 // the read transaction.
 type walker struct {
 	ctx       context.Context
-	tx        *sql.Tx
+	tx        queryer
 	max       int
 	tables    map[int64]bool
 	jobs      map[int64]bool
@@ -95,9 +124,9 @@ type walker struct {
 func (w *walker) room() int { return w.max - len(w.tables) - len(w.jobs) }
 
 // add adds the nodes in ids that are not returned yet to set. When they do
-// not all fit it adds those that come first by name, sets truncated and
-// returns false.
-func (w *walker) add(set map[int64]bool, ids []int64, names string) (bool, error) {
+// not all fit it adds those that come first by name (firstByName is
+// qFirstJobs or qFirstTables), sets truncated and returns false.
+func (w *walker) add(set map[int64]bool, ids []int64, firstByName string) (bool, error) {
 	var fresh []int64
 	for _, id := range ids {
 		if !set[id] {
@@ -110,12 +139,11 @@ func (w *walker) add(set map[int64]bool, ids []int64, names string) (bool, error
 		}
 		return true, nil
 	}
-	byName, err := queryNames(w.ctx, w.tx, names, fresh)
+	first, err := queryIDs(w.ctx, w.tx, firstByName, idList(fresh), w.room())
 	if err != nil {
 		return false, err
 	}
-	slices.SortFunc(fresh, func(a, b int64) int { return strings.Compare(byName[a], byName[b]) })
-	for _, id := range fresh[:w.room()] {
+	for _, id := range first {
 		set[id] = true
 	}
 	w.truncated = true
@@ -141,7 +169,7 @@ func (w *walker) walk(start int64, dir lineage.Direction, depth int) error {
 		if len(jobs) == 0 {
 			return nil
 		}
-		if ok, err := w.add(w.jobs, jobs, qJobNames); !ok || err != nil {
+		if ok, err := w.add(w.jobs, jobs, qFirstJobs); !ok || err != nil {
 			return err
 		}
 		tables, err := queryIDs(w.ctx, w.tx, qTablesOfJobs, tableKind, idList(jobs))
@@ -149,7 +177,7 @@ func (w *walker) walk(start int64, dir lineage.Direction, depth int) error {
 			return err
 		}
 		frontier = unseen(seenT, tables)
-		if ok, err := w.add(w.tables, frontier, qTableNames); !ok || err != nil {
+		if ok, err := w.add(w.tables, frontier, qFirstTables); !ok || err != nil {
 			return err
 		}
 	}
@@ -195,7 +223,7 @@ func (s *Store) Walk(ctx context.Context, f lineage.WalkFilter) (*lineage.Subgra
 		return nil, err
 	}
 	var g *lineage.Subgraph
-	err = s.read(ctx, "walk", func(tx *sql.Tx) error {
+	err = s.read(ctx, "walk", func(tx queryer) error {
 		start, err := tableID(ctx, tx, f.Table)
 		if err != nil {
 			return err
@@ -233,7 +261,7 @@ func (w *walker) subgraph() (*lineage.Subgraph, error) {
 	if len(jobIDs) == 0 {
 		return g, nil
 	}
-	jobs, err := loadJobs(w.ctx, w.tx, jobIDs)
+	jobs, edges, err := loadJobs(w.ctx, w.tx, jobIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -251,10 +279,6 @@ func (w *walker) subgraph() (*lineage.Subgraph, error) {
 	}
 	for _, h := range slices.Sorted(maps.Keys(handles)) {
 		g.Owners = append(g.Owners, owners[h])
-	}
-	edges, err := loadEdges(w.ctx, w.tx, jobIDs)
-	if err != nil {
-		return nil, err
 	}
 	for _, e := range edges {
 		if w.tables[e.tbl] {
@@ -276,45 +300,41 @@ func compareEdges(a, b lineage.Edge) int {
 	return cmp.Or(strings.Compare(a.Job, b.Job), strings.Compare(a.Table, b.Table), strings.Compare(string(a.Kind), string(b.Kind)))
 }
 
-// loadJobs returns the jobs with the given row ids.
-func loadJobs(ctx context.Context, tx *sql.Tx, ids []int64) (map[int64]lineage.Job, error) {
-	out := make(map[int64]lineage.Job, len(ids))
-	rows, err := tx.QueryContext(ctx, qJobRows, idList(ids))
-	if err != nil {
-		return nil, err
+// loadJobs returns the jobs with the given row ids, and all their edges.
+func loadJobs(ctx context.Context, tx queryer, ids []int64) (map[int64]lineage.Job, []edgeRow, error) {
+	var rowIDs []int64
+	var names, sources, paths, dialects, hashes, owners, edgeLists []string
+	if err := queryArrays(ctx, tx, qJobRows, []any{idList(ids)},
+		&rowIDs, &names, &sources, &paths, &dialects, &hashes, &owners, &edgeLists); err != nil {
+		return nil, nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		id, j, err := scanJob(rows)
-		if err != nil {
-			return nil, err
+	for _, col := range [][]string{names, sources, paths, dialects, hashes, owners, edgeLists} {
+		if len(col) != len(rowIDs) {
+			return nil, nil, fmt.Errorf("job columns of different lengths")
 		}
-		out[id] = j
 	}
-	return out, rows.Err()
+	out := make(map[int64]lineage.Job, len(rowIDs))
+	var edges []edgeRow
+	for i, id := range rowIDs {
+		out[id] = lineage.Job{ID: names[i], Source: sources[i], Path: paths[i], Dialect: dialects[i], Hash: hashes[i], Owner: owners[i]}
+		for l := edgeLists[i]; l != ""; {
+			var item string
+			item, l, _ = strings.Cut(l, ",")
+			k, t, ok := strings.Cut(item, ":")
+			kind, err1 := strconv.Atoi(k)
+			tbl, err2 := strconv.ParseInt(t, 10, 64)
+			if !ok || err1 != nil || err2 != nil {
+				return nil, nil, fmt.Errorf("job %d: bad edge %q", id, item)
+			}
+			edges = append(edges, edgeRow{job: id, kind: kind, tbl: tbl})
+		}
+	}
+	return out, edges, nil
 }
 
 type edgeRow struct {
 	job, tbl int64
 	kind     int
-}
-
-// loadEdges returns all edges of the given jobs.
-func loadEdges(ctx context.Context, tx *sql.Tx, jobs []int64) ([]edgeRow, error) {
-	rows, err := tx.QueryContext(ctx, qJobEdges, idList(jobs))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []edgeRow
-	for rows.Next() {
-		var e edgeRow
-		if err := rows.Scan(&e.job, &e.kind, &e.tbl); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }
 
 // Impact returns the owners downstream of a table, by hop; see
@@ -328,7 +348,7 @@ func (s *Store) Impact(ctx context.Context, table string, depth int) (*lineage.I
 		return nil, err
 	}
 	im := &lineage.Impact{Table: table, Depth: depth}
-	err = s.read(ctx, "impact", func(tx *sql.Tx) error {
+	err = s.read(ctx, "impact", func(tx queryer) error {
 		start, err := tableID(ctx, tx, table)
 		if err != nil {
 			return err
@@ -348,12 +368,10 @@ func (s *Store) Impact(ctx context.Context, table string, depth int) (*lineage.I
 				}
 			}
 			if room := lineage.MaxNodes - len(hops); len(fresh) > room {
-				names, err := queryNames(ctx, tx, qJobNames, fresh)
-				if err != nil {
+				if fresh, err = queryIDs(ctx, tx, qFirstJobs, idList(fresh), room); err != nil {
 					return err
 				}
-				slices.SortFunc(fresh, func(a, b int64) int { return strings.Compare(names[a], names[b]) })
-				fresh, im.Truncated = fresh[:room], true
+				im.Truncated = true
 			}
 			for _, id := range fresh {
 				hops[id] = hop
@@ -376,16 +394,12 @@ func (s *Store) Impact(ctx context.Context, table string, depth int) (*lineage.I
 }
 
 // impactResult fills im from the hop of each impacted job.
-func impactResult(ctx context.Context, tx *sql.Tx, im *lineage.Impact, start int64, hops map[int64]int) error {
+func impactResult(ctx context.Context, tx queryer, im *lineage.Impact, start int64, hops map[int64]int) error {
 	if len(hops) == 0 {
 		return nil
 	}
 	ids := slices.Collect(maps.Keys(hops))
-	jobs, err := loadJobs(ctx, tx, ids)
-	if err != nil {
-		return err
-	}
-	edges, err := loadEdges(ctx, tx, ids)
+	jobs, edges, err := loadJobs(ctx, tx, ids)
 	if err != nil {
 		return err
 	}
@@ -460,6 +474,50 @@ func impactResult(ctx context.Context, tx *sql.Tx, im *lineage.Impact, start int
 	return nil
 }
 
+// kindOrder is the order of kinds among search hits of equal rank and name;
+// a hit's kind is stored as its index here.
+var kindOrder = []lineage.NodeKind{lineage.KindTable, lineage.KindJob, lineage.KindOwner}
+
+// searchSQL returns the search query over the kinds in mask (bit i for
+// kindOrder[i]): rank 0 for names starting with the query, 1 for the others,
+// listed by rank, name and kind after a cursor position. With indexed set
+// (queries of 3 bytes or more), the names come from the trigram index, which
+// takes only a LIKE without ESCAPE (:like): there a "_" or "%" of the query
+// acts as a wildcard, so :like finds a superset and the exact LIKE on
+// :infix keeps the true hits. Otherwise every name is scanned.
+func searchSQL(mask int, indexed bool) string {
+	var from string
+	if indexed {
+		var kinds []string
+		for i := range kindOrder {
+			if mask&(1<<i) != 0 {
+				kinds = append(kinds, strconv.Itoa(i))
+			}
+		}
+		from = `SELECT name, kind FROM names WHERE name LIKE :like AND name LIKE :infix ESCAPE '\' AND kind IN (` +
+			strings.Join(kinds, ", ") + `)`
+	} else {
+		var parts []string
+		for i, src := range []struct{ col, from string }{{"name", "tables"}, {"name", "jobs"}, {"handle", "owners"}} {
+			if mask&(1<<i) != 0 {
+				parts = append(parts, fmt.Sprintf(`SELECT %[1]s AS name, %[3]d AS kind FROM %[2]s WHERE %[1]s LIKE :infix ESCAPE '\'`,
+					src.col, src.from, i))
+			}
+		}
+		from = strings.Join(parts, " UNION ALL ")
+	}
+	return `SELECT rank, name, kind FROM (
+			SELECT CASE WHEN name LIKE :prefix ESCAPE '\' THEN 0 ELSE 1 END AS rank, name, kind FROM (` + from + `))
+		WHERE (rank, name, kind) > (:rank, :name, :kind) ORDER BY rank, name, kind LIMIT :limit`
+}
+
+func init() {
+	for mask := 1; mask < 1<<len(kindOrder); mask++ {
+		hot(searchSQL(mask, true))
+		hot(searchSQL(mask, false))
+	}
+}
+
 // Search finds tables, jobs and owners whose name contains the query.
 func (s *Store) Search(ctx context.Context, f lineage.SearchFilter) (*lineage.SearchPage, error) {
 	q := strings.ToLower(strings.TrimSpace(f.Query))
@@ -496,24 +554,20 @@ func (s *Store) Search(ctx context.Context, f lineage.SearchFilter) (*lineage.Se
 		afterRank, afterKind, afterName = int(pos[0]-'0'), int(pos[2]-'0'), pos[4:]
 	}
 	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)
-	var parts []string
-	for i, src := range []struct {
-		kind      lineage.NodeKind
-		col, from string
-	}{{lineage.KindTable, "name", "tables"}, {lineage.KindJob, "name", "jobs"}, {lineage.KindOwner, "handle", "owners"}} {
-		if kinds[src.kind] {
-			parts = append(parts, fmt.Sprintf(`SELECT CASE WHEN %[1]s LIKE :prefix ESCAPE '\' THEN 0 ELSE 1 END AS rank, %[1]s AS name, %[3]d AS kind
-				FROM %[2]s WHERE %[1]s LIKE :infix ESCAPE '\'`, src.col, src.from, i))
+	mask := 0
+	for i, k := range kindOrder {
+		if kinds[k] {
+			mask |= 1 << i
 		}
 	}
-	query := `SELECT rank, name, kind FROM (` + strings.Join(parts, " UNION ALL ") + `)
-		WHERE (rank, name, kind) > (:rank, :name, :kind) ORDER BY rank, name, kind LIMIT :limit`
-	kindNames := []lineage.NodeKind{lineage.KindTable, lineage.KindJob, lineage.KindOwner}
+	// The trigram index needs 3 bytes.
+	indexed := len(q) >= 3
+	query := searchSQL(mask, indexed)
 	p := &lineage.SearchPage{}
 	var last [3]any
-	err = s.read(ctx, "search", func(tx *sql.Tx) error {
+	err = s.read(ctx, "search", func(tx queryer) error {
 		rows, err := tx.QueryContext(ctx, query,
-			sql.Named("prefix", esc+"%"), sql.Named("infix", "%"+esc+"%"),
+			sql.Named("prefix", esc+"%"), sql.Named("infix", "%"+esc+"%"), sql.Named("like", "%"+q+"%"),
 			sql.Named("rank", afterRank), sql.Named("name", afterName), sql.Named("kind", afterKind), sql.Named("limit", first+1))
 		if err != nil {
 			return err
@@ -529,7 +583,7 @@ func (s *Store) Search(ctx context.Context, f lineage.SearchFilter) (*lineage.Se
 				p.HasNext = true
 				break
 			}
-			p.Hits = append(p.Hits, lineage.SearchHit{Kind: kindNames[kind], Name: name})
+			p.Hits = append(p.Hits, lineage.SearchHit{Kind: kindOrder[kind], Name: name})
 			last = [3]any{rank, kind, name}
 		}
 		return rows.Err()
