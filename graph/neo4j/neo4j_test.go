@@ -171,3 +171,23 @@ func TestOpenErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestDatabaseName(t *testing.T) {
+	MustOpen(t)
+	ctx := context.Background()
+	c := testConfig(t)
+	c.Database = "neo4j"
+	s, err := Open(ctx, c)
+	if err != nil {
+		t.Fatalf("Open with database neo4j: %v", err)
+	}
+	s.Close()
+	c.Database = "nosuchdb"
+	s, err = Open(ctx, c)
+	if err == nil {
+		s.Close()
+	}
+	if got := lineage.ErrorCode(err); got != lineage.EUNAVAILABLE {
+		t.Errorf("Open with an unknown database = %v (code %q), want EUNAVAILABLE", err, got)
+	}
+}
