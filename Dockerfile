@@ -2,8 +2,9 @@
 # The lineage service. Build: docker build -t lineage .  (docker-compose.yml
 # builds it and wires it to Neo4j.)
 #
-# The build stage's RUN lines are the commands CI runs: .ci/neo4j.sh reads
-# every line starting with "RUN go " or "RUN mkdir " below and runs it
+# The build stage's RUN lines are the commands CI runs: .ci/neo4j.sh takes
+# this stage's ENV CGO_ENABLED=... line and every "RUN go ..." and
+# "RUN mkdir ..." line of this stage (up to the next FROM) and runs them
 # verbatim in the repository root, so the two cannot drift apart.
 
 FROM golang:1.26 AS build

@@ -16,7 +16,13 @@ echo "neo4j.sh: building the launcher ($(mvn -v 2>/dev/null | head -n1 | sed 's/
 start=$(date +%s)
 # -o (offline) would fail on a clean machine; Maven only downloads what its
 # local repository lacks, so this is quick after the first run.
-(cd "$ts" && mvn -q -B package)
+mvnlog=$(mktemp)
+if ! (cd "$ts" && mvn -q -B -Dstyle.color=never package) >"$mvnlog" 2>&1; then
+	cat "$mvnlog" >&2
+	echo "neo4j.sh: building the launcher failed" >&2
+	exit 1
+fi
+rm -f "$mvnlog"
 echo "neo4j.sh: launcher built in $(( $(date +%s) - start ))s"
 
 log=$(mktemp -d)
@@ -64,18 +70,16 @@ export NEO4J_TEST_URI="$uri"
 export NEO4J_TEST_LAUNCHER="java -Xms256m -Xmx1g -jar $jar --pagecache 128"
 unset NEO4J_TEST_USER NEO4J_TEST_PASSWORD
 
-out="$log/test.out"
-set +e
-go test -count=1 -v -timeout 30m ./graph/neo4j/... "$@" 2>&1 | tee "$out"
-rc=${PIPESTATUS[0]}
-set -e
-
 # The Dockerfile's build steps, run verbatim here (see its header), with its
 # ENV: CI builds the binary exactly as the image does.
 echo "neo4j.sh: running the Dockerfile's build steps"
+rc=0
+rm -f /tmp/lineage-build/lineage
 (
-	eval "export $(sed -n 's/^ENV \(CGO_ENABLED=.*\)$/\1/p' Dockerfile)"
-	grep -E '^RUN (go|mkdir) ' Dockerfile | sed 's/^RUN //' | while IFS= read -r cmd; do
+	# Only the build stage: from "FROM golang" to the next FROM.
+	stage=$(sed -n '/^FROM golang/,/^FROM /p' Dockerfile | sed '$d')
+	eval "export $(sed -n 's/^ENV \(CGO_ENABLED=.*\)$/\1/p' <<<"$stage")"
+	grep -E '^RUN (go|mkdir) ' <<<"$stage" | sed 's/^RUN //' | while IFS= read -r cmd; do
 		echo "+ $cmd"
 		bash -c "$cmd"
 	done
@@ -102,7 +106,8 @@ else
 fi
 
 # lineage serve on Neo4j must answer as on the embedded store: serve the
-# sample warehouse from both and compare GraphQL answers.
+# sample warehouse from both and compare GraphQL answers. This runs before
+# the tests, while the database is still empty, so serve loads the sample.
 bin=/tmp/lineage-build/lineage
 if [[ -x "$bin" ]]; then
 	ports=$(python3 -c 'import socket
@@ -125,6 +130,13 @@ print(" ".join(str(s.getsockname()[1]) for s in ps))')
 	kill "$spid1" "$spid2" 2>/dev/null || true
 	wait "$spid1" "$spid2" 2>/dev/null || true
 fi
+
+out="$log/test.out"
+set +e
+go test -count=1 -v -timeout 30m ./graph/neo4j/... "$@" 2>&1 | tee "$out"
+trc=${PIPESTATUS[0]}
+set -e
+[[ $trc -eq 0 ]] || rc=$trc
 
 passed=$(grep -c -E '^\s*--- PASS' "$out" || true)
 failed=$(grep -c -E '^\s*--- FAIL' "$out" || true)
