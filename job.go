@@ -51,6 +51,12 @@ type JobPut struct {
 	Writes []string
 	// OwnerInfo, when its Handle equals Job.Owner, updates that owner's details.
 	OwnerInfo Owner
+	// Script is the job's script text as submitted (before template
+	// variables are filled in), stored as is so that the UI can show it. It
+	// may be empty (a job known from OpenLineage without SQL); at most
+	// MaxScriptBytes long. It is not part of Job: walks return many jobs and
+	// stay light; only GraphStore.Job returns it.
+	Script string
 }
 
 // JobInfo is a job with its lineage and owner.
@@ -60,6 +66,8 @@ type JobInfo struct {
 	Writes []string `json:"writes"`
 	// OwnerInfo is the owner's details; zero when the job has no owner.
 	OwnerInfo Owner `json:"ownerInfo"`
+	// Script is the script text stored by PutJobs, "" when none was given.
+	Script string `json:"script,omitempty"`
 }
 
 // OwnerInfo is an owner with the ids of its jobs.

@@ -11,6 +11,7 @@ package lineage
 import (
 	"context"
 	"strings"
+	"unicode/utf8"
 )
 
 // Limits shared by every store, so that callers see the same EINVALID errors
@@ -30,6 +31,9 @@ const (
 	DefaultPage = 50
 	// MaxNameLen bounds table names, job ids and owner handles.
 	MaxNameLen = 1024
+	// MaxScriptBytes bounds a job's script text (JobPut.Script). Scripts are
+	// stored as given, so the bound keeps one job from filling the store.
+	MaxScriptBytes = 1 << 20
 )
 
 // NormalizeName returns a table name, job id or owner handle trimmed of
@@ -50,6 +54,19 @@ func NormalizeName(field, name string, lower bool) (string, error) {
 		return "", FieldErrorf(field, "must not contain NUL or line breaks")
 	}
 	return n, nil
+}
+
+// CheckScript validates a job's script text, which stores keep as is: it
+// must be UTF-8 (what GraphQL and Neo4j carry) and at most MaxScriptBytes
+// long. Otherwise it returns an EINVALID error naming field.
+func CheckScript(field, script string) error {
+	if len(script) > MaxScriptBytes {
+		return FieldErrorf(field, "is %d bytes long; the limit is %d", len(script), MaxScriptBytes)
+	}
+	if !utf8.ValidString(script) {
+		return FieldErrorf(field, "must be UTF-8 text")
+	}
+	return nil
 }
 
 // CheckDepth validates a walk depth: 0 means DefaultDepth; negative or above
@@ -89,10 +106,12 @@ type Counts struct {
 type GraphStore interface {
 	// PutJobs stores each job with its reads, writes and owner. For each job
 	// it replaces whatever that job had before, so the same input twice gives
-	// the same graph. The whole batch is applied atomically: on error nothing
-	// of it is stored. Owner details given in JobPut.OwnerInfo update the
+	// the same graph, including its script (JobPut.Script; an empty script
+	// replaces a stored one too). The whole batch is applied atomically: on
+	// error nothing of it is stored. Owner details given in JobPut.OwnerInfo update the
 	// owner; an empty OwnerInfo leaves known details alone.
-	// Errors: EINVALID (empty or oversized names, naming the field),
+	// Errors: EINVALID (empty or oversized names, a script longer than
+	// MaxScriptBytes, naming the field such as "jobs[2].script"),
 	// EUNAVAILABLE.
 	PutJobs(ctx context.Context, jobs []JobPut) error
 
@@ -105,7 +124,7 @@ type GraphStore interface {
 	// Errors: EINVALID, ENOTFOUND, EUNAVAILABLE.
 	Table(ctx context.Context, name string) (*TableInfo, error)
 
-	// Job returns a job with its reads, writes and owner.
+	// Job returns a job with its reads, writes, owner and script text.
 	// Errors: EINVALID, ENOTFOUND, EUNAVAILABLE.
 	Job(ctx context.Context, id string) (*JobInfo, error)
 
