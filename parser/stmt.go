@@ -481,20 +481,9 @@ func (s *stmt) update(i, with int) {
 	for s.isAny(j, "ONLY", "LOW_PRIORITY", "IGNORE") {
 		j++
 	}
-	target, k := s.tableAt(j)
-	if target.s == "" {
-		s.addUnit(nil, span(s, 0, len(s.t)))
+	target, k, alias, ok := s.dmlTarget(j, "SET")
+	if !ok {
 		return
-	}
-	s.fbWrites = append(s.fbWrites, target)
-	s.fbTarget = j
-	alias := ""
-	if s.is(k, "AS") {
-		k++
-	}
-	if s.aliasable(k) && !s.is(k, "SET") {
-		alias = strings.ToLower(unquote(s.str(k)))
-		k++
 	}
 	set := s.depth0(k, len(s.t), func(x int) bool { return s.is(x, "SET") })
 	end := len(s.t)
@@ -522,6 +511,29 @@ func (s *stmt) update(i, with int) {
 	s.addUnit(t, ps...)
 }
 
+// dmlTarget reads the target table of an UPDATE or DELETE at j, and its
+// alias; notAlias is a keyword that may follow the target and is no alias
+// ("SET" for UPDATE). It records the target for the fallback. Without a
+// table name there, it hands the whole statement to the fallback and ok is
+// false.
+func (s *stmt) dmlTarget(j int, notAlias string) (target tname, k int, alias string, ok bool) {
+	target, k = s.tableAt(j)
+	if target.s == "" {
+		s.addUnit(nil, span(s, 0, len(s.t)))
+		return target, k, "", false
+	}
+	s.fbWrites = append(s.fbWrites, target)
+	s.fbTarget = j
+	if s.is(k, "AS") {
+		k++
+	}
+	if s.aliasable(k) && (notAlias == "" || !s.is(k, notAlias)) {
+		alias = strings.ToLower(unquote(s.str(k)))
+		k++
+	}
+	return target, k, alias, true
+}
+
 // delete handles DELETE at i.
 func (s *stmt) delete(i, with int) {
 	s.kind = "delete"
@@ -541,20 +553,9 @@ func (s *stmt) delete(i, with int) {
 		s.blankTok(j, j)
 		j++
 	}
-	target, k := s.tableAt(j)
-	if target.s == "" {
-		s.addUnit(nil, span(s, 0, len(s.t)))
+	target, k, alias, ok := s.dmlTarget(j, "")
+	if !ok {
 		return
-	}
-	s.fbWrites = append(s.fbWrites, target)
-	s.fbTarget = j
-	alias := ""
-	if s.is(k, "AS") {
-		k++
-	}
-	if s.aliasable(k) {
-		alias = strings.ToLower(unquote(s.str(k)))
-		k++
 	}
 	end := len(s.t)
 	if r := s.depth0(k, len(s.t), func(x int) bool { return s.isAny(x, "RETURNING", "OUTPUT") }); r > 0 {
