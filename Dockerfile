@@ -25,13 +25,12 @@ RUN apt-get update \
  && useradd --system --uid 10001 --home-dir /app lineage
 WORKDIR /app
 COPY --from=build /tmp/lineage-build/lineage /usr/local/bin/lineage
-# The sample warehouse, loaded on first start into an empty store.
-COPY examples/warehouse /app/examples/warehouse
 RUN mkdir -p /app/data && chown lineage /app/data
 USER lineage
+# The sample warehouse is built into the binary and loaded on first start
+# into an empty store (LINEAGE_NO_SAMPLE=true turns that off).
 ENV LINEAGE_ADDR=:8080 \
-    LINEAGE_GRAPH=sqlite:/app/data/lineage.db \
-    LINEAGE_SAMPLE=/app/examples/warehouse
+    LINEAGE_GRAPH=sqlite:/app/data/lineage.db
 EXPOSE 8080
 VOLUME ["/app/data"]
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=5 \
