@@ -109,6 +109,24 @@ func targetTickets(ctx context.Context, svc CampaignService, objs []*lineage.Tar
 	return out, nil
 }
 
+// ticket reads one ticket from the tracker by key.
+func ticket(ctx context.Context, svc CampaignService, key string) (*lineage.Ticket, error) {
+	k, err := lineage.NormalizeName("key", key, false)
+	if err != nil {
+		return nil, err
+	}
+	ts, err := svc.Tickets(ctx, []string{k})
+	if err != nil {
+		return nil, err
+	}
+	for i := range ts {
+		if ts[i].Key == k {
+			return &ts[i], nil
+		}
+	}
+	return nil, lineage.Errorf(lineage.ENOTFOUND, "Ticket %q not found.", k)
+}
+
 // each runs fn(0..n-1), at most fanout at a time, and returns their errors.
 func each(n int, fn func(i int) error) []error {
 	errs := make([]error, n)

@@ -130,6 +130,14 @@ func (r *queryResolver) Campaigns(ctx context.Context, state *lineage.CampaignSt
 	return svc.Campaigns(ctx, lineage.CampaignFilter{State: deref(state, ""), First: n, After: deref(after, "")})
 }
 
+func (r *queryResolver) Ticket(ctx context.Context, key string) (*lineage.Ticket, error) {
+	svc, err := r.service()
+	if err != nil {
+		return nil, err
+	}
+	return ticket(ctx, svc, key)
+}
+
 func (r *targetResolver) Owner(ctx context.Context, objs []*lineage.Target) ([]*lineage.Owner, error) {
 	handles := make([]string, len(objs))
 	for i, t := range objs {

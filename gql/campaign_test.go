@@ -169,6 +169,19 @@ func TestCampaigns(t *testing.T) {
 		}
 	})
 
+	t.Run("Ticket", func(t *testing.T) {
+		var c campaign
+		srv.mustDo(t, get, map[string]any{"id": id}, &c)
+		tg := c.Campaign.Targets[0]
+		var out struct {
+			Ticket struct{ Key, CampaignID, Owner, Status string }
+		}
+		srv.mustDo(t, `query($k: String!) { ticket(key: $k) { key campaignId owner status } }`, map[string]any{"k": " " + tg.TicketKey + " "}, &out)
+		if out.Ticket.Key != tg.TicketKey || out.Ticket.CampaignID != id || out.Ticket.Owner != tg.Owner.Handle || out.Ticket.Status != "IN_PROGRESS" {
+			t.Errorf("ticket %+v, want %s of %s in progress", out.Ticket, tg.TicketKey, tg.Owner.Handle)
+		}
+	})
+
 	t.Run("ListAndCancel", func(t *testing.T) {
 		var list struct {
 			Campaigns struct {
@@ -195,6 +208,8 @@ func TestCampaigns(t *testing.T) {
 			field       string
 		}{
 			{"UnknownCampaign", `{ campaign(id: "nope") { id } }`, nil, gql.CodeNotFound, `["campaign"]`, ""},
+			{"UnknownTicket", `{ ticket(key: "LIN-999") { key } }`, nil, gql.CodeNotFound, `["ticket"]`, ""},
+			{"EmptyTicketKey", `{ ticket(key: " ") { key } }`, nil, gql.CodeBadUserInput, `["ticket"]`, "key"},
 			{"EmptyTitle", start, map[string]any{"in": map[string]any{"table": "ods.orders", "title": " "}}, gql.CodeBadUserInput, `["startCampaign"]`, "input.title"},
 			{"PastDeadline", start, map[string]any{"in": map[string]any{"table": "ods.orders", "title": "x", "deadline": "2001-01-01T00:00:00Z"}}, gql.CodeBadUserInput, `["startCampaign"]`, "input.deadline"},
 			{"UnknownTable", start, map[string]any{"in": map[string]any{"table": "no.such", "title": "x"}}, gql.CodeNotFound, `["startCampaign"]`, ""},

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -33,12 +34,20 @@ const testToken = "0123456789abcdef0123"
 //	dws.revenue_daily -> mkt/funnel (dan) -> mkt.funnel
 //	ods.customers -> adhoc/x (no owner) -> sandbox.x
 var fixture = []lineage.JobPut{
-	put("etl/ods_orders", "alice", []string{"raw.orders"}, []string{"ods.orders"}),
+	withScript(put("etl/ods_orders", "alice", []string{"raw.orders"}, []string{"ods.orders"}), odsOrdersSQL),
 	put("etl/dwd_orders", "bob", []string{"ods.orders", "ods.customers"}, []string{"dwd.orders"}),
 	put("fin/revenue", "erin", []string{"ods.orders"}, []string{"fin.revenue"}),
 	put("etl/dws_daily", "carol", []string{"dwd.orders"}, []string{"dws.revenue_daily"}),
 	put("mkt/funnel", "dan", []string{"dws.revenue_daily"}, []string{"mkt.funnel"}),
 	put("adhoc/x", "", []string{"ods.customers"}, []string{"sandbox.x"}),
+}
+
+// odsOrdersSQL is the script of etl/ods_orders; the other jobs have none.
+const odsOrdersSQL = "-- Orders of the day.\nINSERT OVERWRITE TABLE ods.orders\nSELECT * FROM raw.orders WHERE dt = '${ds}';\n"
+
+func withScript(p lineage.JobPut, script string) lineage.JobPut {
+	p.Script = script
+	return p
 }
 
 func put(id, owner string, reads, writes []string) lineage.JobPut {
@@ -183,6 +192,21 @@ func TestQueries(t *testing.T) {
 			query: `{ job(id: "etl/dwd_orders") { id source path dialect hash owner { handle } reads { name } writes { name } } }`,
 			want: `{"job":{"id":"etl/dwd_orders","source":"test","path":"etl/dwd_orders.sql","dialect":"spark","hash":"h-etl/dwd_orders",
 				"owner":{"handle":"bob"},"reads":[{"name":"ods.customers"},{"name":"ods.orders"}],"writes":[{"name":"dwd.orders"}]}}`,
+		},
+		{
+			name:  "JobScript",
+			query: `{ job(id: "etl/ods_orders") { id script } }`,
+			want:  `{"job":{"id":"etl/ods_orders","script":` + strconv.Quote(odsOrdersSQL) + `}}`,
+		},
+		{
+			name:  "JobWithoutScript",
+			query: `{ job(id: "etl/dwd_orders") { script } }`,
+			want:  `{"job":{"script":null}}`,
+		},
+		{
+			name:  "ScriptsOfWalkedJobs",
+			query: `{ lineage(table: "raw.orders", depth: 1) { jobs { id script } } }`,
+			want:  `{"lineage":{"jobs":[{"id":"etl/ods_orders","script":` + strconv.Quote(odsOrdersSQL) + `}]}}`,
 		},
 		{
 			name:  "Owner",

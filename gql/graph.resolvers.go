@@ -78,6 +78,11 @@ func (r *jobResolver) Writes(ctx context.Context, objs []*lineage.Job) ([][]line
 	return out, batchErr(errs)
 }
 
+func (r *jobResolver) Script(ctx context.Context, objs []*lineage.Job) ([]*string, error) {
+	out, errs := r.loads(ctx).Scripts(ctx, jobIDs(objs))
+	return out, batchErr(errs)
+}
+
 func (r *lineageResolver) Nodes(ctx context.Context, obj *model.Lineage) ([]model.Node, error) {
 	out := make([]model.Node, 0, len(obj.Tables)+len(obj.Jobs)+len(obj.Owners))
 	for _, t := range obj.Tables {

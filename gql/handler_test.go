@@ -129,6 +129,13 @@ func TestBatching(t *testing.T) {
 			query: `{ lineage(table: "dwd.orders", direction: UPSTREAM, depth: 1) { tables { name readers { id reads { name } } } } }`,
 			want:  map[string]int{"Walk": 1, "Table": 3, "Job": 4},
 		},
+		{
+			// A job's script comes with the Job read its reads and writes
+			// need: still one read per job.
+			name:  "Scripts",
+			query: `{ lineage(table: "ods.orders", depth: 3) { jobs { id script reads { name } } } table(name: "ods.orders") { writers { script } } }`,
+			want:  map[string]int{"Walk": 1, "Table": 1, "Job": 5},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -165,6 +172,33 @@ func TestLoadBudget(t *testing.T) {
 	// Within the budget the same query works.
 	srv = MustServer(t, MustOpenGraph(t), gql.Config{MaxLoads: 4})
 	if r := srv.do(t, `{ lineage(table: "ods.orders", depth: 3) { jobs { id reads { name } } } }`, nil, false); len(r.Errors) != 0 {
+		t.Fatalf("errors = %+v", r.Errors)
+	}
+}
+
+// TestScriptBudget checks that one request returns at most 16 MiB of
+// script text, failing the items past it by path, not the whole answer.
+func TestScriptBudget(t *testing.T) {
+	g := MustOpenGraph(t)
+	var jobs []lineage.JobPut
+	for i := range 20 {
+		jobs = append(jobs, withScript(put(fmt.Sprintf("big/%02d", i), "", []string{"big.src"}, nil), strings.Repeat("-", lineage.MaxScriptBytes)))
+	}
+	if err := g.PutJobs(context.Background(), jobs); err != nil {
+		t.Fatal(err)
+	}
+	srv := MustServer(t, g, gql.Config{})
+	r := srv.do(t, `{ table(name: "big.src") { readers { id script } } }`, nil, false)
+	if len(r.Errors) != 4 {
+		t.Fatalf("%d errors, want 4 (16 scripts of 1 MiB fit): %+v", len(r.Errors), r.Errors)
+	}
+	for _, e := range r.Errors {
+		if e.code() != gql.CodeBadUserInput || !strings.Contains(e.Message, "script text") || !strings.HasPrefix(pathString(e.Path), `["table","readers",`) {
+			t.Errorf("error %+v, want BAD_USER_INPUT about script text at a reader's path", e)
+		}
+	}
+	// One job's script alone is fine.
+	if r := srv.do(t, `{ job(id: "big/19") { script } }`, nil, false); len(r.Errors) != 0 {
 		t.Fatalf("errors = %+v", r.Errors)
 	}
 }

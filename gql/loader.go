@@ -37,9 +37,11 @@ type loads struct {
 
 	mu      sync.Mutex
 	fetched int
-	tables  map[string]*entry[*lineage.TableInfo]
-	jobs    map[string]*entry[*lineage.JobInfo]
-	owners  map[string]*entry[*lineage.OwnerInfo]
+	// scriptBytes counts the script text the request has returned.
+	scriptBytes int
+	tables      map[string]*entry[*lineage.TableInfo]
+	jobs        map[string]*entry[*lineage.JobInfo]
+	owners      map[string]*entry[*lineage.OwnerInfo]
 	// details holds owner details known without their job list.
 	details map[string]lineage.Owner
 }
@@ -199,6 +201,32 @@ func (l *loads) Owners(ctx context.Context, handles []string) ([]lineage.Owner, 
 		default:
 			errs[i] = ferrs[j]
 		}
+	}
+	return out, errs
+}
+
+// maxScriptBytes bounds the script text one request returns: a list of
+// jobs may name hundreds, each up to lineage.MaxScriptBytes long.
+const maxScriptBytes = 16 << 20
+
+// Scripts returns the jobs' script text, nil for a job without one. A
+// script that would take the request past maxScriptBytes is EINVALID,
+// and the scripts before it are returned.
+func (l *loads) Scripts(ctx context.Context, ids []string) ([]*string, []error) {
+	infos, errs := l.Jobs(ctx, ids)
+	out := make([]*string, len(ids))
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i, j := range infos {
+		if errs[i] != nil || j.Script == "" {
+			continue
+		}
+		if l.scriptBytes+len(j.Script) > maxScriptBytes {
+			errs[i] = lineage.Errorf(lineage.EINVALID, "This query returns more than %d MiB of script text; ask for the scripts of fewer jobs.", maxScriptBytes>>20)
+			continue
+		}
+		l.scriptBytes += len(j.Script)
+		out[i] = &j.Script
 	}
 	return out, errs
 }

@@ -91,7 +91,8 @@ type PushResponse struct {
 	Warnings []Warning   `json:"warnings"`
 }
 
-// Warning is a parser warning on a pushed script.
+// Warning is a parser warning on a pushed script, or a note that its text
+// was not kept (line and column 0).
 type Warning struct {
 	Line    int    `json:"line"`
 	Column  int    `json:"column"`
@@ -209,7 +210,11 @@ func (h *handler) preparePush(req PushRequest) (*lineage.JobPut, []Warning, erro
 	}
 	job := lineage.Job{ID: id, Source: source, Path: path, Dialect: dialect, Owner: owner,
 		Hash: jobHash(path, dialect, owner, defaultDB, req.Vars, []byte(req.Script))}
-	return &lineage.JobPut{Job: job, Reads: reads, Writes: writes, OwnerInfo: info}, warnings, nil
+	text, skipped := scriptText([]byte(req.Script))
+	if skipped != "" {
+		warnings = append(warnings, Warning{Message: skipped})
+	}
+	return &lineage.JobPut{Job: job, Reads: reads, Writes: writes, OwnerInfo: info, Script: text}, warnings, nil
 }
 
 func (h *handler) list(w http.ResponseWriter, r *http.Request) {

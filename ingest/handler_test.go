@@ -3,11 +3,13 @@ package ingest_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -134,6 +136,24 @@ func TestPush(t *testing.T) {
 		info, err := g.Job(context.Background(), "repo-a:jobs/daily.sql")
 		if err != nil || info.Owner != "alice" || info.OwnerInfo.Email != "alice@example.com" || info.Source != "repo-a" {
 			t.Fatalf("stored %+v, %v", info, err)
+		}
+		if info.Script != script {
+			t.Errorf("stored script = %q, want the pushed one %q", info.Script, script)
+		}
+	})
+
+	t.Run("script too long to keep", func(t *testing.T) {
+		long := script + "\n-- " + strings.Repeat("x", lineage.MaxScriptBytes) + "\n"
+		status, body := call(t, srv, "POST", "/api/v1/jobs", testToken, with("script", long))
+		if status != 200 || !strings.Contains(fmt.Sprint(body["warnings"]), "its text is not") {
+			t.Fatalf("got %d %.300v, want 200 with a warning that the text is not kept", status, body)
+		}
+		info, err := g.Job(context.Background(), "repo-a:jobs/daily.sql")
+		if err != nil || info.Script != "" || !slices.Equal(info.Writes, []string{"mart.daily"}) {
+			t.Fatalf("stored %.300v, %v; want the lineage without script text", info, err)
+		}
+		if status, body := call(t, srv, "POST", "/api/v1/jobs", testToken, push(ok)); status != 200 {
+			t.Fatalf("push again: got %d %v", status, body)
 		}
 	})
 
@@ -272,6 +292,44 @@ func TestOpenLineage(t *testing.T) {
 		slices.Sort(j.Reads)
 		if j.Owner != "alice" || !slices.Equal(j.Reads, []string{"ref.holidays", "stg.orders"}) {
 			t.Fatalf("stored %+v", j)
+		}
+	})
+
+	const query = "INSERT INTO mart.orders_daily\nSELECT * FROM stg.orders JOIN ref.calendar USING (dt)"
+	sqlFacet := `"facets": {"sql": {"_producer": "x", "_schemaURL": "y", "query": ` + strconv.Quote(query) + `}, "ownership"`
+	script := func() string {
+		t.Helper()
+		j, err := g.Job(context.Background(), "spark-prod:daily_orders.insert_into_mart")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return j.Script
+	}
+	t.Run("COMPLETE with a sql facet stores its query", func(t *testing.T) {
+		status, body := call(t, srv, "POST", "/api/v1/lineage", testToken, replace(`"facets": {"ownership"`, sqlFacet))
+		if status != 201 {
+			t.Fatalf("got %d %v", status, body)
+		}
+		if got := script(); got != query {
+			t.Fatalf("script = %q, want the facet's query", got)
+		}
+	})
+	t.Run("COMPLETE without a sql facet keeps the query", func(t *testing.T) {
+		if status, body := call(t, srv, "POST", "/api/v1/lineage", testToken, olEvent); status != 201 {
+			t.Fatalf("got %d %v", status, body)
+		}
+		if got := script(); got != query {
+			t.Fatalf("script = %q, want the query of the earlier event", got)
+		}
+	})
+	t.Run("sql facet too long to keep", func(t *testing.T) {
+		long := `"facets": {"sql": {"query": "` + strings.Repeat("x", lineage.MaxScriptBytes+1) + `"}, "ownership"`
+		status, body := call(t, srv, "POST", "/api/v1/lineage", testToken, replace(`"facets": {"ownership"`, long))
+		if status != 201 || !strings.Contains(fmt.Sprint(body["message"]), "job.facets.sql.query") {
+			t.Fatalf("got %d %.300v, want 201 with a message naming job.facets.sql.query", status, body)
+		}
+		if got := script(); got != "" {
+			t.Fatalf("script = %.100q, want none", got)
 		}
 	})
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/lineagehq/lineage"
 	"github.com/lineagehq/lineage/parser"
@@ -549,6 +550,11 @@ func (w *worker) do(ctx context.Context, fsys fs.FS, s Spec) (outcome, error) {
 		return o, nil
 	}
 	put.OwnerInfo = r.ownerInfo(s.Owner)
+	var skipped string
+	put.Script, skipped = scriptText(script)
+	if skipped != "" {
+		o.warnings = append(o.warnings, Failure{Job: s.ID, File: s.Path, Message: skipped})
+	}
 	o.put = put
 	return o, nil
 }
@@ -662,9 +668,25 @@ func tableNames(reads, writes []string) ([]string, []string, error) {
 	return r, w, nil
 }
 
-// hashVersion changes when what the hash covers changes, so that every job
-// is parsed again.
-const hashVersion = "lineage-ingest-1"
+// scriptText returns the script text to store with a job: the script as
+// read, before template variables are filled in. A script the store cannot
+// keep (longer than lineage.MaxScriptBytes, or not UTF-8) is left out, and
+// skipped says why; the job's lineage is stored all the same.
+func scriptText(script []byte) (text, skipped string) {
+	switch {
+	case len(script) > lineage.MaxScriptBytes:
+		return "", fmt.Sprintf("the script is %d bytes long, more than the %d kept for display: its lineage is stored, its text is not", len(script), lineage.MaxScriptBytes)
+	case !utf8.Valid(script):
+		return "", "the script is not UTF-8 text, so it is not kept for display: its lineage is stored, its text is not"
+	}
+	return string(script), ""
+}
+
+// hashVersion changes when what the hash covers changes, or what a stored
+// job holds, so that every job is parsed and stored again. 2: the store
+// keeps the script text, which jobs stored by version 1 lack. The hash
+// still covers the same inputs.
+const hashVersion = "lineage-ingest-2"
 
 // jobHash is the content hash of a job: everything that decides its
 // lineage and owner.

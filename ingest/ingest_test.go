@@ -404,3 +404,41 @@ func TestRunNotADirectory(t *testing.T) {
 func removeFile(dir, name string) error {
 	return os.Remove(filepath.Join(dir, filepath.FromSlash(name)))
 }
+
+// TestRunStoresScripts checks that each job keeps its script text as read,
+// before template variables are filled in, and that a script too long to
+// keep still gives its lineage, with a warning.
+func TestRunStoresScripts(t *testing.T) {
+	dir := MustCopyRepo(t)
+	long := "INSERT INTO big.out SELECT * FROM big.src;\n-- " + strings.Repeat("x", lineage.MaxScriptBytes) + "\n"
+	MustWrite(t, dir, "misc/huge.sql", long)
+	g := newStore(t)
+	sum := MustRun(t, &ingest.Ingester{Graph: g}, dir, ingest.Options{})
+	if len(sum.Failed) != 0 {
+		t.Fatalf("failures: %v", sum.Failed)
+	}
+	graph := MustSnapshot(t, g)
+	for id, path := range map[string]string{"fixture:wf/load": "wf/load.hql", "fixture:misc/report.sql": "misc/report.sql"} {
+		want, err := os.ReadFile(filepath.Join(dir, path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := graph[id].Script; got != string(want) {
+			t.Errorf("%s script = %q, want the file as read, %q", id, got, want)
+		}
+	}
+	if got := graph["fixture:wf/load"].Script; !strings.Contains(got, "${ds}") {
+		t.Errorf("wf/load script = %q, want the template variable left in", got)
+	}
+	huge := graph["fixture:misc/huge.sql"]
+	if huge.Script != "" || !slices.Equal(huge.Writes, []string{"big.out"}) {
+		t.Errorf("huge.sql = %.200v, want its lineage without script text", huge)
+	}
+	var warned bool
+	for _, w := range sum.Warnings {
+		warned = warned || (w.File == "misc/huge.sql" && strings.Contains(w.Message, "its text is not"))
+	}
+	if !warned {
+		t.Errorf("no warning says huge.sql's text is not kept: %v", sum.Warnings)
+	}
+}

@@ -40,6 +40,12 @@ type olJob struct {
 
 type olJobFacet struct {
 	Ownership *olOwnership `json:"ownership"`
+	SQL       *olSQL       `json:"sql"`
+}
+
+// olSQL is OpenLineage's SQLJobFacet: the query the job ran.
+type olSQL struct {
+	Query *string `json:"query"`
 }
 
 type olOwnership struct {
@@ -108,15 +114,28 @@ func (h *handler) openLineage(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, res)
 		return
 	}
-	if put.Job.Owner == "" {
-		// No ownership facet: keep the owner the job has.
+	query := ev.sqlQuery()
+	if put.Job.Owner == "" || query == nil {
+		// No ownership facet, or no sql facet: keep the owner, or the SQL,
+		// the job has.
 		prev, err := h.cfg.Graph.Job(r.Context(), put.Job.ID)
 		switch {
 		case err == nil:
-			put.Job.Owner = prev.Owner
+			if put.Job.Owner == "" {
+				put.Job.Owner = prev.Owner
+			}
+			if query == nil {
+				put.Script = prev.Script
+			}
 		case lineage.ErrorCode(err) != lineage.ENOTFOUND:
 			h.fail(w, fmt.Errorf("ingest: openlineage: job %s: %w", put.Job.ID, err))
 			return
+		}
+	}
+	if query != nil {
+		var skipped string
+		if put.Script, skipped = scriptText([]byte(*query)); skipped != "" {
+			res.Message = "job.facets.sql.query: " + skipped + "."
 		}
 	}
 	put.Job.Hash = lineageHash(put)
@@ -242,8 +261,18 @@ func (ev *RunEvent) jobPut() (*lineage.JobPut, error) {
 	}, nil
 }
 
+// sqlQuery returns the query of the event's SQL job facet, nil when the
+// event has none.
+func (ev *RunEvent) sqlQuery() *string {
+	if ev.Job == nil || ev.Job.Facets == nil || ev.Job.Facets.SQL == nil {
+		return nil
+	}
+	return ev.Job.Facets.SQL.Query
+}
+
 // lineageHash is the content hash of a job known from OpenLineage: its
-// lineage and owner, since there is no script.
+// lineage and owner. The SQL of a sql facet, stored for display only, is
+// not part of it.
 func lineageHash(p *lineage.JobPut) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "openlineage\x00%s\x00%s\x00", p.Job.ID, p.Job.Owner)

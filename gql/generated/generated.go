@@ -127,6 +127,7 @@ type ComplexityRoot struct {
 		Owner   func(childComplexity int) int
 		Path    func(childComplexity int) int
 		Reads   func(childComplexity int) int
+		Script  func(childComplexity int) int
 		Source  func(childComplexity int) int
 		Writes  func(childComplexity int) int
 	}
@@ -214,6 +215,7 @@ type ComplexityRoot struct {
 		Parse     func(childComplexity int, sql string, dialect *string, vars map[string]string, defaultDb *string) int
 		Search    func(childComplexity int, query string, kinds []lineage.NodeKind, first *int, after *string) int
 		Table     func(childComplexity int, name string) int
+		Ticket    func(childComplexity int, key string) int
 	}
 
 	SearchConnection struct {
@@ -325,6 +327,7 @@ type JobResolver interface {
 	Owner(ctx context.Context, objs []*lineage.Job) ([]*lineage.Owner, error)
 	Reads(ctx context.Context, objs []*lineage.Job) ([][]lineage.Table, error)
 	Writes(ctx context.Context, objs []*lineage.Job) ([][]lineage.Table, error)
+	Script(ctx context.Context, objs []*lineage.Job) ([]*string, error)
 }
 type LineageResolver interface {
 	Nodes(ctx context.Context, obj *model.Lineage) ([]model.Node, error)
@@ -354,6 +357,7 @@ type QueryResolver interface {
 	Counts(ctx context.Context) (*lineage.Counts, error)
 	Campaign(ctx context.Context, id string) (*lineage.Campaign, error)
 	Campaigns(ctx context.Context, state *lineage.CampaignState, first *int, after *string) (*lineage.CampaignPage, error)
+	Ticket(ctx context.Context, key string) (*lineage.Ticket, error)
 }
 type SearchConnectionResolver interface {
 	Nodes(ctx context.Context, obj *lineage.SearchPage) ([]model.Node, error)
@@ -723,6 +727,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Job.Reads(childComplexity), true
+	case "Job.script":
+		if e.ComplexityRoot.Job.Script == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.Script(childComplexity), true
 	case "Job.source":
 		if e.ComplexityRoot.Job.Source == nil {
 			break
@@ -1146,6 +1156,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Table(childComplexity, args["name"].(string)), true
+	case "Query.ticket":
+		if e.ComplexityRoot.Query.Ticket == nil {
+			break
+		}
+
+		args, err := ec.field_Query_ticket_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Ticket(childComplexity, args["key"].(string)), true
 
 	case "SearchConnection.hits":
 		if e.ComplexityRoot.SearchConnection.Hits == nil {
@@ -1580,6 +1601,8 @@ var sources = []*ast.Source{
   campaign(id: ID!): Campaign
   "Campaigns, newest first, optionally in one state."
   campaigns(state: CampaignState, first: Int = 50, after: String): CampaignConnection!
+  "The tracker ticket with this key, such as LIN-7 or DATA-123. NOT_FOUND when the tracker has none."
+  ticket(key: String!): Ticket
 }
 
 """
@@ -1824,6 +1847,13 @@ type Job {
   owner: Owner
   reads: [Table!]!
   writes: [Table!]!
+  """
+  The script text as ingested or pushed, before template variables are filled
+  in (for OpenLineage jobs, the query of the event's sql facet). Null when the
+  server has none: an OpenLineage job without SQL, or a job stored before
+  scripts were kept (ingest again to fill it in).
+  """
+  script: String
 }
 
 "A person or team who owns jobs and receives campaign tickets."
@@ -2228,6 +2258,8 @@ func (ec *executionContext) childFields_Job(ctx context.Context, field graphql.C
 		return ec.fieldContext_Job_reads(ctx, field)
 	case "writes":
 		return ec.fieldContext_Job_writes(ctx, field)
+	case "script":
+		return ec.fieldContext_Job_script(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Job", field.Name)
 }
@@ -2957,6 +2989,20 @@ func (ec *executionContext) field_Query_table_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_ticket_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "key",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["key"] = arg0
 	return args, nil
 }
 
@@ -4608,6 +4654,52 @@ func (ec *executionContext) resolveBatch_Job_writes(ctx context.Context, field g
 		results,
 		err,
 		"Job.writes",
+	)
+}
+
+func (ec *executionContext) _Job_script(ctx context.Context, field graphql.CollectedField, obj *lineage.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Job_script(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.resolveBatch_Job_script(ctx, field, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Job_script(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Job", field, true, true, "String")
+}
+func (ec *executionContext) resolveBatch_Job_script(ctx context.Context, field graphql.CollectedField, obj *lineage.Job) (any, error) {
+	resolver := ec.Resolvers.Job()
+	if batch, ok := graphql.BatchParentsFor[*lineage.Job](ctx, "Job"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Script(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*string](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Job.script",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Script(ctx, []*lineage.Job{obj})
+	return graphql.ResolveBatchSingleResult[*string](
+		ctx,
+		results,
+		err,
+		"Job.script",
 	)
 }
 
@@ -6295,6 +6387,50 @@ func (ec *executionContext) fieldContext_Query_campaigns(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_campaigns_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_ticket(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_ticket(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Ticket(ctx, fc.Args["key"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *lineage.Ticket) graphql.Marshaler {
+			return ec.marshalOTicket2ᚖgithubᚗcomᚋlineagehqᚋlineageᚐTicket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_ticket(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Ticket(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_ticket_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9620,6 +9756,12 @@ func (ec *executionContext) _Job(ctx context.Context, sel ast.SelectionSet, obj 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Job_writes(ctx, field, obj)
 				})
+		case "script":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Job_script(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10214,6 +10356,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_campaigns(ctx, field)
+				})
+		case "ticket":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_ticket(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {

@@ -74,11 +74,14 @@
 // Repeated names within one job's reads or writes count once. PutJobs merges
 // the non-empty fields of JobPut.OwnerInfo into the owner's details (when its
 // handle equals the job's owner); PutOwners replaces an owner's details.
+// JobPut.Script is stored byte for byte and returned by Job only (never in
+// walks, tables or listings); a put without a script removes the stored one.
 //
 // # Error fields
 //
 // EINVALID errors name their field: "jobs[i].job.id", "jobs[i].job.owner",
-// "jobs[i].reads[j]", "jobs[i].writes[j]", "owners[i].handle"; "table",
+// "jobs[i].reads[j]", "jobs[i].writes[j]", "jobs[i].script" (longer than
+// lineage.MaxScriptBytes or not UTF-8), "owners[i].handle"; "table",
 // "direction", "depth", "maxNodes" for walks and impacts; "name", "id" and
 // "handle" for Table, Job/DeleteJob and Owner; "query", "kinds", "first",
 // "after" for Search and the listings; "id", "table", "title", "reach",

@@ -41,6 +41,7 @@ var tests = []test{
 	{name: "PutInvalid", run: testPutInvalid},
 	{name: "DeleteJob", run: testDeleteJob},
 	{name: "TableAndJob", run: testTableAndJob},
+	{name: "JobScript", run: testJobScript},
 	{name: "WalkDownstream", run: testWalkDownstream},
 	{name: "WalkUpstream", run: testWalkUpstream},
 	{name: "WalkBoth", run: testWalkBoth},
@@ -90,6 +91,12 @@ func J(id, owner string, reads, writes []string) lineage.JobPut {
 		Reads:  reads,
 		Writes: writes,
 	}
+}
+
+// WithScript returns jp with its script text set.
+func WithScript(jp lineage.JobPut, script string) lineage.JobPut {
+	jp.Script = script
+	return jp
 }
 
 // L is a short way to write a list of names.
@@ -302,6 +309,8 @@ func testPutInvalid(t *testing.T, s Store) {
 		{"LongWrite", []lineage.JobPut{J("a", "", nil, L(long))}, "jobs[0].writes[0]"},
 		{"NewlineInRead", []lineage.JobPut{J("a", "", L("t.a\nt.b"), nil)}, "jobs[0].reads[0]"},
 		{"LongOwner", []lineage.JobPut{J("a", long, nil, nil)}, "jobs[0].job.owner"},
+		{"LongScript", []lineage.JobPut{J("a", "", nil, nil), WithScript(J("b", "", nil, nil), strings.Repeat("x", lineage.MaxScriptBytes+1))}, "jobs[1].script"},
+		{"ScriptNotUTF8", []lineage.JobPut{WithScript(J("a", "", nil, nil), "SELECT '\xff'")}, "jobs[0].script"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -373,6 +382,58 @@ func testTableAndJob(t *testing.T, s Store) {
 		OwnerInfo: lineage.Owner{Handle: "alice", Email: "alice@example.com", JiraUser: "acc-1", Team: "data"},
 	})
 	same(t, "j5 (no owner)", MustJob(t, s, "j5").OwnerInfo, lineage.Owner{})
+}
+
+// testJobScript checks that a job's script text is stored as given, comes
+// back from Job only, and is replaced (or removed) with the job.
+func testJobScript(t *testing.T, s Store) {
+	ctx := context.Background()
+	script := "-- Orders by day.\r\nINSERT INTO dw.c\n  SELECT * FROM stg.b WHERE dt = '${ds}';\n\n\tunicode: é ✓ 🙂 \x00 NUL kept\n"
+	MustPutJobs(t, s, WithScript(J("j1", "alice", L("stg.b"), L("dw.c")), script), J("j2", "", L("dw.c"), nil))
+	same(t, "j1 script", MustJob(t, s, "j1").Script, script)
+	same(t, "j2 script (none given)", MustJob(t, s, "j2").Script, "")
+
+	t.Run("Replace", func(t *testing.T) {
+		MustPutJobs(t, s, WithScript(J("j1", "alice", L("stg.b"), L("dw.c")), "SELECT 2"))
+		same(t, "replaced script", MustJob(t, s, "j1").Script, "SELECT 2")
+		MustPutJobs(t, s, J("j1", "alice", L("stg.b"), L("dw.c")))
+		same(t, "script after a put without one", MustJob(t, s, "j1").Script, "")
+		MustPutJobs(t, s, WithScript(J("j1", "alice", L("stg.b"), L("dw.c")), "SELECT 1"), WithScript(J("j1", "alice", L("stg.b"), L("dw.c")), "SELECT 3"))
+		same(t, "script after a batch naming the job twice", MustJob(t, s, "j1").Script, "SELECT 3")
+	})
+	t.Run("Largest", func(t *testing.T) {
+		big := strings.Repeat("SELECT 1;\n", lineage.MaxScriptBytes/10) + strings.Repeat("x", lineage.MaxScriptBytes%10)
+		MustPutJobs(t, s, WithScript(J("big", "", L("stg.b"), nil), big))
+		if got := MustJob(t, s, "big").Script; got != big {
+			t.Errorf("script of %d bytes came back as %d bytes", len(big), len(got))
+		}
+	})
+	t.Run("OversizedKeepsStored", func(t *testing.T) {
+		err := s.PutJobs(ctx, []lineage.JobPut{
+			WithScript(J("j2", "", L("dw.c"), nil), "SELECT 4"),
+			WithScript(J("j1", "alice", nil, nil), strings.Repeat("x", lineage.MaxScriptBytes+1)),
+		})
+		checkCode(t, "PutJobs with an oversized script", err, lineage.EINVALID, "jobs[1].script")
+		same(t, "j1 script after the refused batch", MustJob(t, s, "j1").Script, "SELECT 3")
+		same(t, "j2 script after the refused batch", MustJob(t, s, "j2").Script, "")
+	})
+	t.Run("DeleteAndRecreate", func(t *testing.T) {
+		if err := s.DeleteJob(ctx, "j1"); err != nil {
+			t.Fatal(err)
+		}
+		MustPutJobs(t, s, J("j1", "alice", L("stg.b"), L("dw.c")))
+		same(t, "script of a job put again after delete", MustJob(t, s, "j1").Script, "")
+	})
+	t.Run("NotInWalks", func(t *testing.T) {
+		MustPutJobs(t, s, WithScript(J("j1", "alice", L("stg.b"), L("dw.c")), "SELECT 5"))
+		// Job has no script field: walks, tables and listings stay light.
+		g := MustWalk(t, s, lineage.WalkFilter{Table: "stg.b", Direction: lineage.Downstream})
+		same(t, "walk", Summarize(g), Summary{
+			Tables: L("dw.c", "stg.b"), Jobs: L("big", "j1", "j2"), Owners: L("alice"),
+			Edges: L("big>stg.b:R", "j1>dw.c:W", "j1>stg.b:R", "j2>dw.c:R"),
+		})
+		same(t, "counts", MustCounts(t, s), lineage.Counts{Tables: 2, Jobs: 3, Owners: 1, Edges: 4})
+	})
 }
 
 func testWalkDownstream(t *testing.T, s Store) {

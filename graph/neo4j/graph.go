@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 
@@ -16,6 +17,11 @@ import (
 // split into several statements inside the same transaction, so a batch stays
 // atomic while no single statement grows without bound.
 const chunk = 2000
+
+// chunkScriptBytes bounds the script text one statement carries: job rows
+// hold scripts of up to lineage.MaxScriptBytes each, so a chunk of job rows
+// also ends once its scripts pass this size.
+const chunkScriptBytes = 8 << 20
 
 // putPlan is a validated PutJobs batch, flattened into UNWIND rows.
 type putPlan struct {
@@ -35,6 +41,7 @@ func planPut(jobs []lineage.JobPut) (*putPlan, error) {
 	type normJob struct {
 		job           lineage.Job
 		reads, writes []string
+		script        string
 	}
 	var (
 		order  []string
@@ -60,6 +67,9 @@ func planPut(jobs []lineage.JobPut) (*putPlan, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := lineage.CheckScript(fmt.Sprintf("jobs[%d].script", i), jp.Script); err != nil {
+			return nil, err
+		}
 		if owner != "" {
 			row := map[string]any{"handle": owner, "email": nil, "jiraUser": nil, "team": nil}
 			if h, err := lineage.NormalizeName("owner", jp.OwnerInfo.Handle, true); err == nil && h == owner {
@@ -74,7 +84,7 @@ func planPut(jobs []lineage.JobPut) (*putPlan, error) {
 		}
 		j := jp.Job
 		j.ID, j.Owner = id, owner
-		byID[id] = normJob{job: j, reads: reads, writes: writes}
+		byID[id] = normJob{job: j, reads: reads, writes: writes, script: jp.Script}
 	}
 	// Take locks in one order (tables, owners, jobs, each sorted by key) so
 	// that concurrent batches deadlock less; the stable sort keeps the
@@ -96,7 +106,7 @@ func planPut(jobs []lineage.JobPut) (*putPlan, error) {
 		p.ids = append(p.ids, id)
 		p.jobs = append(p.jobs, map[string]any{
 			"id": id, "key": foldASCII(id), "source": nj.job.Source, "path": nj.job.Path,
-			"dialect": nj.job.Dialect, "hash": nj.job.Hash,
+			"dialect": nj.job.Dialect, "hash": nj.job.Hash, "script": nonEmpty(nj.script),
 		})
 		if nj.job.Owner != "" {
 			p.owns = append(p.owns, map[string]any{"owner": nj.job.Owner, "job": id})
@@ -166,7 +176,8 @@ MATCH (:Owner)-[r:OWNS]->(j:Job {id: id})
 DELETE r`
 	cypherMergeJobs = `UNWIND $rows AS row
 MERGE (j:Job {id: row.id})
-SET j.key = row.key, j.source = row.source, j.path = row.path, j.dialect = row.dialect, j.hash = row.hash`
+SET j.key = row.key, j.source = row.source, j.path = row.path, j.dialect = row.dialect, j.hash = row.hash,
+    j.script = row.script`
 	cypherMergeOwners = `UNWIND $rows AS row
 MERGE (o:Owner {handle: row.handle})
 WITH o, row
@@ -227,8 +238,7 @@ func (s *Store) PutJobs(ctx context.Context, jobs []lineage.JobPut) error {
 	}
 	return s.write(ctx, fmt.Sprintf("put %d jobs", len(p.jobs)), func(tx driver.ManagedTransaction) error {
 		for _, st := range steps {
-			for i := 0; i < len(st.rows); i += chunk {
-				rows := st.rows[i:min(i+chunk, len(st.rows))]
+			for rows := range chunks(st.rows) {
 				if err := consume(ctx, tx, st.q, map[string]any{"rows": rows}); err != nil {
 					return err
 				}
@@ -236,6 +246,33 @@ func (s *Store) PutJobs(ctx context.Context, jobs []lineage.JobPut) error {
 		}
 		return nil
 	})
+}
+
+// chunks splits rows into runs of at most chunk rows whose scripts (job rows
+// carry one) add up to at most chunkScriptBytes, or a single row when that
+// row alone is larger.
+func chunks(rows []any) iter.Seq[[]any] {
+	return func(yield func([]any) bool) {
+		start, bytes := 0, 0
+		for i, r := range rows {
+			n := 0
+			if m, ok := r.(map[string]any); ok {
+				if sc, ok := m["script"].(string); ok {
+					n = len(sc)
+				}
+			}
+			if i > start && (i-start == chunk || bytes+n > chunkScriptBytes) {
+				if !yield(rows[start:i]) {
+					return
+				}
+				start, bytes = i, 0
+			}
+			bytes += n
+		}
+		if start < len(rows) {
+			yield(rows[start:])
+		}
+	}
 }
 
 // DeleteJob removes a job and its edges; its tables and owner stay.
@@ -349,7 +386,7 @@ func (s *Store) Job(ctx context.Context, id string) (*lineage.JobInfo, error) {
 	err = s.read(ctx, "job "+id, func(tx driver.ManagedTransaction) error {
 		recs, err := collect(ctx, tx, `MATCH (j:Job {id: $id})
 OPTIONAL MATCH (o:Owner)-[:OWNS]->(j)
-RETURN `+jobReturn+`, o.email AS email, o.jiraUser AS jiraUser, o.team AS team,
+RETURN `+jobReturn+`, j.script AS script, o.email AS email, o.jiraUser AS jiraUser, o.team AS team,
   [(j)-[:READS]->(t:Table) | t.name] AS reads, [(j)-[:WRITES]->(t:Table) | t.name] AS writes`,
 			map[string]any{"id": id})
 		if err != nil {
@@ -359,7 +396,7 @@ RETURN `+jobReturn+`, o.email AS email, o.jiraUser AS jiraUser, o.team AS team,
 			return lineage.Errorf(lineage.ENOTFOUND, "Job %q not found.", id)
 		}
 		r := recs[0]
-		ji = &lineage.JobInfo{Job: jobFrom(r), Reads: sorted(strs(r, "reads")), Writes: sorted(strs(r, "writes"))}
+		ji = &lineage.JobInfo{Job: jobFrom(r), Reads: sorted(strs(r, "reads")), Writes: sorted(strs(r, "writes")), Script: str(r, "script")}
 		if ji.Owner != "" {
 			ji.OwnerInfo = ownerFrom(r, "owner")
 		}

@@ -21,6 +21,7 @@ type put struct {
 	job           lineage.Job
 	reads, writes []string
 	ownerInfo     *lineage.Owner // nil: leave the owner's details alone
+	script        string
 }
 
 // normalizePuts validates and normalizes a batch before anything is
@@ -28,7 +29,7 @@ type put struct {
 func normalizePuts(jobs []lineage.JobPut) ([]put, error) {
 	out := make([]put, len(jobs))
 	for i, jp := range jobs {
-		p := put{job: jp.Job}
+		p := put{job: jp.Job, script: jp.Script}
 		var err error
 		if p.job.ID, err = lineage.NormalizeName(fmt.Sprintf("jobs[%d].job.id", i), jp.Job.ID, false); err != nil {
 			return nil, err
@@ -42,6 +43,9 @@ func normalizePuts(jobs []lineage.JobPut) ([]put, error) {
 			return nil, err
 		}
 		if p.writes, err = normalizeTables(fmt.Sprintf("jobs[%d].writes", i), jp.Writes); err != nil {
+			return nil, err
+		}
+		if err := lineage.CheckScript(fmt.Sprintf("jobs[%d].script", i), jp.Script); err != nil {
 			return nil, err
 		}
 		if p.job.Owner != "" && jp.OwnerInfo.Handle != "" {
@@ -187,7 +191,7 @@ func (s *Store) PutJobs(ctx context.Context, jobs []lineage.JobPut) error {
 			return fmt.Errorf("jobs: %w", err)
 		}
 		ids := make([]int64, 0, len(jobIDs))
-		var edges []any
+		var edges, scripts []any
 		for i, p := range puts {
 			if last[p.job.ID] != i {
 				continue
@@ -197,6 +201,9 @@ func (s *Store) PutJobs(ctx context.Context, jobs []lineage.JobPut) error {
 				return fmt.Errorf("job %s: no id after insert", p.job.ID)
 			}
 			ids = append(ids, id)
+			if p.script != "" {
+				scripts = append(scripts, []any{id, p.script})
+			}
 			for kind, names := range [][]string{kindReads: p.reads, kindWrites: p.writes} {
 				for _, n := range names {
 					edges = append(edges, [3]int64{id, int64(kind), tableIDs[n]})
@@ -214,6 +221,21 @@ func (s *Store) PutJobs(ctx context.Context, jobs []lineage.JobPut) error {
 			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO edges(job, kind, tbl)
 				SELECT value->>0, value->>1, value->>2 FROM json_each(?)`, edgeJSON); err != nil {
 				return fmt.Errorf("edges: %w", err)
+			}
+		}
+		// A job's script is replaced like its edges: an empty one removes
+		// the stored text.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM job_scripts WHERE job IN (SELECT value FROM json_each(?))`, idList(ids)); err != nil {
+			return fmt.Errorf("old scripts: %w", err)
+		}
+		if len(scripts) > 0 {
+			scriptJSON, err := jsonOf(scripts)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO job_scripts(job, script)
+				SELECT value->>0, value->>1 FROM json_each(?)`, scriptJSON); err != nil {
+				return fmt.Errorf("scripts: %w", err)
 			}
 		}
 		return nil
@@ -289,6 +311,7 @@ var (
 	qJobsAll      = hot(`SELECT ` + jobColumns + ` FROM jobs j WHERE j.name > ? ORDER BY j.name LIMIT ?`)
 	qOwner        = hot(`SELECT handle, email, jira_user, team FROM owners WHERE handle = ?`)
 	qOwnerJobs    = hot(`SELECT name FROM jobs WHERE owner = ? ORDER BY name`)
+	qJobScript    = hot(`SELECT script FROM job_scripts WHERE job = ?`)
 )
 
 type scanner interface{ Scan(dest ...any) error }
@@ -383,6 +406,11 @@ func (s *Store) Job(ctx context.Context, id string) (*lineage.JobInfo, error) {
 			return err
 		}
 		if ji.Writes, err = queryStrings(ctx, tx, q, rowID, kindWrites); err != nil {
+			return err
+		}
+		switch err := tx.QueryRowContext(ctx, qJobScript, rowID).Scan(&ji.Script); {
+		case err == sql.ErrNoRows:
+		case err != nil:
 			return err
 		}
 		if j.Owner != "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -152,5 +153,55 @@ func TestSearchUsesTrigramIndex(t *testing.T) {
 	}
 	if got, want := strings.Join(search(), " "), "OWNER:ordersteam TABLE:raw.orders"; got != want {
 		t.Errorf("search after delete = %s, want %s", got, want)
+	}
+}
+
+// TestMigrateScripts upgrades a file written before job scripts were kept
+// (schema version 3): its jobs come back without script text, and scripts
+// can be stored and dropped afterwards.
+func TestMigrateScripts(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v3.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := append(slices.Clone(migrations[:3]),
+		"INSERT INTO jobs(name, source, path, dialect, hash) VALUES ('old/job.sql', 'repo', 'old/job.sql', 'mysql', 'h1')",
+		"PRAGMA user_version = 3")
+	for _, q := range steps {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	if v := userVersion(t, s); v != len(migrations) {
+		t.Errorf("user_version after migrating = %d, want %d", v, len(migrations))
+	}
+	j, err := s.Job(ctx, "old/job.sql")
+	if err != nil {
+		t.Fatalf("job stored before the migration: %v", err)
+	}
+	if j.Script != "" || j.Hash != "h1" {
+		t.Errorf("old job = %+v, want hash h1 and no script", j)
+	}
+	put := lineage.JobPut{Job: lineage.Job{ID: "old/job.sql", Source: "repo", Hash: "h2"}, Reads: []string{"t.a"}, Script: "SELECT * FROM t.a"}
+	if err := s.PutJobs(ctx, []lineage.JobPut{put}); err != nil {
+		t.Fatal(err)
+	}
+	if j, err := s.Job(ctx, "old/job.sql"); err != nil || j.Script != put.Script {
+		t.Errorf("after put: %+v, %v; want script %q", j, err, put.Script)
+	}
+	if err := s.DeleteJob(ctx, "old/job.sql"); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := s.w.QueryRow("SELECT count(*) FROM job_scripts").Scan(&n); err != nil || n != 0 {
+		t.Errorf("job_scripts rows after deleting the job = %d, %v; want 0 (cascade)", n, err)
 	}
 }

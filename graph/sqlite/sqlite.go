@@ -162,6 +162,13 @@ var migrations = []string{
 	CREATE TRIGGER owners_names AFTER INSERT ON owners BEGIN
 		INSERT INTO names(rowid, name, kind) VALUES (new.rowid * 4 + 2, new.handle, 2);
 	END;`,
+
+	// 4: job script text, in a table of its own so that the jobs rows that
+	// walks read stay small; a job without script text has no row.
+	`CREATE TABLE job_scripts (
+		job    INTEGER PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+		script TEXT NOT NULL
+	);`,
 }
 
 // Store is the SQLite store. Create it with Open.

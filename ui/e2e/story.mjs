@@ -192,6 +192,28 @@ try {
     await page.waitForURL(`**/tables/${TABLE}`);
   });
 
+  await step('the job page shows the script with the lines that read and write highlighted', async () => {
+    const id = `${MIGRATING_JOB.source}:${MIGRATING_JOB.name}`;
+    await page.goto(`${BASE}/jobs/${encodeURIComponent(id)}`);
+    const script = page.getByRole('region', { name: 'Script' });
+    await script.waitFor();
+    // The script as ingested, line for line, template variables and all.
+    const file = readFileSync(join(root, 'examples/warehouse', MIGRATING_JOB.path), 'utf8').replace(/\n$/, '').split('\n');
+    assert.equal(await script.locator('tr').count(), file.length, 'script lines');
+    assert.match(await script.locator('tr[data-line="2"] .code').textContent(), /INSERT OVERWRITE TABLE dwd\.fact_payments/);
+    // Line 2 writes dwd.fact_payments; lines 13 and 14 read ods.payments and ods.orders.
+    assert.equal(await script.locator('tr[data-line="2"]').getAttribute('class'), 'line-w');
+    assert.match(await script.locator('tr[data-line="2"] .tags').textContent(), /writes dwd\.fact_payments/);
+    assert.equal(await script.locator('tr[data-line="13"]').getAttribute('class'), 'line-r');
+    assert.match(await script.locator('tr[data-line="13"] .tags').textContent(), /reads ods\.payments/);
+    assert.match(await script.locator('tr[data-line="14"] .tags').textContent(), /reads ods\.orders/);
+    assert.equal(await script.locator('tr[data-line="4"]').getAttribute('class'), null);
+    await page.getByText(/Template variables such as/).waitFor();
+    await shot('job-script');
+    await page.goto(`${BASE}/tables/${TABLE}`);
+    await page.getByTestId('lineage-svg').locator('[data-kind="JOB"]').first().waitFor();
+  });
+
   await step('the graph works from the keyboard: Tab reaches a node, Enter opens it', async () => {
     await page.locator('main').focus();
     let inGraph = false;

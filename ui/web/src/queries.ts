@@ -1,6 +1,6 @@
 // Every GraphQL operation the UI sends, with the types of their answers.
 // Written against gql/schema/*.graphqls.
-import { gql } from './api';
+import { ApiError, gql } from './api';
 
 export type Kind = 'TABLE' | 'JOB' | 'OWNER';
 export type Direction = 'UPSTREAM' | 'DOWNSTREAM' | 'BOTH';
@@ -109,14 +109,16 @@ export interface JobDetail {
   owner: { handle: string; team: string; email: string } | null;
   reads: { name: string }[];
   writes: { name: string }[];
-  script?: string | null;
+  /** script is the script text as ingested, null when the server has none. */
+  script: string | null;
 }
-const jobQuery = (withScript: boolean) => `query Job($id: ID!) {
+const JOB = `query Job($id: ID!) {
   job(id: $id) {
     id source path dialect hash
     owner { handle team email }
     reads { name }
-    writes { name }${withScript ? '\n    script' : ''}
+    writes { name }
+    script
   }
 }`;
 
@@ -144,13 +146,7 @@ export function forgetSchema(): void {
   typeFields.clear();
 }
 
-/** jobHasField reports whether Job has a field (script, for one). */
-export const jobHasField = (name: string) => hasField('Job', name);
-
-export const job = async (id: string, signal?: AbortSignal) => {
-  const withScript = await jobHasField('script');
-  return gql<{ job: JobDetail | null }>(jobQuery(withScript), { id }, { signal });
-};
+export const job = (id: string, signal?: AbortSignal) => gql<{ job: JobDetail | null }>(JOB, { id }, { signal });
 
 export interface ParsedStatement {
   line: number;
@@ -373,7 +369,13 @@ const TICKET_FIELDS = `key url campaignId owner assignee unassigned status summa
  */
 export async function ticket(key: string, signal?: AbortSignal): Promise<{ ticket: TicketDetail | null; campaign: { id: string; title: string; tracker: string } | null }> {
   if (await hasField('Query', 'ticket')) {
-    const r = await gql<{ ticket: TicketDetail | null }>(`query Ticket($key: String!) { ticket(key: $key) { ${TICKET_FIELDS} } }`, { key }, { signal });
+    let r: { ticket: TicketDetail | null };
+    try {
+      r = await gql<{ ticket: TicketDetail | null }>(`query Ticket($key: String!) { ticket(key: $key) { ${TICKET_FIELDS} } }`, { key }, { signal });
+    } catch (e) {
+      if (e instanceof ApiError && e.notFound) return { ticket: null, campaign: null };
+      throw e;
+    }
     if (!r.ticket) return { ticket: null, campaign: null };
     const c = await gql<{ campaign: { id: string; title: string; tracker: string } | null }>(
       `query TicketCampaign($id: ID!) { campaign(id: $id) { id title tracker } }`,

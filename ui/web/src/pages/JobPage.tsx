@@ -11,8 +11,12 @@ export function JobPage({ id }: { id: string }) {
   useTitle(id);
   const res = useLoad(`job:${id}`, (signal) => job(id, signal));
   const j = res.data?.job;
-  const script = j?.script ?? null;
+  const script = j?.script || null;
   const parsed = useLoad(script ? `parse:${id}:${j?.hash}` : null, (signal) => parse(script!, j?.dialect ?? null, signal));
+  // The stored script keeps its template variables (${ds}); the parser,
+  // given no values here, warns about each. That is expected, not news.
+  const warnings = parsed.data?.parse.warnings.filter((w) => !/^unknown template variable/.test(w.message)) ?? [];
+  const templated = (parsed.data?.parse.warnings.length ?? 0) > warnings.length;
 
   if (res.error) {
     if (res.error instanceof ApiError && res.error.notFound)
@@ -56,9 +60,10 @@ export function JobPage({ id }: { id: string }) {
         <div className="job-script">
           <h2>Script</h2>
           {script === null && (
-            <Empty title="The server does not send script text.">
-              The tables this job reads and writes are listed beside; the script itself is in <span className="mono">{j.path || j.id}</span>{' '}
-              in source <span className="mono">{j.source}</span>.
+            <Empty title="No script text is stored for this job.">
+              Jobs known from OpenLineage events without SQL have none, and jobs stored before the server kept scripts get theirs at
+              the next <code>lineage ingest</code>. The tables this job reads and writes are listed beside; the script itself is in{' '}
+              <span className="mono">{j.path || j.id}</span> in source <span className="mono">{j.source}</span>.
             </Empty>
           )}
           {script !== null && parsed.error && (
@@ -73,12 +78,13 @@ export function JobPage({ id }: { id: string }) {
               <p className="legend-inline small">
                 <span className="tag tag-read">reads</span> lines that read a table, <span className="tag tag-write">writes</span> lines
                 that write one.
-                {parsed.data.parse.warnings.length > 0 && ` ${parsed.data.parse.warnings.length} parser warning(s) below.`}
+                {templated && ' Template variables such as ${ds} are shown as written.'}
+                {warnings.length > 0 && ` ${warnings.length} parser warning(s) below.`}
               </p>
               <ScriptView script={script} statements={parsed.data.parse.statements} />
-              {parsed.data.parse.warnings.length > 0 && (
+              {warnings.length > 0 && (
                 <ul className="warnings small">
-                  {parsed.data.parse.warnings.map((w, i) => (
+                  {warnings.map((w, i) => (
                     <li key={i}>
                       line {w.line}:{w.column}: {w.message}
                     </li>

@@ -329,6 +329,25 @@ describe('TicketPage', () => {
     expect(calls.some((c) => c.op === 'Sync' && c.variables.id === 'c1')).toBe(true);
     await waitFor(() => expect((screen.getByRole('button', { name: 'Close ticket (Done)' }) as HTMLButtonElement).disabled).toBe(true));
   });
+  it('loads the ticket with the ticket query when the server has it', async () => {
+    const calls = mockGraphQL({
+      TypeFields: () => ({ data: { __type: { fields: [{ name: 'campaigns' }, { name: 'ticket' }] } } }),
+      Ticket: (v) => ({ data: { ticket: { ...tk('IN_PROGRESS'), key: String(v.key) } } }),
+      TicketCampaign: () => ({ data: { campaign: { id: 'c1', title: 'Move off sales.orders', tracker: 'builtin' } } }),
+    });
+    at('/tickets/LIN-2');
+    await screen.findByText('Please move.');
+    expect(calls.some((c) => c.op === 'TicketScan')).toBe(false);
+    expect(calls.find((c) => c.op === 'TicketCampaign')!.variables).toEqual({ id: 'c1' });
+  });
+  it('says when the ticket query finds no ticket', async () => {
+    mockGraphQL({
+      TypeFields: () => ({ data: { __type: { fields: [{ name: 'ticket' }] } } }),
+      Ticket: () => ({ errors: [{ message: 'Ticket "LIN-99" not found.', extensions: { code: 'NOT_FOUND' } }] }),
+    });
+    at('/tickets/LIN-99');
+    expect(await screen.findByText(/No built-in ticket has the key “LIN-99”/)).toBeTruthy();
+  });
   it('says when no ticket has the key', async () => {
     mockGraphQL({
       TypeFields: () => ({ data: { __type: { fields: [] } } }),
@@ -350,15 +369,14 @@ describe('JobPage', () => {
       owner: { handle: 'alice', team: 'Data Platform', email: '' },
       reads: [{ name: 'ods.orders' }],
       writes: [{ name: 'dws.daily' }],
-      ...(script === undefined ? {} : { script }),
+      script: script ?? null,
     },
   });
   afterEach(() => forgetSchema());
 
   it('highlights the lines that read and write when the server sends the script', async () => {
-    const script = 'INSERT INTO dws.daily\nSELECT day, count(*)\nFROM ods.orders\nGROUP BY day;';
+    const script = "INSERT INTO dws.daily\nSELECT day, count(*)\nFROM ods.orders\nWHERE dt = '${ds}'\nGROUP BY day;";
     const calls = mockGraphQL({
-      TypeFields: (v) => ({ data: { __type: { fields: v.t === 'Job' ? [{ name: 'id' }, { name: 'script' }] : [] } } }),
       Job: () => ({ data: jobData(script) }),
       Parse: () => ({
         data: {
@@ -366,7 +384,10 @@ describe('JobPage', () => {
             reads: ['ods.orders'],
             writes: ['dws.daily'],
             statements: [{ line: 1, kind: 'insert', reads: ['ods.orders'], writes: ['dws.daily'], confidence: 'high' }],
-            warnings: [],
+            warnings: [
+              { line: 4, column: 13, message: 'unknown template variable ${ds}' },
+              { line: 5, column: 1, message: 'GROUP BY guessed' },
+            ],
           },
         },
       }),
@@ -379,15 +400,29 @@ describe('JobPage', () => {
     expect(document.querySelector('tr[data-line="3"]')!.className).toBe('line-r');
     expect(document.querySelector('tr[data-line="3"]')!.textContent).toContain('reads ods.orders');
     expect(screen.getByRole('link', { name: '@alice' })).toBeTruthy();
+    // Template variables are expected in stored scripts: noted once, not listed as warnings.
+    expect(screen.getByText(/Template variables such as \$\{ds\} are shown as written/)).toBeTruthy();
+    expect(screen.getByText(/1 parser warning\(s\) below/)).toBeTruthy();
+    expect(screen.getByText('line 5:1: GROUP BY guessed')).toBeTruthy();
+    expect(screen.queryByText(/unknown template variable/)).toBeNull();
   });
 
-  it('lists the tables and says the script is not available from older servers', async () => {
+  it('shows the script unmarked when parsing it fails', async () => {
+    mockGraphQL({
+      Job: () => ({ data: jobData('SELEC oops') }),
+      Parse: () => ({ errors: [{ message: 'line 1, column 1: syntax error', extensions: { code: 'BAD_USER_INPUT' } }] }),
+    });
+    at('/jobs/warehouse%3Adwd%2Fdaily');
+    expect(await screen.findByText(/Could not mark the lines that read and write/)).toBeTruthy();
+    expect(document.querySelector('tr[data-line="1"]')!.textContent).toContain('SELEC oops');
+  });
+
+  it('lists the tables and says when no script text is stored', async () => {
     const calls = mockGraphQL({
-      TypeFields: () => ({ data: { __type: { fields: [{ name: 'id' }] } } }),
       Job: () => ({ data: jobData() }),
     });
     at('/jobs/warehouse%3Adwd%2Fdaily');
-    expect(await screen.findByText('The server does not send script text.')).toBeTruthy();
+    expect(await screen.findByText('No script text is stored for this job.')).toBeTruthy();
     expect(screen.getByRole('link', { name: 'ods.orders' })).toBeTruthy();
     expect(screen.getByRole('link', { name: 'dws.daily' })).toBeTruthy();
     expect(calls.some((c) => c.op === 'Parse')).toBe(false);
