@@ -1,5 +1,7 @@
 package lineage
 
+import "strings"
+
 // Table is a persistent table or view, named as the scripts qualify it,
 // lower-case ("sales.orders", "tab1", "cat.db.t").
 type Table struct {
@@ -116,4 +118,33 @@ type SearchPage struct {
 	Hits      []SearchHit `json:"hits"`
 	EndCursor string      `json:"endCursor"`
 	HasNext   bool        `json:"hasNext"`
+}
+
+// Check validates a search filter for a store. It returns the query trimmed
+// of surrounding space (each store folds case its own way), the page size
+// (DefaultPage for 0) and the set of kinds to search (all three when Kinds
+// is empty).
+// Errors: EINVALID naming "query", "first" or "kinds".
+func (f SearchFilter) Check() (query string, first int, kinds map[NodeKind]bool, err error) {
+	query = strings.TrimSpace(f.Query)
+	if query == "" {
+		return "", 0, nil, FieldErrorf("query", "must not be empty")
+	}
+	if len(query) > MaxNameLen {
+		return "", 0, nil, FieldErrorf("query", "is %d bytes long; the limit is %d", len(query), MaxNameLen)
+	}
+	if first, err = CheckLimit("first", f.First, DefaultPage, MaxPage); err != nil {
+		return "", 0, nil, err
+	}
+	kinds = map[NodeKind]bool{}
+	for _, k := range f.Kinds {
+		if k != KindTable && k != KindJob && k != KindOwner {
+			return "", 0, nil, FieldErrorf("kinds", "must be TABLE, JOB or OWNER, got %q", k)
+		}
+		kinds[k] = true
+	}
+	if len(kinds) == 0 {
+		kinds = map[NodeKind]bool{KindTable: true, KindJob: true, KindOwner: true}
+	}
+	return query, first, kinds, nil
 }

@@ -101,6 +101,10 @@ func TestBatching(t *testing.T) {
 		query string
 		// want calls per method; each key is read at most once.
 		want map[string]int
+		// atMost bounds calls per method where concurrent resolvers may
+		// legitimately save reads (an answer that lands first primes the
+		// cache for another list), so the exact count depends on timing.
+		atMost map[string]int
 	}{
 		{
 			// A walk returns its jobs' owners: no Owner reads. Each job's
@@ -110,11 +114,14 @@ func TestBatching(t *testing.T) {
 			want:  map[string]int{"Walk": 1, "Job": 4, "Owner": 0, "Table": 0},
 		},
 		{
-			// ods.orders' readers are owned by bob and erin: one Owner read
-			// each, and each reader's Job read once for reads and writes.
-			name:  "TableReadersOwners",
-			query: `{ table(name: "ods.orders") { readers { owner { email } reads { readers { id } } writes { name } } owners { email } } }`,
-			want:  map[string]int{"Table": 2, "Job": 2, "Owner": 3},
+			// ods.orders' readers are owned by bob and erin: at most one Owner
+			// read each (fewer when a reader's Job read, which carries its
+			// owner's details, lands first), and each reader's Job read once
+			// for reads and writes.
+			name:   "TableReadersOwners",
+			query:  `{ table(name: "ods.orders") { readers { owner { email } reads { readers { id } } writes { name } } owners { email } } }`,
+			want:   map[string]int{"Table": 2, "Job": 2},
+			atMost: map[string]int{"Owner": 3},
 		},
 		{
 			// Impact carries its owners: Target-like lists need no reads.
@@ -144,6 +151,15 @@ func TestBatching(t *testing.T) {
 			var out map[string]any
 			if err := client.New(srv.h).Post(tt.query, &out); err != nil {
 				t.Fatal(err)
+			}
+			for method, max := range tt.atMost {
+				calls, perKey := g.total(method)
+				if calls > max {
+					t.Errorf("%s: %d calls, want at most %d (%v)", method, calls, max, g.calls)
+				}
+				if perKey > 1 {
+					t.Errorf("%s: a key was read %d times in one request", method, perKey)
+				}
 			}
 			for method, want := range tt.want {
 				calls, perKey := g.total(method)

@@ -3,6 +3,7 @@ package parser
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // tname is a table name as the script spells it: lower-case parts without
@@ -41,14 +42,12 @@ func joinParts(parts []string, d *dialect) tname {
 	if len(parts) == 2 && isFileFormat(parts[0]) && looksLikePath(parts[1]) {
 		return tname{s: parts[1], path: true}
 	}
-	var sb strings.Builder
-	for i, p := range parts {
-		if i > 0 {
-			sb.WriteByte('.')
-		}
-		sb.WriteString(strings.ToLower(p))
+	var s string
+	if len(parts) == 1 {
+		s = strings.ToLower(parts[0]) // no copy when already lower-case
+	} else {
+		s = joinLower(parts)
 	}
-	s := sb.String()
 	if d != nil && d.shards {
 		s = normaliseShard(s)
 	}
@@ -116,4 +115,36 @@ func placeholderIndex(s string) int {
 		return -1
 	}
 	return n
+}
+
+// joinLower returns the parts lower-cased and joined by dots, in one
+// allocation when they are ASCII (strings.ToLower then changes only A-Z).
+func joinLower(parts []string) string {
+	n := len(parts) - 1
+	for _, p := range parts {
+		n += len(p)
+		for i := 0; i < len(p); i++ {
+			if p[i] >= utf8.RuneSelf {
+				var sb strings.Builder
+				for i, p := range parts {
+					if i > 0 {
+						sb.WriteByte('.')
+					}
+					sb.WriteString(strings.ToLower(p))
+				}
+				return sb.String()
+			}
+		}
+	}
+	var sb strings.Builder
+	sb.Grow(n)
+	for i, p := range parts {
+		if i > 0 {
+			sb.WriteByte('.')
+		}
+		for j := 0; j < len(p); j++ {
+			sb.WriteByte(lowerASCII(p[j]))
+		}
+	}
+	return sb.String()
 }

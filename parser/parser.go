@@ -198,6 +198,9 @@ type Parser struct {
 func New() *Parser {
 	p := &Parser{tidb: tidb.New()}
 	p.tidb.SetSQLMode(0)
+	// TiDB's defaults (window functions, strict double type check), less
+	// the recording of each expression's offset, which we never read.
+	p.tidb.SetParserConfig(tidb.ParserConfig{EnableWindowFunction: true, EnableStrictDoubleTypeCheck: true, SkipPositionRecording: true})
 	return p
 }
 
@@ -206,11 +209,12 @@ func New() *Parser {
 // be extracted from a script that has SQL in it; otherwise every statement
 // that did not parse is extracted by the fallback and reported in Warnings.
 func (p *Parser) Parse(script string, opts Options) (res *Result, err error) {
-	d, ok := dialects[strings.ToLower(strings.TrimSpace(opts.Dialect))]
+	name := strings.ToLower(strings.TrimSpace(opts.Dialect))
+	d, ok := dialects[name]
 	if !ok {
 		return nil, &Error{File: opts.File, Message: fmt.Sprintf("unknown dialect %q (known: %s)", opts.Dialect, strings.Join(Dialects(), ", "))}
 	}
-	d.name = strings.ToLower(strings.TrimSpace(opts.Dialect))
+	d.name = name
 	defer func() {
 		if r := recover(); r != nil {
 			// A bug in the dialect layer or in TiDB must not take the

@@ -13,7 +13,19 @@ import (
 func (p *Parser) resolve(defaultDB string) *Result {
 	stmts := p.sc.stmts
 	db := strings.ToLower(defaultDB)
-	res := &Result{Reads: []string{}, Writes: []string{}, Statements: make([]Statement, 0, len(stmts)), Warnings: p.sc.warnings}
+	var res *Result
+	if len(stmts) == 1 {
+		// Most scripts hold one statement: allocate the Result with it.
+		one := new(struct {
+			r Result
+			s [1]Statement
+		})
+		res = &one.r
+		res.Statements = one.s[:0:1]
+	} else {
+		res = &Result{Statements: make([]Statement, 0, len(stmts))}
+	}
+	res.Reads, res.Writes, res.Warnings = []string{}, []string{}, p.sc.warnings
 	if res.Warnings == nil {
 		res.Warnings = []Warning{}
 	}
@@ -76,8 +88,15 @@ func (p *Parser) resolve(defaultDB string) *Result {
 	written := rs.written
 	reads := rs.reads[:0]
 	writeOrder := rs.order[:0]
-	tmp := rs.tmp[:0]
-	defer func() { rs.order, rs.tmp, rs.reads = writeOrder[:0], tmp[:0], reads[:0] }()
+	tmp, wtmp := rs.tmp[:0], rs.wtmp[:0]
+	defer func() { rs.order, rs.tmp, rs.wtmp, rs.reads = writeOrder[:0], tmp[:0], wtmp[:0], reads[:0] }()
+	// The statements' reads and writes and the script's reads share one
+	// backing array, a new one per call since the Result keeps them.
+	size := 0
+	for _, s := range stmts {
+		size += len(s.reads) + len(s.writes)
+	}
+	arena := make([]string, 0, size+size/2)
 
 	resolveRead := func(n tname, db string, out []string) []string {
 		if n.path {
@@ -104,12 +123,12 @@ func (p *Parser) resolve(defaultDB string) *Result {
 		for _, r := range s.reads {
 			tmp = resolveRead(r, db, tmp)
 		}
-		sreads := sortedUnique(tmp)
-		var swrites []string
+		sreads := sortedUniqueIn(&arena, tmp)
+		wtmp = wtmp[:0]
 		for _, w := range s.writes {
 			switch {
 			case w.path:
-				swrites = append(swrites, w.s)
+				wtmp = append(wtmp, w.s)
 			case s.temp || w.isTemp():
 				if s.kind == "create_temp_view" || s.kind == "cache" || strings.HasPrefix(s.kind, "create") || session[w.s] == nil {
 					session[w.s] = appendUnique(nil, sreads...)
@@ -128,10 +147,10 @@ func (p *Parser) resolve(defaultDB string) *Result {
 					scoped[q] = appendUnique(src, sreads...)
 					continue
 				}
-				swrites = append(swrites, q)
+				wtmp = append(wtmp, q)
 			}
 		}
-		swrites = sortedUnique(swrites)
+		swrites := sortedUniqueIn(&arena, wtmp)
 		for _, d := range s.drops {
 			if _, ok := session[d.s]; ok && !d.qualified() {
 				delete(session, d.s)
@@ -175,7 +194,7 @@ func (p *Parser) resolve(defaultDB string) *Result {
 				writeOrder = append(writeOrder, w)
 			}
 		}
-		line, _ := p.sc.pos(p.srcOff(s.t[0].start))
+		line := p.sc.line(p.srcOff(s.t[0].start))
 		kind := s.kind
 		if kind == "" {
 			kind = "unknown"
@@ -187,14 +206,17 @@ func (p *Parser) resolve(defaultDB string) *Result {
 	if len(reads) > 0 {
 		slices.Sort(reads)
 		reads = slices.Compact(reads)
-		res.Reads = append(make([]string, 0, len(reads)), reads...)
+		start := len(arena)
+		arena = append(arena, reads...)
+		res.Reads = arena[start:len(arena):len(arena)]
 	}
 	for _, w := range writeOrder {
 		if written[w] {
 			res.Writes = append(res.Writes, w)
 		}
 	}
-	res.Writes = sortedUnique(res.Writes)
+	slices.Sort(res.Writes) // res.Writes is our own: sort it in place
+	res.Writes = slices.Compact(res.Writes)
 	return res
 }
 
@@ -204,6 +226,7 @@ type resolveState struct {
 	session, scoped map[string][]string
 	written         map[string]bool
 	order, tmp      []string
+	wtmp            []string
 	reads           []string
 }
 
@@ -216,13 +239,19 @@ func appendUnique(dst []string, src ...string) []string {
 	return dst
 }
 
-func sortedUnique(s []string) []string {
+// sortedUniqueIn returns s sorted and deduplicated, appended to *arena and capped
+// so that appending to it cannot write over what follows.
+func sortedUniqueIn(arena *[]string, s []string) []string {
 	if len(s) == 0 {
 		return []string{}
 	}
-	out := slices.Clone(s)
+	start := len(*arena)
+	*arena = append(*arena, s...)
+	out := (*arena)[start:]
 	slices.Sort(out)
-	return slices.Compact(out)
+	out = slices.Compact(out)
+	*arena = (*arena)[:start+len(out)]
+	return out[:len(out):len(out)]
 }
 
 func nonNil(s []string) []string {

@@ -17,6 +17,8 @@ type script struct {
 	lineStarts []int
 	warnings   []Warning
 	curOff     int // text offset of the statement being processed (for panics)
+	lineOff    int // line's cache: script offset lineOff is on line lineNo
+	lineNo     int
 	stmts      []*stmt
 	free       []*stmt
 }
@@ -27,6 +29,7 @@ func (sc *script) reset(src, file string) {
 	sc.lineStarts = sc.lineStarts[:0]
 	sc.warnings = nil
 	sc.curOff = 0
+	sc.lineOff, sc.lineNo = 0, 1
 	sc.free = append(sc.free, sc.stmts...)
 	sc.stmts = sc.stmts[:0]
 }
@@ -61,6 +64,19 @@ func (sc *script) pos(off int) (int, int) {
 	line, _ := slices.BinarySearch(sc.lineStarts, off+1)
 	start := sc.lineStarts[line-1]
 	return line, utf8.RuneCountInString(sc.src[start:off]) + 1
+}
+
+// line returns the 1-based line of a script offset, as pos does; it counts
+// newlines on from the previous call's offset, so that resolve, asking in
+// script order, neither builds the line table nor counts runes.
+func (sc *script) line(off int) int {
+	off = max(0, min(off, len(sc.src)))
+	if off < sc.lineOff {
+		sc.lineOff, sc.lineNo = 0, 1
+	}
+	sc.lineNo += strings.Count(sc.src[sc.lineOff:off], "\n")
+	sc.lineOff = off
+	return sc.lineNo
 }
 
 func (sc *script) panicPos() (int, int) {

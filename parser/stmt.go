@@ -53,7 +53,7 @@ func (s *stmt) addUnit(target *selTarget, pieces ...piece) {
 // to i) for which match is true, or -1.
 func (s *stmt) depth0(i, end int, match func(int) bool) int {
 	for ; i < end && i < len(s.t); i++ {
-		if s.isP(i, '(') || s.isP(i, '[') {
+		if tk := s.t[i]; tk.kind == tPunct && tk.end-tk.start == 1 && (s.text[tk.start] == '(' || s.text[tk.start] == '[') {
 			i = s.closeOf(i)
 			continue
 		}
@@ -124,15 +124,16 @@ func (s *stmt) plan() {
 	if len(s.t) == 0 {
 		return
 	}
-	first := strings.ToUpper(s.str(0))
-	if s.t[0].kind != tWord {
-		first = s.str(0)
+	first := s.str(0)
+	var buf [16]byte
+	if s.t[0].kind == tWord {
+		first = internUpper(first, buf[:0])
 	}
-	s.kind = strings.ToLower(first)
+	s.kind = lowerKind(first)
 	switch first {
 	case "WITH":
 		w := s.withEnd(0)
-		switch strings.ToUpper(s.str(w)) {
+		switch internUpper(s.str(w), buf[:0]) {
 		case "INSERT", "REPLACE":
 			s.insert(w, 0)
 		case "UPDATE":
@@ -911,4 +912,102 @@ func (s *stmt) unload() {
 	}
 	s.sub = s.strValue(2)
 	s.subAt = s.t[2].start
+}
+
+// commonKind returns, for the upper-case first word of most statements,
+// that word as a constant and its kind, so that plan allocates neither an
+// upper- nor a lower-case copy of them.
+func commonKind(up string) (word, kind string, ok bool) {
+	switch up {
+	case "WITH":
+		return "WITH", "with", true
+	case "SELECT":
+		return "SELECT", "select", true
+	case "VALUES":
+		return "VALUES", "values", true
+	case "TABLE":
+		return "TABLE", "table", true
+	case "FROM":
+		return "FROM", "from", true
+	case "INSERT":
+		return "INSERT", "insert", true
+	case "REPLACE":
+		return "REPLACE", "replace", true
+	case "UPSERT":
+		return "UPSERT", "upsert", true
+	case "UPDATE":
+		return "UPDATE", "update", true
+	case "DELETE":
+		return "DELETE", "delete", true
+	case "MERGE":
+		return "MERGE", "merge", true
+	case "CREATE":
+		return "CREATE", "create", true
+	case "CACHE":
+		return "CACHE", "cache", true
+	case "ALTER":
+		return "ALTER", "alter", true
+	case "RENAME":
+		return "RENAME", "rename", true
+	case "DROP":
+		return "DROP", "drop", true
+	case "USE":
+		return "USE", "use", true
+	case "SET":
+		return "SET", "set", true
+	case "TRUNCATE":
+		return "TRUNCATE", "truncate", true
+	case "GRANT":
+		return "GRANT", "grant", true
+	case "ANALYZE":
+		return "ANALYZE", "analyze", true
+	case "SHOW":
+		return "SHOW", "show", true
+	case "EXPLAIN":
+		return "EXPLAIN", "explain", true
+	case "DECLARE":
+		return "DECLARE", "declare", true
+	case "BEGIN":
+		return "BEGIN", "begin", true
+	case "COMMIT":
+		return "COMMIT", "commit", true
+	case "END":
+		return "END", "end", true
+	case "COPY":
+		return "COPY", "copy", true
+	case "UNLOAD":
+		return "UNLOAD", "unload", true
+	case "LOAD":
+		return "LOAD", "load", true
+	case "DESC":
+		return "DESC", "desc", true
+	case "DESCRIBE":
+		return "DESCRIBE", "describe", true
+	case "MSCK":
+		return "MSCK", "msck", true
+	case "OPTIMIZE":
+		return "OPTIMIZE", "optimize", true
+	case "VACUUM":
+		return "VACUUM", "vacuum", true
+	}
+	return "", "", false
+}
+
+// internUpper returns strings.ToUpper(w), without allocating for
+// commonKind's words (a word with other bytes than ASCII never matches
+// one, so strings.ToUpper's Unicode rules still apply to it).
+func internUpper(w string, buf []byte) string {
+	if k, _, ok := commonKind(string(upper(w, buf))); ok {
+		return k
+	}
+	return strings.ToUpper(w)
+}
+
+// lowerKind returns strings.ToLower(first), without allocating for
+// commonKind's words.
+func lowerKind(first string) string {
+	if _, k, ok := commonKind(first); ok {
+		return k
+	}
+	return strings.ToLower(first)
 }

@@ -376,27 +376,11 @@ var rankKind = []lineage.NodeKind{lineage.KindTable, lineage.KindJob, lineage.Ki
 // Search finds tables, jobs and owners whose name contains the query.
 // Errors: EINVALID, EUNAVAILABLE.
 func (s *Store) Search(ctx context.Context, f lineage.SearchFilter) (*lineage.SearchPage, error) {
-	q := foldASCII(strings.TrimSpace(f.Query))
-	if q == "" {
-		return nil, lineage.FieldErrorf("query", "must not be empty")
-	}
-	if len(q) > lineage.MaxNameLen {
-		return nil, lineage.FieldErrorf("query", "is %d bytes long; the limit is %d", len(q), lineage.MaxNameLen)
-	}
-	first, err := lineage.CheckLimit("first", f.First, lineage.DefaultPage, lineage.MaxPage)
+	q, first, kinds, err := f.Check()
 	if err != nil {
 		return nil, err
 	}
-	kinds := map[lineage.NodeKind]bool{}
-	for _, k := range f.Kinds {
-		if _, ok := kindRank[k]; !ok {
-			return nil, lineage.FieldErrorf("kinds", "%q is not one of TABLE, JOB, OWNER", k)
-		}
-		kinds[k] = true
-	}
-	if len(kinds) == 0 {
-		kinds = map[lineage.NodeKind]bool{lineage.KindTable: true, lineage.KindJob: true, lineage.KindOwner: true}
-	}
+	q = foldASCII(q)
 	// The cursor names the last hit: its group (0 prefix, 1 other), kind rank and name.
 	cur := struct {
 		set        bool

@@ -147,21 +147,8 @@ func (s *Store) PutJobs(ctx context.Context, jobs []lineage.JobPut) error {
 				return fmt.Errorf("tables: %w", err)
 			}
 			rows, err := tx.QueryContext(ctx, `SELECT id, name FROM tables WHERE name IN (SELECT value FROM json_each(?))`, stringList(tables))
-			if err != nil {
+			if err := scanIDs(rows, err, tableIDs); err != nil {
 				return fmt.Errorf("tables: %w", err)
-			}
-			for rows.Next() {
-				var id int64
-				var name string
-				if err := rows.Scan(&id, &name); err != nil {
-					rows.Close()
-					return err
-				}
-				tableIDs[name] = id
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
 			}
 		}
 		jobIDs := make(map[string]int64, len(jobRows))
@@ -174,20 +161,7 @@ func (s *Store) PutJobs(ctx context.Context, jobs []lineage.JobPut) error {
 			ON CONFLICT(name) DO UPDATE SET source = excluded.source, path = excluded.path,
 			dialect = excluded.dialect, hash = excluded.hash, owner = excluded.owner
 			RETURNING id, name`, jobJSON)
-		if err != nil {
-			return fmt.Errorf("jobs: %w", err)
-		}
-		for rows.Next() {
-			var id int64
-			var name string
-			if err := rows.Scan(&id, &name); err != nil {
-				rows.Close()
-				return err
-			}
-			jobIDs[name] = id
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := scanIDs(rows, err, jobIDs); err != nil {
 			return fmt.Errorf("jobs: %w", err)
 		}
 		ids := make([]int64, 0, len(jobIDs))
@@ -517,4 +491,22 @@ func (s *Store) Counts(ctx context.Context) (lineage.Counts, error) {
 			(SELECT count(*) FROM owners), (SELECT count(*) FROM edges)`).Scan(&c.Tables, &c.Jobs, &c.Owners, &c.Edges)
 	})
 	return c, err
+}
+
+// scanIDs reads (id, name) rows into ids and closes them; queryErr is the
+// error of the query that returned rows, so calls read as one step.
+func scanIDs(rows *sql.Rows, queryErr error, ids map[string]int64) error {
+	if queryErr != nil {
+		return queryErr
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return err
+		}
+		ids[name] = id
+	}
+	return rows.Err()
 }

@@ -520,27 +520,11 @@ func init() {
 
 // Search finds tables, jobs and owners whose name contains the query.
 func (s *Store) Search(ctx context.Context, f lineage.SearchFilter) (*lineage.SearchPage, error) {
-	q := strings.ToLower(strings.TrimSpace(f.Query))
-	if q == "" {
-		return nil, lineage.FieldErrorf("query", "must not be empty")
-	}
-	if len(q) > lineage.MaxNameLen {
-		return nil, lineage.FieldErrorf("query", "is %d bytes long; the limit is %d", len(q), lineage.MaxNameLen)
-	}
-	first, err := lineage.CheckLimit("first", f.First, lineage.DefaultPage, lineage.MaxPage)
+	q, first, kinds, err := f.Check()
 	if err != nil {
 		return nil, err
 	}
-	kinds := map[lineage.NodeKind]bool{}
-	for _, k := range f.Kinds {
-		if k != lineage.KindTable && k != lineage.KindJob && k != lineage.KindOwner {
-			return nil, lineage.FieldErrorf("kinds", "must be TABLE, JOB or OWNER, got %q", k)
-		}
-		kinds[k] = true
-	}
-	if len(kinds) == 0 {
-		kinds = map[lineage.NodeKind]bool{lineage.KindTable: true, lineage.KindJob: true, lineage.KindOwner: true}
-	}
+	q = strings.ToLower(q)
 	// The position after which to list: rank (0 prefix, 1 other), name, kind.
 	afterRank, afterName, afterKind := -1, "", -1
 	if f.After != "" {
