@@ -169,3 +169,16 @@ func TestParserReuse(t *testing.T) {
 		t.Errorf("a %+v b %+v", a, b)
 	}
 }
+
+// TestErrorAtEnd: a statement cut short fails at its end, and the message says
+// so rather than quoting an empty snippet.
+func TestErrorAtEnd(t *testing.T) {
+	_, err := New().Parse("SELECT * FROM\n", Options{File: "job.sql"})
+	var pe *Error
+	if !errors.As(err, &pe) {
+		t.Fatalf("err = %v, want *Error", err)
+	}
+	if pe.Line != 1 || !strings.Contains(pe.Message, "ends too early") || strings.Contains(pe.Message, `near ""`) {
+		t.Errorf("error %+v", pe)
+	}
+}

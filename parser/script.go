@@ -200,7 +200,11 @@ func (p *Parser) runUnit(s *stmt, u *unit) bool {
 	if err != nil {
 		off := errorOffset(sql, err)
 		s.errOff = b.srcOf(off)
-		s.errMsg = "syntax error near " + strconv.Quote(snippet(s.text, s.errOff))
+		if near := snippet(s.text, s.errOff); near != "" {
+			s.errMsg = "syntax error near " + strconv.Quote(near)
+		} else {
+			s.errMsg = "syntax error: the statement ends too early (is a table name, a closing parenthesis or a clause missing?)"
+		}
 		return false
 	}
 	for _, n := range nodes {
