@@ -2,6 +2,8 @@ package lineage
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -314,4 +316,111 @@ type TicketStore interface {
 	// FindTickets returns the tickets of a campaign, optionally of one owner.
 	// Errors: EUNAVAILABLE.
 	FindTickets(ctx context.Context, campaignID, owner string) ([]Ticket, error)
+}
+
+// Valid reports whether r is one of the reaches.
+func (r Reach) Valid() bool { return r == ReachDirect || r == ReachTransitive }
+
+// Valid reports whether s is one of the campaign states.
+func (s CampaignState) Valid() bool {
+	return s == CampaignActive || s == CampaignComplete || s == CampaignCancelled
+}
+
+// Valid reports whether r is one of the target roles.
+func (r TargetRole) Valid() bool { return r == RoleAct || r == RoleInform }
+
+// Valid reports whether s is one of the target states.
+func (s TargetState) Valid() bool {
+	return s == TargetPending || s == TargetOpen || s == TargetComplete || s == TargetCancelled
+}
+
+// Valid reports whether v is one of the verification states.
+func (v Verification) Valid() bool {
+	return v == VerifyUnknown || v == VerifyStillReading || v == VerifyClean
+}
+
+// Valid reports whether s is one of the ticket statuses.
+func (s TicketStatus) Valid() bool {
+	return s == TicketTodo || s == TicketInProgress || s == TicketDone
+}
+
+// Normalize fills a target's defaults (role ACT, state PENDING, verification
+// UNVERIFIED, CreatedAt = created, UpdatedAt = CreatedAt) and checks it, so
+// that every store accepts and stores the same targets. prefix is the
+// target's field path ("targets[2]." or "").
+// Errors: EINVALID naming the field.
+func (t *Target) Normalize(prefix string, created time.Time) error {
+	var err error
+	if t.Owner, err = NormalizeName(prefix+"owner", t.Owner, true); err != nil {
+		return err
+	}
+	if t.Role == "" {
+		t.Role = RoleAct
+	} else if !t.Role.Valid() {
+		return FieldErrorf(prefix+"role", "must be ACT or INFORM, got %q", t.Role)
+	}
+	if t.State == "" {
+		t.State = TargetPending
+	} else if !t.State.Valid() {
+		return FieldErrorf(prefix+"state", "must be PENDING, OPEN, COMPLETE or CANCELLED, got %q", t.State)
+	}
+	if t.Verification == "" {
+		t.Verification = VerifyUnknown
+	} else if !t.Verification.Valid() {
+		return FieldErrorf(prefix+"verification", "must be UNVERIFIED, STILL_READING or VERIFIED, got %q", t.Verification)
+	}
+	if t.TicketStatus != "" && !t.TicketStatus.Valid() {
+		return FieldErrorf(prefix+"ticketStatus", "must be TODO, IN_PROGRESS or DONE, got %q", t.TicketStatus)
+	}
+	if t.CreatedAt.IsZero() {
+		t.CreatedAt = created
+	}
+	if t.UpdatedAt.IsZero() {
+		t.UpdatedAt = t.CreatedAt
+	}
+	return nil
+}
+
+// Normalize fills a campaign's defaults (reach DIRECT, state ACTIVE,
+// CreatedAt = now, UpdatedAt = CreatedAt, each target's as Target.Normalize)
+// and checks it: table, title, the states, one target per owner. The id is
+// left to the store, which assigns one when it is empty.
+// Errors: EINVALID naming the field.
+func (c *Campaign) Normalize(now time.Time) error {
+	var err error
+	if c.Table, err = NormalizeName("table", c.Table, true); err != nil {
+		return err
+	}
+	if strings.TrimSpace(c.Title) == "" {
+		return FieldErrorf("title", "must not be empty")
+	}
+	if c.Reach == "" {
+		c.Reach = ReachDirect
+	} else if !c.Reach.Valid() {
+		return FieldErrorf("reach", "must be DIRECT or TRANSITIVE, got %q", c.Reach)
+	}
+	if c.State == "" {
+		c.State = CampaignActive
+	} else if !c.State.Valid() {
+		return FieldErrorf("state", "must be ACTIVE, COMPLETE or CANCELLED, got %q", c.State)
+	}
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = now
+	}
+	if c.UpdatedAt.IsZero() {
+		c.UpdatedAt = c.CreatedAt
+	}
+	seen := map[string]int{}
+	for i := range c.Targets {
+		t := &c.Targets[i]
+		prefix := fmt.Sprintf("targets[%d].", i)
+		if err := t.Normalize(prefix, c.CreatedAt); err != nil {
+			return err
+		}
+		if j, dup := seen[t.Owner]; dup {
+			return FieldErrorf(prefix+"owner", "%q is also targets[%d].owner; each owner has one target", t.Owner, j)
+		}
+		seen[t.Owner] = i
+	}
+	return nil
 }

@@ -103,55 +103,23 @@ func newID() string {
 	return "camp-" + hex.EncodeToString(b[:])
 }
 
-var (
-	validReach         = map[lineage.Reach]bool{lineage.ReachDirect: true, lineage.ReachTransitive: true}
-	validCampaignState = map[lineage.CampaignState]bool{lineage.CampaignActive: true, lineage.CampaignComplete: true, lineage.CampaignCancelled: true}
-	validRole          = map[lineage.TargetRole]bool{lineage.RoleAct: true, lineage.RoleInform: true}
-	validTargetState   = map[lineage.TargetState]bool{lineage.TargetPending: true, lineage.TargetOpen: true, lineage.TargetComplete: true, lineage.TargetCancelled: true}
-	validVerification  = map[lineage.Verification]bool{lineage.VerifyUnknown: true, lineage.VerifyStillReading: true, lineage.VerifyClean: true}
-	validTicketStatus  = map[lineage.TicketStatus]bool{lineage.TicketTodo: true, lineage.TicketInProgress: true, lineage.TicketDone: true}
-)
-
-// prepareTarget fills in a target's defaults and validates it; prefix is
-// "targets[i]." in CreateCampaign and "" in AddTarget.
-func (s *Store) prepareTarget(prefix string, t *lineage.Target, now time.Time) error {
-	owner, err := lineage.NormalizeName(prefix+"owner", t.Owner, true)
-	if err != nil {
+// prepareTarget fills in a target's defaults and validates it as every
+// store does (lineage.Target.Normalize), then keeps its times in UTC;
+// prefix is "targets[i]." in CreateCampaign and "" in AddTarget.
+func prepareTarget(prefix string, t *lineage.Target, now time.Time) error {
+	if err := t.Normalize(prefix, now); err != nil {
 		return err
 	}
-	t.Owner = owner
-	if t.Role == "" {
-		t.Role = lineage.RoleAct
-	}
-	if !validRole[t.Role] {
-		return lineage.FieldErrorf(prefix+"role", "must be ACT or INFORM, got %q", t.Role)
-	}
-	if t.State == "" {
-		t.State = lineage.TargetPending
-	}
-	if !validTargetState[t.State] {
-		return lineage.FieldErrorf(prefix+"state", "must be PENDING, OPEN, COMPLETE or CANCELLED, got %q", t.State)
-	}
-	if t.Verification == "" {
-		t.Verification = lineage.VerifyUnknown
-	}
-	if !validVerification[t.Verification] {
-		return lineage.FieldErrorf(prefix+"verification", "must be UNVERIFIED, STILL_READING or VERIFIED, got %q", t.Verification)
-	}
-	if t.TicketStatus != "" && !validTicketStatus[t.TicketStatus] {
-		return lineage.FieldErrorf(prefix+"ticketStatus", "must be TODO, IN_PROGRESS or DONE, got %q", t.TicketStatus)
-	}
-	if t.CreatedAt.IsZero() {
-		t.CreatedAt = now
-	}
-	if t.UpdatedAt.IsZero() {
-		t.UpdatedAt = t.CreatedAt
-	}
+	utcTarget(t)
+	return nil
+}
+
+// utcTarget keeps a target's times in UTC, as they come back from Neo4j.
+func utcTarget(t *lineage.Target) {
 	t.CreatedAt, t.UpdatedAt = t.CreatedAt.UTC(), t.UpdatedAt.UTC()
 	if !t.RemindedAt.IsZero() {
 		t.RemindedAt = t.RemindedAt.UTC()
 	}
-	return nil
 }
 
 // targetRow is a target as a parameter map.
@@ -193,53 +161,24 @@ func campaignFrom(p map[string]any) lineage.Campaign {
 // MIGRATES when the table is in the graph (and later, when it appears).
 // Errors: EINVALID, ECONFLICT, EUNAVAILABLE.
 func (s *Store) CreateCampaign(ctx context.Context, c *lineage.Campaign) error {
-	now := s.clock()
-	table, err := lineage.NormalizeName("table", c.Table, true)
-	if err != nil {
+	// Work on a copy so that a failed create leaves the caller's value alone.
+	cc := *c
+	cc.Targets = slices.Clone(c.Targets)
+	if err := cc.Normalize(s.clock()); err != nil {
 		return err
 	}
-	if strings.TrimSpace(c.Title) == "" {
-		return lineage.FieldErrorf("title", "must not be empty")
-	}
-	if c.Reach == "" {
-		c.Reach = lineage.ReachDirect
-	}
-	if !validReach[c.Reach] {
-		return lineage.FieldErrorf("reach", "must be DIRECT or TRANSITIVE, got %q", c.Reach)
-	}
-	if c.State == "" {
-		c.State = lineage.CampaignActive
-	}
-	if !validCampaignState[c.State] {
-		return lineage.FieldErrorf("state", "must be ACTIVE, COMPLETE or CANCELLED, got %q", c.State)
-	}
-	id := strings.TrimSpace(c.ID)
-	if c.ID != "" {
-		if id, err = lineage.NormalizeName("id", c.ID, false); err != nil {
+	id := cc.ID
+	if id != "" {
+		var err error
+		if id, err = lineage.NormalizeName("id", cc.ID, false); err != nil {
 			return err
 		}
-	}
-	targets := slices.Clone(c.Targets)
-	owners := map[string]bool{}
-	for i := range targets {
-		if err := s.prepareTarget(fmt.Sprintf("targets[%d].", i), &targets[i], now); err != nil {
-			return err
-		}
-		if owners[targets[i].Owner] {
-			return lineage.FieldErrorf(fmt.Sprintf("targets[%d].owner", i), "%q is a target already", targets[i].Owner)
-		}
-		owners[targets[i].Owner] = true
-	}
-	if id == "" {
+	} else {
 		id = newID()
 	}
-	created := c.CreatedAt
-	if created.IsZero() {
-		created = now
-	}
-	updated := c.UpdatedAt
-	if updated.IsZero() {
-		updated = created
+	table, targets, created, updated := cc.Table, cc.Targets, cc.CreatedAt, cc.UpdatedAt
+	for i := range targets {
+		utcTarget(&targets[i])
 	}
 	rows := make([]any, 0, len(targets))
 	for _, t := range targets {
@@ -247,11 +186,11 @@ func (s *Store) CreateCampaign(ctx context.Context, c *lineage.Campaign) error {
 	}
 	params := map[string]any{
 		"id": id, "table": table, "replacement": nonEmpty(c.Replacement), "title": c.Title, "message": nonEmpty(c.Message),
-		"deadline": timeParam(c.Deadline), "reach": string(c.Reach), "state": string(c.State), "creator": nonEmpty(c.Creator),
+		"deadline": timeParam(c.Deadline), "reach": string(cc.Reach), "state": string(cc.State), "creator": nonEmpty(c.Creator),
 		"createdAt": timeParam(created), "updatedAt": timeParam(updated), "completedAt": timeParam(c.CompletedAt),
 		"targets": rows,
 	}
-	err = s.write(ctx, "create campaign "+id, func(tx driver.ManagedTransaction) error {
+	err := s.write(ctx, "create campaign "+id, func(tx driver.ManagedTransaction) error {
 		recs, err := collect(ctx, tx, `MATCH (c:Campaign {id: $id}) RETURN c.id AS id`, params)
 		if err != nil {
 			return err
@@ -273,7 +212,7 @@ SET g = row`, params)
 	if err != nil {
 		return err
 	}
-	c.ID, c.Table, c.Targets = id, table, targets
+	c.ID, c.Table, c.Reach, c.State, c.Targets = id, table, cc.Reach, cc.State, targets
 	c.CreatedAt, c.UpdatedAt = created.UTC(), updated.UTC()
 	if !c.Deadline.IsZero() {
 		c.Deadline = c.Deadline.UTC()
@@ -334,7 +273,7 @@ func (s *Store) Campaigns(ctx context.Context, f lineage.CampaignFilter) (*linea
 	if err != nil {
 		return nil, err
 	}
-	if f.State != "" && !validCampaignState[f.State] {
+	if f.State != "" && !f.State.Valid() {
 		return nil, lineage.FieldErrorf("state", "must be ACTIVE, COMPLETE or CANCELLED, got %q", f.State)
 	}
 	params := map[string]any{"state": string(f.State), "cursor": false, "at": time.Unix(0, 0).UTC(), "id": "", "limit": int64(first + 1)}
@@ -387,7 +326,7 @@ WITH c ORDER BY c.createdAt DESC, c.id DESC LIMIT $limit`+cypherCampaignRead, pa
 func (s *Store) UpdateCampaign(ctx context.Context, id string, u lineage.CampaignUpdate) error {
 	set := map[string]any{}
 	if u.State != nil {
-		if !validCampaignState[*u.State] {
+		if !u.State.Valid() {
 			return lineage.FieldErrorf("state", "must be ACTIVE, COMPLETE or CANCELLED, got %q", *u.State)
 		}
 		set["state"] = string(*u.State)
@@ -414,7 +353,7 @@ func (s *Store) UpdateCampaign(ctx context.Context, id string, u lineage.Campaig
 // AddTarget adds a target to a campaign.
 // Errors: EINVALID, ENOTFOUND, ECONFLICT, EUNAVAILABLE.
 func (s *Store) AddTarget(ctx context.Context, campaignID string, t lineage.Target) error {
-	if err := s.prepareTarget("", &t, s.clock()); err != nil {
+	if err := prepareTarget("", &t, s.clock()); err != nil {
 		return err
 	}
 	row := targetRow(campaignID, t)
@@ -452,7 +391,7 @@ func (s *Store) UpdateTarget(ctx context.Context, campaignID, owner string, u li
 		set["tables"] = strList(*u.Tables)
 	}
 	if u.State != nil {
-		if !validTargetState[*u.State] {
+		if !u.State.Valid() {
 			return lineage.FieldErrorf("state", "must be PENDING, OPEN, COMPLETE or CANCELLED, got %q", *u.State)
 		}
 		set["state"] = string(*u.State)
@@ -464,7 +403,7 @@ func (s *Store) UpdateTarget(ctx context.Context, campaignID, owner string, u li
 		set["ticketUrl"] = nonEmpty(*u.TicketURL)
 	}
 	if u.TicketStatus != nil {
-		if *u.TicketStatus != "" && !validTicketStatus[*u.TicketStatus] {
+		if *u.TicketStatus != "" && !u.TicketStatus.Valid() {
 			return lineage.FieldErrorf("ticketStatus", "must be TODO, IN_PROGRESS or DONE, got %q", *u.TicketStatus)
 		}
 		set["ticketStatus"] = nonEmpty(string(*u.TicketStatus))
@@ -473,7 +412,7 @@ func (s *Store) UpdateTarget(ctx context.Context, campaignID, owner string, u li
 		set["unassigned"] = *u.Unassigned
 	}
 	if u.Verification != nil {
-		if !validVerification[*u.Verification] {
+		if !u.Verification.Valid() {
 			return lineage.FieldErrorf("verification", "must be UNVERIFIED, STILL_READING or VERIFIED, got %q", *u.Verification)
 		}
 		set["verification"] = string(*u.Verification)
@@ -696,7 +635,7 @@ func (s *Store) CreateTicket(ctx context.Context, t *lineage.Ticket) error {
 	if tk.Status == "" {
 		tk.Status = lineage.TicketTodo
 	}
-	if !validTicketStatus[tk.Status] {
+	if !tk.Status.Valid() {
 		return lineage.FieldErrorf("status", "must be TODO, IN_PROGRESS or DONE, got %q", tk.Status)
 	}
 	if tk.CreatedAt.IsZero() {
@@ -730,7 +669,7 @@ func (s *Store) CreateTicket(ctx context.Context, t *lineage.Ticket) error {
 // time.
 // Errors: EINVALID, ENOTFOUND, EUNAVAILABLE.
 func (s *Store) UpdateTicket(ctx context.Context, t *lineage.Ticket) error {
-	if t.Status != "" && !validTicketStatus[t.Status] {
+	if t.Status != "" && !t.Status.Valid() {
 		return lineage.FieldErrorf("status", "must be TODO, IN_PROGRESS or DONE, got %q", t.Status)
 	}
 	tk := *t

@@ -21,97 +21,14 @@ func newID() string {
 	return "cmp-" + hex.EncodeToString(b[:])
 }
 
-func validReach(r lineage.Reach) bool {
-	return r == lineage.ReachDirect || r == lineage.ReachTransitive
-}
-
-func validCampaignState(s lineage.CampaignState) bool {
-	return s == lineage.CampaignActive || s == lineage.CampaignComplete || s == lineage.CampaignCancelled
-}
-
-func validRole(r lineage.TargetRole) bool { return r == lineage.RoleAct || r == lineage.RoleInform }
-
-func validTargetState(s lineage.TargetState) bool {
-	return s == lineage.TargetPending || s == lineage.TargetOpen || s == lineage.TargetComplete || s == lineage.TargetCancelled
-}
-
-func validVerification(v lineage.Verification) bool {
-	return v == lineage.VerifyUnknown || v == lineage.VerifyStillReading || v == lineage.VerifyClean
-}
-
-// normalizeTarget fills a target's defaults and checks it; prefix is the
-// field path of the target ("targets[2]." or "").
-func normalizeTarget(t *lineage.Target, prefix string, created time.Time) error {
-	var err error
-	if t.Owner, err = lineage.NormalizeName(prefix+"owner", t.Owner, true); err != nil {
-		return err
-	}
-	if t.Role == "" {
-		t.Role = lineage.RoleAct
-	} else if !validRole(t.Role) {
-		return lineage.FieldErrorf(prefix+"role", "must be ACT or INFORM, got %q", t.Role)
-	}
-	if t.State == "" {
-		t.State = lineage.TargetPending
-	} else if !validTargetState(t.State) {
-		return lineage.FieldErrorf(prefix+"state", "must be PENDING, OPEN, COMPLETE or CANCELLED, got %q", t.State)
-	}
-	if t.Verification == "" {
-		t.Verification = lineage.VerifyUnknown
-	} else if !validVerification(t.Verification) {
-		return lineage.FieldErrorf(prefix+"verification", "must be UNVERIFIED, STILL_READING or VERIFIED, got %q", t.Verification)
-	}
-	if t.CreatedAt.IsZero() {
-		t.CreatedAt = created
-	}
-	if t.UpdatedAt.IsZero() {
-		t.UpdatedAt = t.CreatedAt
-	}
-	return nil
-}
-
-// normalizeCampaign fills a campaign's defaults and checks it.
+// normalizeCampaign checks the id the caller chose, if any, then fills the
+// campaign's defaults and checks the rest as every store does.
 func (s *Store) normalizeCampaign(c *lineage.Campaign) error {
-	var err error
 	c.ID = strings.TrimSpace(c.ID)
 	if len(c.ID) > lineage.MaxNameLen {
 		return lineage.FieldErrorf("id", "is %d bytes long; the limit is %d", len(c.ID), lineage.MaxNameLen)
 	}
-	if c.Table, err = lineage.NormalizeName("table", c.Table, true); err != nil {
-		return err
-	}
-	if strings.TrimSpace(c.Title) == "" {
-		return lineage.FieldErrorf("title", "must not be empty")
-	}
-	if c.Reach == "" {
-		c.Reach = lineage.ReachDirect
-	} else if !validReach(c.Reach) {
-		return lineage.FieldErrorf("reach", "must be DIRECT or TRANSITIVE, got %q", c.Reach)
-	}
-	if c.State == "" {
-		c.State = lineage.CampaignActive
-	} else if !validCampaignState(c.State) {
-		return lineage.FieldErrorf("state", "must be ACTIVE, COMPLETE or CANCELLED, got %q", c.State)
-	}
-	if c.CreatedAt.IsZero() {
-		c.CreatedAt = s.now()
-	}
-	if c.UpdatedAt.IsZero() {
-		c.UpdatedAt = c.CreatedAt
-	}
-	seen := map[string]int{}
-	for i := range c.Targets {
-		t := &c.Targets[i]
-		prefix := fmt.Sprintf("targets[%d].", i)
-		if err := normalizeTarget(t, prefix, c.CreatedAt); err != nil {
-			return err
-		}
-		if j, dup := seen[t.Owner]; dup {
-			return lineage.FieldErrorf(prefix+"owner", "%q is also targets[%d].owner; each owner has one target", t.Owner, j)
-		}
-		seen[t.Owner] = i
-	}
-	return nil
+	return c.Normalize(s.now())
 }
 
 // CreateCampaign stores a campaign and its targets in one transaction.
@@ -248,7 +165,7 @@ func (s *Store) Campaigns(ctx context.Context, f lineage.CampaignFilter) (*linea
 	if err != nil {
 		return nil, err
 	}
-	if f.State != "" && !validCampaignState(f.State) {
+	if f.State != "" && !f.State.Valid() {
 		return nil, lineage.FieldErrorf("state", "must be ACTIVE, COMPLETE or CANCELLED, got %q", f.State)
 	}
 	// Start above every real position.
@@ -339,7 +256,7 @@ func (st *setter) set(col string, v any) {
 func (s *Store) UpdateCampaign(ctx context.Context, id string, u lineage.CampaignUpdate) error {
 	var st setter
 	if u.State != nil {
-		if !validCampaignState(*u.State) {
+		if !u.State.Valid() {
 			return lineage.FieldErrorf("state", "must be ACTIVE, COMPLETE or CANCELLED, got %q", *u.State)
 		}
 		st.set("state", *u.State)
@@ -361,7 +278,7 @@ func (s *Store) UpdateCampaign(ctx context.Context, id string, u lineage.Campaig
 
 // AddTarget adds a target to a campaign.
 func (s *Store) AddTarget(ctx context.Context, campaignID string, t lineage.Target) error {
-	if err := normalizeTarget(&t, "", s.now()); err != nil {
+	if err := t.Normalize("", s.now()); err != nil {
 		return err
 	}
 	return s.write(ctx, "add target", func(tx *sql.Tx) error {
@@ -386,7 +303,7 @@ func (s *Store) UpdateTarget(ctx context.Context, campaignID, owner string, u li
 		st.set("tables", jsonList(*u.Tables))
 	}
 	if u.State != nil {
-		if !validTargetState(*u.State) {
+		if !u.State.Valid() {
 			return lineage.FieldErrorf("state", "must be PENDING, OPEN, COMPLETE or CANCELLED, got %q", *u.State)
 		}
 		st.set("state", *u.State)
@@ -404,7 +321,7 @@ func (s *Store) UpdateTarget(ctx context.Context, campaignID, owner string, u li
 		st.set("unassigned", *u.Unassigned)
 	}
 	if u.Verification != nil {
-		if !validVerification(*u.Verification) {
+		if !u.Verification.Valid() {
 			return lineage.FieldErrorf("verification", "must be UNVERIFIED, STILL_READING or VERIFIED, got %q", *u.Verification)
 		}
 		st.set("verification", *u.Verification)
