@@ -424,3 +424,28 @@ func (c *Campaign) Normalize(now time.Time) error {
 	}
 	return nil
 }
+
+// Normalize checks a new ticket and fills its defaults (status TODO,
+// CreatedAt = now, UpdatedAt = CreatedAt), as every TicketStore does.
+// Errors: EINVALID naming the field.
+func (t *Ticket) Normalize(now time.Time) error {
+	if strings.TrimSpace(t.CampaignID) == "" {
+		return FieldErrorf("campaignId", "must not be empty")
+	}
+	if strings.TrimSpace(t.Summary) == "" {
+		return FieldErrorf("summary", "must not be empty")
+	}
+	if t.Status == "" {
+		t.Status = TicketTodo
+	}
+	if !t.Status.Valid() {
+		return FieldErrorf("status", "must be TODO, IN_PROGRESS or DONE, got %q", t.Status)
+	}
+	if t.CreatedAt.IsZero() {
+		t.CreatedAt = now
+	}
+	if t.UpdatedAt.IsZero() {
+		t.UpdatedAt = t.CreatedAt
+	}
+	return nil
+}

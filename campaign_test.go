@@ -51,3 +51,31 @@ func TestCampaignNormalize(t *testing.T) {
 		})
 	}
 }
+
+func TestTicketNormalize(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, tt := range []struct {
+		name  string
+		tk    lineage.Ticket
+		field string
+	}{
+		{"Defaults", lineage.Ticket{CampaignID: "c1", Summary: "Move"}, ""},
+		{"NoCampaign", lineage.Ticket{Summary: "Move"}, "campaignId"},
+		{"NoSummary", lineage.Ticket{CampaignID: "c1", Summary: " "}, "summary"},
+		{"BadStatus", lineage.Ticket{CampaignID: "c1", Summary: "Move", Status: "CLOSED"}, "status"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tk := tt.tk
+			err := tk.Normalize(now)
+			if tt.field != "" {
+				if lineage.ErrorCode(err) != lineage.EINVALID || lineage.ErrorField(err) != tt.field {
+					t.Fatalf("err = %v, want EINVALID on %s", err, tt.field)
+				}
+				return
+			}
+			if err != nil || tk.Status != lineage.TicketTodo || !tk.CreatedAt.Equal(now) || !tk.UpdatedAt.Equal(now) {
+				t.Fatalf("Normalize = %v, %+v", err, tk)
+			}
+		})
+	}
+}

@@ -625,24 +625,9 @@ func normalizeTicketTimes(t *lineage.Ticket) {
 // counter, so keys follow creation order.
 // Errors: EINVALID, EUNAVAILABLE.
 func (s *Store) CreateTicket(ctx context.Context, t *lineage.Ticket) error {
-	if strings.TrimSpace(t.CampaignID) == "" {
-		return lineage.FieldErrorf("campaignId", "must not be empty")
-	}
-	if strings.TrimSpace(t.Summary) == "" {
-		return lineage.FieldErrorf("summary", "must not be empty")
-	}
 	tk := *t
-	if tk.Status == "" {
-		tk.Status = lineage.TicketTodo
-	}
-	if !tk.Status.Valid() {
-		return lineage.FieldErrorf("status", "must be TODO, IN_PROGRESS or DONE, got %q", tk.Status)
-	}
-	if tk.CreatedAt.IsZero() {
-		tk.CreatedAt = s.clock()
-	}
-	if tk.UpdatedAt.IsZero() {
-		tk.UpdatedAt = tk.CreatedAt
+	if err := tk.Normalize(s.clock()); err != nil {
+		return err
 	}
 	normalizeTicketTimes(&tk)
 	err := s.write(ctx, "create ticket", func(tx driver.ManagedTransaction) error {

@@ -53,21 +53,9 @@ func decodeComments(s string) ([]lineage.TicketComment, error) {
 // CreateTicket stores a new ticket and sets its Key (and defaults: Status
 // TODO, times from the clock).
 func (s *Store) CreateTicket(ctx context.Context, t *lineage.Ticket) error {
-	if strings.TrimSpace(t.CampaignID) == "" {
-		return lineage.FieldErrorf("campaignId", "must not be empty")
-	}
-	if strings.TrimSpace(t.Summary) == "" {
-		return lineage.FieldErrorf("summary", "must not be empty")
-	}
 	tc := *t
-	if tc.Status == "" {
-		tc.Status = lineage.TicketTodo
-	}
-	if tc.CreatedAt.IsZero() {
-		tc.CreatedAt = s.now()
-	}
-	if tc.UpdatedAt.IsZero() {
-		tc.UpdatedAt = tc.CreatedAt
+	if err := tc.Normalize(s.now()); err != nil {
+		return err
 	}
 	var seq int64
 	err := s.write(ctx, "create ticket", func(tx *sql.Tx) error {
@@ -87,6 +75,9 @@ func (s *Store) CreateTicket(ctx context.Context, t *lineage.Ticket) error {
 // UpdateTicket replaces a ticket's status, assignee, unassigned flag,
 // comments and update time (from the clock when zero).
 func (s *Store) UpdateTicket(ctx context.Context, t *lineage.Ticket) error {
+	if t.Status != "" && !t.Status.Valid() {
+		return lineage.FieldErrorf("status", "must be TODO, IN_PROGRESS or DONE, got %q", t.Status)
+	}
 	seq, ok := ticketSeq(t.Key)
 	if !ok {
 		return lineage.Errorf(lineage.ENOTFOUND, "Ticket %q not found.", t.Key)
