@@ -169,6 +169,39 @@ var migrations = []string{
 		job    INTEGER PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
 		script TEXT NOT NULL
 	);`,
+
+	// 5: columns. A column is a (table, name) pair, named "*" for a star
+	// over unknown columns. Jobs' uses, column flow and declared schemas
+	// refer to columns and go with their job.
+	`CREATE TABLE columns (
+		id   INTEGER PRIMARY KEY,
+		tbl  INTEGER NOT NULL REFERENCES tables(id),
+		name TEXT NOT NULL,
+		UNIQUE (tbl, name)
+	);
+	CREATE TABLE column_uses (
+		job        INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+		col        INTEGER NOT NULL REFERENCES columns(id),
+		kind       TEXT NOT NULL,
+		line       INTEGER NOT NULL,
+		unresolved INTEGER NOT NULL,
+		PRIMARY KEY (job, col, kind, line, unresolved)
+	) WITHOUT ROWID;
+	CREATE INDEX column_uses_col ON column_uses(col, job);
+	CREATE TABLE column_flows (
+		job    INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+		target INTEGER NOT NULL REFERENCES columns(id),
+		source INTEGER NOT NULL REFERENCES columns(id),
+		PRIMARY KEY (job, target, source)
+	) WITHOUT ROWID;
+	CREATE INDEX column_flows_source ON column_flows(source, target, job);
+	CREATE INDEX column_flows_target ON column_flows(target, source, job);
+	CREATE TABLE column_decls (
+		job INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+		col INTEGER NOT NULL REFERENCES columns(id),
+		PRIMARY KEY (job, col)
+	) WITHOUT ROWID;
+	CREATE INDEX column_decls_col ON column_decls(col, job);`,
 }
 
 // Store is the SQLite store. Create it with Open.
