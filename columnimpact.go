@@ -7,66 +7,30 @@ import (
 	"strings"
 )
 
-// ColumnRole says how a column change concerns an owner.
-type ColumnRole string
+// ImpactRole says how a column change concerns an owner.
+type ImpactRole string
 
 // Column roles, from the most to the least concerned.
 const (
 	// MustAct: a job of the owner references a changed column by name.
-	RoleMustAct ColumnRole = "MUST_ACT"
+	ImpactMustAct ImpactRole = "MUST_ACT"
 	// MayUse: a job of the owner reads the table, but whether it uses the
 	// changed columns is unknown: a star over unknown columns, an ambiguous
 	// unqualified name, or no column-level lineage for that job at all.
-	RoleMayUse ColumnRole = "MAY_USE"
+	ImpactMayUse ImpactRole = "MAY_USE"
 	// Informed: a job of the owner uses a column derived from a changed
 	// column, further down.
-	RoleInformed ColumnRole = "INFORMED"
+	ImpactInformed ImpactRole = "INFORMED"
 )
 
-func (r ColumnRole) rank() int {
+func (r ImpactRole) rank() int {
 	switch r {
-	case RoleMustAct:
+	case ImpactMustAct:
 		return 0
-	case RoleMayUse:
+	case ImpactMayUse:
 		return 1
 	}
 	return 2
-}
-
-// ColumnImpactResult is who is concerned when some columns of a table change.
-type ColumnImpactResult struct {
-	Table   string   `json:"table"`
-	Columns []string `json:"columns"`
-	Depth   int      `json:"depth"`
-	// Owners are sorted by role, then hops, then handle.
-	Owners []ColumnOwnerImpact `json:"owners"`
-	// Spared are the owners whose jobs read the table but, by their column
-	// lineage, use none of the changed columns: a table-wide campaign would
-	// ticket them, a column-scoped one does not.
-	Spared []Owner `json:"spared"`
-	// Derived are the columns computed from the changed ones, hop by hop.
-	Derived []ColumnName `json:"derived"`
-}
-
-// ColumnOwnerImpact is one owner's share of a column impact.
-type ColumnOwnerImpact struct {
-	Owner Owner             `json:"owner"`
-	Role  ColumnRole        `json:"role"`
-	Hops  int               `json:"hops"`
-	Jobs  []ColumnImpactJob `json:"jobs"`
-}
-
-// ColumnImpactJob is one job concerned by a column change.
-type ColumnImpactJob struct {
-	Job  Job        `json:"job"`
-	Role ColumnRole `json:"role"`
-	Hops int        `json:"hops"`
-	// Uses are the job's uses of the changed (or derived) columns, with kind
-	// and line; a use with Unresolved set is a "may use". Empty for a job
-	// that reads the table with no column lineage at all.
-	Uses []ColumnRef `json:"uses"`
-	// Reason says in words why the job is listed.
-	Reason string `json:"reason"`
 }
 
 // ComputeColumnImpact answers "who is concerned if these columns of table
@@ -75,7 +39,7 @@ type ColumnImpactJob struct {
 // follow the column flow from the changed columns, up to depth table hops.
 // Errors: EINVALID (no columns, bad depth, bad names), ENOTFOUND (unknown
 // table), EUNAVAILABLE.
-func ComputeColumnImpact(ctx context.Context, g GraphStore, cs ColumnStore, table string, columns []string, depth int) (*ColumnImpactResult, error) {
+func ComputeColumnImpact(ctx context.Context, g GraphStore, cs ColumnStore, table string, columns []string, depth int) (*Impact, error) {
 	table, err := NormalizeName("table", table, true)
 	if err != nil {
 		return nil, err
@@ -87,7 +51,7 @@ func ComputeColumnImpact(ctx context.Context, g GraphStore, cs ColumnStore, tabl
 		return nil, FieldErrorf("columns", "must name at least one column")
 	}
 	changed := map[string]bool{}
-	res := &ColumnImpactResult{Table: table, Depth: depth, Owners: []ColumnOwnerImpact{}, Spared: []Owner{}, Derived: []ColumnName{}}
+	res := &Impact{Table: table, Depth: depth, Owners: []OwnerImpact{}, Spared: []Owner{}, Derived: []ColumnName{}}
 	for i, c := range columns {
 		c, err := NormalizeName(fmt.Sprintf("columns[%d]", i), c, true)
 		if err != nil {
@@ -106,17 +70,25 @@ func ComputeColumnImpact(ctx context.Context, g GraphStore, cs ColumnStore, tabl
 	if err != nil {
 		return nil, err
 	}
-	jobs := map[string]*ColumnImpactJob{}
-	add := func(j Job, role ColumnRole, hops int, use *ColumnRef, reason string) {
+	jobs := map[string]*ImpactedJob{}
+	add := func(j Job, role ImpactRole, hops int, use *ColumnRef, reason string) {
 		ij := jobs[j.ID]
 		if ij == nil {
-			ij = &ColumnImpactJob{Job: j, Role: role, Hops: hops, Uses: []ColumnRef{}, Reason: reason}
+			ij = &ImpactedJob{Job: j, Role: role, Hops: hops, Uses: []ColumnRef{}, Reason: reason, Reads: []string{}, Writes: []string{}}
 			jobs[j.ID] = ij
 		} else if role.rank() < ij.Role.rank() || (role == ij.Role && hops < ij.Hops) {
 			ij.Role, ij.Hops, ij.Reason = role, hops, reason
 		}
 		if use != nil && !slices.Contains(ij.Uses, *use) {
 			ij.Uses = append(ij.Uses, *use)
+		}
+		read := table
+		if use != nil {
+			read = use.Table
+		}
+		if !slices.Contains(ij.Reads, read) {
+			ij.Reads = append(ij.Reads, read)
+			slices.Sort(ij.Reads)
 		}
 	}
 
@@ -132,17 +104,17 @@ func ComputeColumnImpact(ctx context.Context, g GraphStore, cs ColumnStore, tabl
 			ref := ColumnRef{ColumnName: ColumnName{Table: table, Column: ci.Name}, Kind: u.Kind, Line: u.Line, Unresolved: u.Unresolved}
 			switch {
 			case changed[ci.Name] && !u.Unresolved:
-				add(u.Job, RoleMustAct, 1, &ref, fmt.Sprintf("uses %s (%s)", ref.ColumnName, strings.ToLower(string(u.Kind))))
+				add(u.Job, ImpactMustAct, 1, &ref, fmt.Sprintf("uses %s (%s)", ref.ColumnName, strings.ToLower(string(u.Kind))))
 			case changed[ci.Name]:
-				add(u.Job, RoleMayUse, 1, &ref, fmt.Sprintf("may use %s: the name is ambiguous in its query", ref.ColumnName))
+				add(u.Job, ImpactMayUse, 1, &ref, fmt.Sprintf("may use %s: the name is ambiguous in its query", ref.ColumnName))
 			case ci.Name == Star:
-				add(u.Job, RoleMayUse, 1, &ref, fmt.Sprintf("may use %s: it reads %s.* and the table's columns are unknown", strings.Join(res.Columns, ", "), table))
+				add(u.Job, ImpactMayUse, 1, &ref, fmt.Sprintf("may use %s: it reads %s.* and the table's columns are unknown", strings.Join(res.Columns, ", "), table))
 			}
 		}
 	}
 	for _, r := range ti.Readers {
 		if !usesTable[r.ID] {
-			add(r, RoleMayUse, 1, nil, "reads "+table+" but its column lineage is unknown")
+			add(r, ImpactMayUse, 1, nil, "reads "+table+" but its column lineage is unknown")
 		}
 	}
 
@@ -211,22 +183,27 @@ func ComputeColumnImpact(ctx context.Context, g GraphStore, cs ColumnStore, tabl
 				}
 				for _, u := range ci.Uses {
 					ref := ColumnRef{ColumnName: ColumnName{Table: t, Column: ci.Name}, Kind: u.Kind, Line: u.Line, Unresolved: u.Unresolved}
-					add(u.Job, RoleInformed, hop, &ref, fmt.Sprintf("uses %s, derived from %s", ref.ColumnName, table))
+					add(u.Job, ImpactInformed, hop, &ref, fmt.Sprintf("uses %s, derived from %s", ref.ColumnName, table))
 				}
 			}
 		}
 		frontier = next
 	}
 	slices.SortFunc(res.Derived, CompareColumns)
+	derivedTables := map[string]bool{}
+	for _, c := range res.Derived {
+		derivedTables[c.Table] = true
+	}
+	res.Jobs, res.Tables = len(jobs), len(derivedTables)
 
 	// Group by owner.
-	byOwner := map[string]*ColumnOwnerImpact{}
+	byOwner := map[string]*OwnerImpact{}
 	for _, ij := range jobs {
 		slices.SortFunc(ij.Uses, compareRefs)
 		h := ij.Job.Owner
 		oi := byOwner[h]
 		if oi == nil {
-			oi = &ColumnOwnerImpact{Owner: Owner{Handle: h}, Role: ij.Role, Hops: ij.Hops}
+			oi = &OwnerImpact{Owner: Owner{Handle: h}, Role: ij.Role, Hops: ij.Hops}
 			byOwner[h] = oi
 		}
 		if ij.Role.rank() < oi.Role.rank() || (ij.Role == oi.Role && ij.Hops < oi.Hops) {
@@ -242,7 +219,7 @@ func ComputeColumnImpact(ctx context.Context, g GraphStore, cs ColumnStore, tabl
 				return nil, err
 			}
 		}
-		slices.SortFunc(oi.Jobs, func(a, b ColumnImpactJob) int {
+		slices.SortFunc(oi.Jobs, func(a, b ImpactedJob) int {
 			if c := a.Role.rank() - b.Role.rank(); c != 0 {
 				return c
 			}
@@ -253,7 +230,7 @@ func ComputeColumnImpact(ctx context.Context, g GraphStore, cs ColumnStore, tabl
 		})
 		res.Owners = append(res.Owners, *oi)
 	}
-	slices.SortFunc(res.Owners, func(a, b ColumnOwnerImpact) int {
+	slices.SortFunc(res.Owners, func(a, b OwnerImpact) int {
 		if c := a.Role.rank() - b.Role.rank(); c != 0 {
 			return c
 		}

@@ -146,7 +146,7 @@ func testColumns(t *testing.T, s Store) {
 
 // ColumnImpactSummary is a compact form of a column impact: one line per
 // owner, "role hops handle: job(uses) ...", then the spared owners.
-func ColumnImpactSummary(im *lineage.ColumnImpactResult) []string {
+func ColumnImpactSummary(im *lineage.Impact) []string {
 	var out []string
 	for _, o := range im.Owners {
 		var jobs []string
