@@ -257,3 +257,105 @@ func ComputeColumnImpact(ctx context.Context, g GraphStore, cs ColumnStore, tabl
 	slices.SortFunc(res.Spared, func(a, b Owner) int { return strings.Compare(a.Handle, b.Handle) })
 	return res, nil
 }
+
+// ColumnLineage is the result of a column walk: the columns reached and the
+// flow edges between them.
+type ColumnLineage struct {
+	Start   ColumnName   `json:"start"`
+	Columns []ColumnName `json:"columns"`
+	Edges   []ColumnEdge `json:"edges"`
+	// Truncated is set when maxEdges cut the walk.
+	Truncated bool `json:"truncated"`
+}
+
+// WalkColumns follows the column flow from start, upstream (where its data
+// comes from), downstream (where it goes) or both, up to depth hops and at
+// most maxEdges edges (0: DefaultNodes). A star flow (t.* ← s.*) carries a
+// named column through under its own name.
+// Errors: EINVALID (bad names, direction, depth or cap), EUNAVAILABLE.
+func WalkColumns(ctx context.Context, cs ColumnStore, start ColumnName, dir Direction, depth, maxEdges int) (*ColumnLineage, error) {
+	cols, err := CheckColumnEdges([]ColumnName{start}, dir)
+	if err != nil {
+		return nil, err
+	}
+	if depth, err = CheckDepth(depth); err != nil {
+		return nil, err
+	}
+	if maxEdges, err = CheckLimit("limit", maxEdges, DefaultNodes, MaxNodes); err != nil {
+		return nil, err
+	}
+	start = cols[0]
+	res := &ColumnLineage{Start: start, Columns: []ColumnName{start}, Edges: []ColumnEdge{}}
+	seen := map[ColumnName]bool{start: true}
+	seenEdge := map[ColumnEdge]bool{}
+	walk := func(d Direction) error {
+		frontier := []ColumnName{start}
+		for hop := 1; hop <= depth && len(frontier) > 0; hop++ {
+			query := append([]ColumnName(nil), frontier...)
+			for _, c := range frontier {
+				if c.Column != Star {
+					query = append(query, ColumnName{Table: c.Table, Column: Star})
+				}
+			}
+			edges, err := cs.ColumnEdges(ctx, query, d)
+			if err != nil {
+				return err
+			}
+			named := map[ColumnName]bool{}
+			for _, c := range frontier {
+				named[c] = true
+			}
+			var next []ColumnName
+			for _, e := range edges {
+				far, near := e.Target, e.Source
+				if d == Upstream {
+					far, near = e.Source, e.Target
+				}
+				fars := []ColumnName{far}
+				if !named[near] {
+					// A star edge: it carries each frontier column of
+					// near's table across under its own name.
+					fars = fars[:0]
+					if near.Column == Star && far.Column == Star {
+						for _, c := range frontier {
+							if c.Table == near.Table && c.Column != Star {
+								fars = append(fars, ColumnName{Table: far.Table, Column: c.Column})
+							}
+						}
+					}
+				}
+				if len(fars) == 0 || seenEdge[e] {
+					continue
+				}
+				if len(res.Edges) >= maxEdges {
+					res.Truncated = true
+					return nil
+				}
+				seenEdge[e] = true
+				res.Edges = append(res.Edges, e)
+				for _, f := range fars {
+					if !seen[f] {
+						seen[f] = true
+						res.Columns = append(res.Columns, f)
+						next = append(next, f)
+					}
+				}
+			}
+			frontier = next
+		}
+		return nil
+	}
+	if dir == Downstream || dir == Both {
+		if err := walk(Downstream); err != nil {
+			return nil, err
+		}
+	}
+	if dir == Upstream || dir == Both {
+		if err := walk(Upstream); err != nil {
+			return nil, err
+		}
+	}
+	slices.SortFunc(res.Columns, CompareColumns)
+	slices.SortFunc(res.Edges, CompareColumnEdges)
+	return res, nil
+}
