@@ -12,6 +12,13 @@ import (
 	"github.com/lineagehq/lineage/gql/generated"
 )
 
+func (r *campaignResolver) Change(ctx context.Context, obj *lineage.Campaign) (*lineage.ColumnChange, error) {
+	if obj.Change == "" {
+		return nil, nil
+	}
+	return &obj.Change, nil
+}
+
 func (r *columnResolver) JobCount(ctx context.Context, obj *lineage.ColumnInfo) (int, error) {
 	jobs := map[string]bool{}
 	for _, u := range obj.Uses {

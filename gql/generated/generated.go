@@ -53,6 +53,8 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	Campaign struct {
+		Change      func(childComplexity int) int
+		Columns     func(childComplexity int) int
 		CompletedAt func(childComplexity int) int
 		CreatedAt   func(childComplexity int) int
 		Creator     func(childComplexity int) int
@@ -358,6 +360,8 @@ type CampaignResolver interface {
 	Progress(ctx context.Context, obj *lineage.Campaign) (*model.Progress, error)
 	Events(ctx context.Context, objs []*lineage.Campaign) ([][]lineage.Event, error)
 	Tracker(ctx context.Context, obj *lineage.Campaign) (string, error)
+
+	Change(ctx context.Context, obj *lineage.Campaign) (*lineage.ColumnChange, error)
 }
 type CampaignConnectionResolver interface {
 	Nodes(ctx context.Context, obj *lineage.CampaignPage) ([]lineage.Campaign, error)
@@ -468,6 +472,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	_ = ec
 	switch typeName + "." + field {
 
+	case "Campaign.change":
+		if e.ComplexityRoot.Campaign.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Change(childComplexity), true
+	case "Campaign.columns":
+		if e.ComplexityRoot.Campaign.Columns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Columns(childComplexity), true
 	case "Campaign.completedAt":
 		if e.ComplexityRoot.Campaign.CompletedAt == nil {
 			break
@@ -2214,6 +2230,32 @@ extend type ImpactedJob {
   "Why the job is listed, in words (column-scoped impact only)."
   reason: String
 }
+
+"What a column-scoped campaign does to its columns."
+enum ColumnChange {
+  DROP
+  RENAME
+  RETYPE
+}
+
+extend input StartCampaignInput {
+  """
+  Scope the campaign to these columns of ` + "`" + `table` + "`" + `: only owners whose jobs use
+  one of them get a ticket (must act), owners who may use them (star over
+  unknown columns, ambiguous names, no column lineage) are asked to check, and
+  verification checks the columns, not the whole table.
+  """
+  columns: [String!]
+  "What happens to ` + "`" + `columns` + "`" + ` (default DROP)."
+  change: ColumnChange
+}
+
+extend type Campaign {
+  "The columns a column-scoped campaign concerns; empty for a table-wide one."
+  columns: [String!]!
+  "DROP, RENAME or RETYPE for a column-scoped campaign; null for a table-wide one."
+  change: ColumnChange
+}
 `, BuiltIn: false},
 	{Name: "../schema/graph.graphqls", Input: `"A persistent table or view, named as the scripts qualify it, lower-case."
 type Table {
@@ -2532,6 +2574,10 @@ func (ec *executionContext) childFields_Campaign(ctx context.Context, field grap
 		return ec.fieldContext_Campaign_events(ctx, field)
 	case "tracker":
 		return ec.fieldContext_Campaign_tracker(ctx, field)
+	case "columns":
+		return ec.fieldContext_Campaign_columns(ctx, field)
+	case "change":
+		return ec.fieldContext_Campaign_change(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Campaign", field.Name)
 }
@@ -4097,6 +4143,52 @@ func (ec *executionContext) _Campaign_tracker(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Campaign_tracker(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Campaign", field, true, true, "String")
+}
+
+func (ec *executionContext) _Campaign_columns(ctx context.Context, field graphql.CollectedField, obj *lineage.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_columns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Columns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_columns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Campaign", field, false, false, "String")
+}
+
+func (ec *executionContext) _Campaign_change(ctx context.Context, field graphql.CollectedField, obj *lineage.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Campaign().Change(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *lineage.ColumnChange) graphql.Marshaler {
+			return ec.marshalOColumnChange2ᚖgithubᚗcomᚋlineagehqᚋlineageᚐColumnChange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Campaign", field, true, true, "ColumnChange")
 }
 
 func (ec *executionContext) _CampaignConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *lineage.CampaignPage) (ret graphql.Marshaler) {
@@ -10479,7 +10571,7 @@ func (ec *executionContext) unmarshalInputStartCampaignInput(ctx context.Context
 		asMap["dryRun"] = false
 	}
 
-	fieldsInOrder := [...]string{"table", "replacement", "title", "message", "deadline", "reach", "dryRun"}
+	fieldsInOrder := [...]string{"table", "replacement", "title", "message", "deadline", "reach", "dryRun", "columns", "change"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -10535,6 +10627,20 @@ func (ec *executionContext) unmarshalInputStartCampaignInput(ctx context.Context
 				return it, err
 			}
 			it.DryRun = data
+		case "columns":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("columns"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Columns = data
+		case "change":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("change"))
+			data, err := ec.unmarshalOColumnChange2ᚖgithubᚗcomᚋlineagehqᚋlineageᚐColumnChange(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Change = data
 		}
 	}
 	return it, nil
@@ -10688,6 +10794,17 @@ func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Campaign_tracker(ctx, field, obj)
+				})
+		case "columns":
+			out.Values[i] = ec._Campaign_columns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "change":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Campaign_change(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -13965,6 +14082,25 @@ func (ec *executionContext) unmarshalOCampaignState2ᚖgithubᚗcomᚋlineagehq�
 }
 
 func (ec *executionContext) marshalOCampaignState2ᚖgithubᚗcomᚋlineagehqᚋlineageᚐCampaignState(ctx context.Context, sel ast.SelectionSet, v *lineage.CampaignState) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOColumnChange2ᚖgithubᚗcomᚋlineagehqᚋlineageᚐColumnChange(ctx context.Context, v any) (*lineage.ColumnChange, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := lineage.ColumnChange(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOColumnChange2ᚖgithubᚗcomᚋlineagehqᚋlineageᚐColumnChange(ctx context.Context, sel ast.SelectionSet, v *lineage.ColumnChange) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -153,8 +153,10 @@ func campaignFrom(p map[string]any) lineage.Campaign {
 		Message: pstr(p, "message"), Deadline: timeOf(p["deadline"]), Reach: lineage.Reach(pstr(p, "reach")),
 		State: lineage.CampaignState(pstr(p, "state")), Creator: pstr(p, "creator"),
 		CreatedAt: timeOf(p["createdAt"]), UpdatedAt: timeOf(p["updatedAt"]), CompletedAt: timeOf(p["completedAt"]),
+		Columns: pstrs(p, "columns"), Change: lineage.ColumnChange(pstr(p, "change")),
 	}
 }
+
 
 // CreateCampaign stores a campaign and its targets in one transaction,
 // filling in defaults on c. The campaign is linked to its table with
@@ -188,7 +190,7 @@ func (s *Store) CreateCampaign(ctx context.Context, c *lineage.Campaign) error {
 		"id": id, "table": table, "replacement": nonEmpty(c.Replacement), "title": c.Title, "message": nonEmpty(c.Message),
 		"deadline": timeParam(c.Deadline), "reach": string(cc.Reach), "state": string(cc.State), "creator": nonEmpty(c.Creator),
 		"createdAt": timeParam(created), "updatedAt": timeParam(updated), "completedAt": timeParam(c.CompletedAt),
-		"targets": rows,
+		"targets": rows, "columns": cc.Columns, "change": nonEmpty(string(cc.Change)),
 	}
 	err := s.write(ctx, "create campaign "+id, func(tx driver.ManagedTransaction) error {
 		recs, err := collect(ctx, tx, `MATCH (c:Campaign {id: $id}) RETURN c.id AS id`, params)
@@ -200,7 +202,7 @@ func (s *Store) CreateCampaign(ctx context.Context, c *lineage.Campaign) error {
 		}
 		return consume(ctx, tx, `CREATE (c:Campaign {id: $id, table: $table, replacement: $replacement, title: $title,
   message: $message, deadline: $deadline, reach: $reach, state: $state, creator: $creator,
-  createdAt: $createdAt, updatedAt: $updatedAt, completedAt: $completedAt})
+  createdAt: $createdAt, updatedAt: $updatedAt, completedAt: $completedAt, columns: $columns, change: $change})
 WITH c
 OPTIONAL MATCH (t:Table {name: $table})
 FOREACH (_ IN CASE WHEN t IS NULL THEN [] ELSE [1] END | CREATE (c)-[:MIGRATES]->(t))
@@ -213,6 +215,7 @@ SET g = row`, params)
 		return err
 	}
 	c.ID, c.Table, c.Reach, c.State, c.Targets = id, table, cc.Reach, cc.State, targets
+	c.Columns, c.Change = cc.Columns, cc.Change
 	c.CreatedAt, c.UpdatedAt = created.UTC(), updated.UTC()
 	if !c.Deadline.IsZero() {
 		c.Deadline = c.Deadline.UTC()

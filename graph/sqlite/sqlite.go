@@ -202,6 +202,10 @@ var migrations = []string{
 		PRIMARY KEY (job, col)
 	) WITHOUT ROWID;
 	CREATE INDEX column_decls_col ON column_decls(col, job);`,
+
+	// 6: column-scoped campaigns: the columns (JSON list) and the change.
+	`ALTER TABLE campaigns ADD COLUMN columns TEXT NOT NULL DEFAULT '[]';
+	ALTER TABLE campaigns ADD COLUMN change TEXT NOT NULL DEFAULT '';`,
 }
 
 // Store is the SQLite store. Create it with Open.
