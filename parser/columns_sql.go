@@ -6,7 +6,6 @@ import (
 
 	tidb "github.com/pingcap/tidb/pkg/parser"
 	"github.com/pingcap/tidb/pkg/parser/ast"
-	"github.com/pingcap/tidb/pkg/parser/opcode"
 )
 
 // This file holds what column lineage needs from the statement's tokens:
@@ -278,13 +277,9 @@ func (c *colState) merge(s *stmt) {
 			ps := append(head(a), s.lit("SELECT ", a), span(s, a+2, end))
 			c.mergeUnit(s, where(joined(ps, end)), func(sel *ast.SelectStmt, sc *scope, cols []outCol) {
 				for _, f := range sel.Fields.Fields {
-					b, ok := f.Expr.(*ast.BinaryOperationExpr)
-					if !ok || b.Op != opcode.EQ {
-						continue
-					}
-					if cn, ok := b.L.(*ast.ColumnNameExpr); ok {
+					if cn := assignTarget(f.Expr); cn != nil {
 						var srcs []source
-						c.expr(b.R, sc, UseValue, &srcs)
+						c.exprSkip(f.Expr, sc, UseValue, &srcs, cn)
 						c.emit(q, []outCol{{name: cn.Name.Name.L, srcs: srcs}}, nil)
 					}
 				}
@@ -366,4 +361,43 @@ func (c *colState) mergeUnit(s *stmt, pieces []piece, fn func(*ast.SelectStmt, *
 		}
 	}
 	fn(sel, sc, cols)
+}
+
+// tableFunc recognises a table function (UNNEST(x), FLATTEN(input => x),
+// ...) that the dialect layer replaced by (SELECT 1), and returns the
+// columns its arguments read.
+func (c *colState) tableFunc(n ast.ResultSetNode, sc *scope) ([]source, bool) {
+	sel, ok := n.(*ast.SelectStmt)
+	if !ok || sel.From != nil || sel.Fields == nil || len(sel.Fields.Fields) != 1 || sel.Fields.Fields[0].Expr == nil {
+		return nil, false
+	}
+	s := c.s
+	i := s.tokenAt(c.p.b.srcOf(sel.Fields.Fields[0].Offset))
+	for i < len(s.t) && s.isName(i) && s.isP(i+1, '.') { // a qualified function name
+		i += 2
+	}
+	if !s.isName(i) || !s.isP(i+1, '(') || s.isQueryAt(i+2) {
+		return nil, false
+	}
+	cl := s.closeOf(i + 1)
+	var srcs []source
+	for x := i + 2; x < cl; {
+		end := s.depth0(x, cl, func(j int) bool { return s.isP(j, ',') })
+		if end < 0 {
+			end = cl
+		}
+		from := x
+		if s.isName(from) && from+1 < end && s.str(from+1) == "=>" { // named argument
+			from += 2
+		}
+		if from < end {
+			for _, f := range c.fieldsOf(s.text[s.t[from].start:s.t[end-1].end]) {
+				if f.Expr != nil {
+					c.expr(f.Expr, sc, UseValue, &srcs)
+				}
+			}
+		}
+		x = end + 1
+	}
+	return srcs, true
 }

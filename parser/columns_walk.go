@@ -155,11 +155,6 @@ func (c *colState) stmtNode(s *stmt, u *unit, node ast.StmtNode) {
 // write records cols written to table w; names are the target's columns
 // by position when the statement lists them (nil otherwise).
 func (c *colState) write(w tname, cols []outCol, names []string, temp bool) {
-	if names == nil && !w.path {
-		if tc, ok := c.lookup(c.qualify(w), w.s); ok && !temp {
-			names = tc
-		}
-	}
 	if names != nil {
 		cols = renameCols(cols, names)
 	}
@@ -372,13 +367,11 @@ func (c *colState) selectTarget(s *stmt, u *unit, node ast.StmtNode) {
 		if f.Expr == nil {
 			continue
 		}
-		if b, ok := f.Expr.(*ast.BinaryOperationExpr); ok && b.Op == opcode.EQ {
-			if cn, ok := b.L.(*ast.ColumnNameExpr); ok {
-				var srcs []source
-				c.expr(b.R, sc, UseValue, &srcs)
-				c.emit(target.table, []outCol{{name: cn.Name.Name.L, srcs: srcs}}, nil)
-				continue
-			}
+		if cn := assignTarget(f.Expr); cn != nil {
+			var srcs []source
+			c.exprSkip(f.Expr, sc, UseValue, &srcs, cn)
+			c.emit(target.table, []outCol{{name: cn.Name.Name.L, srcs: srcs}}, nil)
+			continue
 		}
 		c.expr(f.Expr, sc, UseValue, nil)
 	}
@@ -631,6 +624,11 @@ func (c *colState) from(n ast.ResultSetNode, sc *scope) {
 		default:
 			// A derived table sees the relations before it (LATERAL).
 			lat := &scope{rels: append([]*rel(nil), sc.rels...), outer: sc.outer}
+			if srcs, ok := c.tableFunc(src, lat); ok {
+				// UNNEST(arr) AS e: whatever e names comes from arr.
+				sc.rels = append(sc.rels, &rel{alias: x.AsName.L, d: &derived{cols: []outCol{{name: "*", srcs: srcs}}}})
+				return
+			}
 			cols := c.query(src, lat, UseValue)
 			sc.rels = append(sc.rels, &rel{alias: x.AsName.L, d: &derived{cols: cols}})
 		}
@@ -743,6 +741,12 @@ func findRelIn(s *scope, schema, table string) *rel {
 			return r
 		}
 	}
+	// A table named by its name although it has an alias.
+	for _, r := range s.rels {
+		if r.d == nil && (r.written == table || strings.HasSuffix(r.written, "."+table)) {
+			return r
+		}
+	}
 	return nil
 }
 
@@ -803,11 +807,8 @@ func (c *colState) unqualified(col string, sc *scope) []source {
 			}
 			return flagged(yes)
 		}
-		if s.lateral != nil {
-			if oc, ok := findOut(s.lateral, col); ok {
-				return oc.srcs
-			}
-		}
+		// A column of the FROM tables shadows a lateral alias (as in Spark,
+		// Snowflake, Redshift): a table of unknown columns may have it.
 		if nmaybe == 1 {
 			return maybe
 		}
@@ -816,6 +817,11 @@ func (c *colState) unqualified(col string, sc *scope) []source {
 				return maybe
 			}
 			return flagged(maybe)
+		}
+		if s.lateral != nil {
+			if oc, ok := findOut(s.lateral, col); ok {
+				return oc.srcs
+			}
 		}
 	}
 	// No relation has it: every persistent table in the nearest scope with
@@ -837,6 +843,30 @@ func (c *colState) unqualified(col string, sc *scope) []source {
 	return nil // no table anywhere: not a column (a variable, a name)
 }
 
+// assignTarget returns the column assigned by "col = expr" rewritten as a
+// select field. TiDB may have bound it looser than the dialect meant
+// ("a = x || y" is (a = x) OR y without PIPES_AS_CONCAT), so the
+// assignment is the leftmost comparison of the tree.
+func assignTarget(e ast.ExprNode) *ast.ColumnNameExpr {
+	for {
+		b, ok := e.(*ast.BinaryOperationExpr)
+		if !ok {
+			return nil
+		}
+		if b.Op == opcode.EQ {
+			cn, _ := b.L.(*ast.ColumnNameExpr)
+			return cn
+		}
+		e = b.L
+	}
+}
+
+// exprSkip is expr, leaving out the node skip (an assigned column).
+func (c *colState) exprSkip(e ast.ExprNode, sc *scope, kind string, out *[]source, skip ast.Node) {
+	v := exprVisitor{c: c, sc: sc, kind: kind, out: out, skip: skip}
+	e.Accept(&v)
+}
+
 // expr walks an expression: every column it reads is recorded as a use of
 // kind and, when out is set, appended to *out.
 func (c *colState) expr(e ast.ExprNode, sc *scope, kind string, out *[]source) {
@@ -848,6 +878,7 @@ func (c *colState) expr(e ast.ExprNode, sc *scope, kind string, out *[]source) {
 }
 
 type exprVisitor struct {
+	skip ast.Node
 	c    *colState
 	sc   *scope
 	kind string
@@ -863,6 +894,9 @@ func (v *exprVisitor) add(srcs []source, kind string) {
 
 // Enter implements ast.Visitor.
 func (v *exprVisitor) Enter(n ast.Node) (ast.Node, bool) {
+	if n == v.skip && n != nil {
+		return n, true
+	}
 	switch x := n.(type) {
 	case *ast.ColumnNameExpr:
 		v.add(v.c.resolve(x.Name, v.sc), v.kind)
