@@ -357,7 +357,7 @@ func (c *colState) mergeUnit(s *stmt, pieces []piece, fn func(*ast.SelectStmt, *
 	var cols []outCol
 	if sel.Fields != nil && len(sel.Fields.Fields) == 1 && sel.Fields.Fields[0].WildCard != nil {
 		for _, r := range sc.rels {
-			cols = append(cols, c.starOf(r, UseValue, nil)...)
+			cols = append(cols, c.starOf(r, UseValue, nil, nil)...)
 		}
 	}
 	fn(sel, sc, cols)

@@ -202,3 +202,207 @@ func TestColumnCorpus(t *testing.T) {
 		t.Errorf("column corpus: %.1f%% exact, want at least 90%%", pct(ok, total))
 	}
 }
+
+// columnScript is a golden column script: testdata/columns/scripts/NAME.sql
+// with header comments "-- dialect: D", "-- default-db: DB" and
+// "-- schema: {"db.t": ["col", ...]}" (one line of JSON).
+type columnScript struct {
+	name   string
+	path   string
+	src    string
+	opts   Options
+	schema map[string][]string
+}
+
+func loadColumnScripts(tb testing.TB) []columnScript {
+	tb.Helper()
+	files, err := filepath.Glob(filepath.Join("testdata", "columns", "scripts", "*.sql"))
+	if err != nil || len(files) == 0 {
+		tb.Fatalf("no column scripts: %v", err)
+	}
+	var out []columnScript
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		cs := columnScript{name: strings.TrimSuffix(filepath.Base(f), ".sql"), path: f, src: string(b)}
+		cs.opts = scriptOptions(filepath.Base(f), cs.src)
+		for _, line := range strings.Split(cs.src, "\n") {
+			line = strings.TrimSpace(line)
+			if !strings.HasPrefix(line, "--") {
+				break
+			}
+			if v, ok := strings.CutPrefix(strings.TrimSpace(strings.TrimPrefix(line, "--")), "schema:"); ok {
+				if err := json.Unmarshal([]byte(v), &cs.schema); err != nil {
+					tb.Fatalf("%s: schema header: %v", f, err)
+				}
+			}
+		}
+		cs.opts.Columns = true
+		cs.opts.Schema = schemaFunc(cs.schema)
+		out = append(out, cs)
+	}
+	return out
+}
+
+// columnGolden is what NAME.golden.json holds: the column results only
+// (table lineage has its own goldens).
+type columnGolden struct {
+	Columns    []ColumnLineage    `json:"columns"`
+	References []ColumnRef        `json:"references"`
+	Statements []columnGoldenStmt `json:"statements"`
+	Warnings   []Warning          `json:"warnings"`
+}
+
+type columnGoldenStmt struct {
+	Line       int             `json:"line"`
+	Kind       string          `json:"kind"`
+	Confidence string          `json:"confidence"`
+	Columns    []ColumnLineage `json:"columns"`
+	References []ColumnRef     `json:"references"`
+}
+
+func goldenOf(res *Result) columnGolden {
+	g := columnGolden{Columns: res.Columns, References: res.References, Warnings: res.Warnings}
+	for _, st := range res.Statements {
+		if len(st.Columns) == 0 && len(st.References) == 0 {
+			continue
+		}
+		g.Statements = append(g.Statements, columnGoldenStmt{Line: st.Line, Kind: st.Kind, Confidence: st.Confidence, Columns: st.Columns, References: st.References})
+	}
+	return g
+}
+
+// TestColumnGolden parses every golden column script and compares its
+// column lineage and references (hand-checked when first written) with
+// NAME.golden.json; -update rewrites them. Table-level results of the same
+// script must not change when columns are asked for.
+func TestColumnGolden(t *testing.T) {
+	p := New()
+	for _, cs := range loadColumnScripts(t) {
+		t.Run(cs.name, func(t *testing.T) {
+			res, err := p.Parse(cs.src, cs.opts)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			for _, st := range res.Statements {
+				if st.Confidence != Parsed {
+					t.Errorf("statement at line %d (%s) is %q: %v", st.Line, st.Kind, st.Confidence, res.Warnings)
+				}
+			}
+			plain := cs.opts
+			plain.Columns, plain.Schema = false, nil
+			tres, err := New().Parse(cs.src, plain)
+			if err != nil {
+				t.Fatalf("Parse without columns: %v", err)
+			}
+			if !slices.Equal(tres.Reads, res.Reads) || !slices.Equal(tres.Writes, res.Writes) || len(tres.Statements) != len(res.Statements) {
+				t.Errorf("table lineage changes with Columns: %v/%v, want %v/%v", res.Reads, res.Writes, tres.Reads, tres.Writes)
+			}
+			if tres.Columns != nil || tres.References != nil {
+				t.Errorf("column results without Options.Columns")
+			}
+			got, err := json.MarshalIndent(goldenOf(res), "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, '\n')
+			golden := strings.TrimSuffix(cs.path, ".sql") + ".golden.json"
+			if *update {
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./parser -update)", err)
+			}
+			if string(got) != string(want) {
+				t.Errorf("%s differs from %s (run go test ./parser -update and review the diff):\n%s", cs.path, golden, got)
+			}
+		})
+	}
+}
+
+// TestColumnGoldenUnresolved checks that the references of every golden
+// script with a schema are complete and come from the schema: for each
+// resolved reference db.t.col, the script is parsed again with col removed
+// from db.t's schema, and the job must then be reported as reading an
+// unresolved column named col. A column the script reads only through a
+// star must instead drop out of the references (the schema says the star
+// no longer has it).
+func TestColumnGoldenUnresolved(t *testing.T) {
+	p := New()
+	for _, cs := range loadColumnScripts(t) {
+		if cs.schema == nil {
+			continue
+		}
+		res, err := p.Parse(cs.src, cs.opts)
+		if err != nil {
+			t.Fatalf("%s: %v", cs.name, err)
+		}
+		words := sqlWords(cs.src)
+		done := map[string]bool{}
+		for _, ref := range res.References {
+			if ref.Unresolved || done[ref.Column] {
+				continue
+			}
+			done[ref.Column] = true
+			dot := strings.LastIndexByte(ref.Column, '.')
+			table, col := ref.Column[:dot], ref.Column[dot+1:]
+			cols, ok := cs.schema[table]
+			if !ok || col == "*" {
+				continue
+			}
+			t.Run(cs.name+"/"+ref.Column, func(t *testing.T) {
+				m := map[string][]string{}
+				for k, v := range cs.schema {
+					m[k] = v
+				}
+				m[table] = slices.DeleteFunc(slices.Clone(cols), func(c string) bool { return strings.EqualFold(c, col) })
+				opts := cs.opts
+				opts.Schema = schemaFunc(m)
+				res2, err := New().Parse(cs.src, opts)
+				if err != nil {
+					t.Fatalf("Parse: %v", err)
+				}
+				reported, still := false, false
+				for _, r := range res2.References {
+					if r.Unresolved && strings.HasSuffix(r.Column, "."+col) {
+						reported = true
+					}
+					if r.Column == ref.Column && !r.Unresolved {
+						still = true
+					}
+				}
+				if words[col] {
+					if !reported {
+						t.Errorf("with %s removed from the schema of %s, no unresolved reference to %s: %v", col, table, col, res2.References)
+					}
+				} else if still {
+					t.Errorf("%s is read only through a star, yet stays referenced when the schema drops it: %v", ref.Column, res2.References)
+				}
+			})
+		}
+	}
+}
+
+// sqlWords returns the lower-case words of a script outside its header
+// comments (a rough tokenisation: enough to tell a named column from one
+// only a star reads).
+func sqlWords(src string) map[string]bool {
+	words := map[string]bool{}
+	for _, line := range strings.Split(src, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "--") {
+			continue
+		}
+		for _, w := range strings.FieldsFunc(strings.ToLower(line), func(r rune) bool {
+			return !(r == '_' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+		}) {
+			words[w] = true
+		}
+	}
+	return words
+}

@@ -491,7 +491,7 @@ func (c *colState) selectStmt(sel *ast.SelectStmt, outer *scope, vkind string) [
 	if sel.Kind == ast.SelectStmtKindTable {
 		var cols []outCol
 		for _, r := range sc.rels {
-			cols = append(cols, c.starOf(r, vkind, nil)...)
+			cols = append(cols, c.starOf(r, vkind, nil, nil)...)
 		}
 		return cols
 	}
@@ -674,27 +674,36 @@ func flagged(srcs []source) []source {
 func (c *colState) star(f *ast.SelectField, sc *scope, vkind string) []outCol {
 	wc := f.WildCard
 	except, replace := c.starMods(f)
+	// A replaced column is read only if its new expression reads it.
+	unread := except
+	for _, rf := range replace {
+		if rf.AsName.L != "" {
+			unread = append(unread[:len(unread):len(unread)], rf.AsName.L)
+		}
+	}
 	var cols []outCol
 	if wc.Table.L == "" {
 		for _, r := range sc.rels {
-			cols = append(cols, c.starOf(r, vkind, except)...)
+			cols = append(cols, c.starOf(r, vkind, except, unread)...)
 		}
 	} else if r := findRelIn(sc, wc.Schema.L, wc.Table.L); r != nil {
-		cols = append(cols, c.starOf(r, vkind, except)...)
+		cols = append(cols, c.starOf(r, vkind, except, unread)...)
 	}
 	return c.starReplace(replace, sc, cols, vkind)
 }
 
 // starOf returns the columns a star over r gives (less except), recording
-// their use.
-func (c *colState) starOf(r *rel, vkind string, except []string) []outCol {
+// the use of those not in unread.
+func (c *colState) starOf(r *rel, vkind string, except, unread []string) []outCol {
 	if r.d != nil {
 		cols := make([]outCol, 0, len(r.d.cols))
 		for _, oc := range r.d.cols {
 			if oc.name != "*" && slices.Contains(except, oc.name) {
 				continue
 			}
-			c.use(oc.srcs, vkind)
+			if oc.name == "*" || !slices.Contains(unread, oc.name) {
+				c.use(oc.srcs, vkind)
+			}
 			cols = append(cols, oc)
 		}
 		return cols
@@ -710,7 +719,9 @@ func (c *colState) starOf(r *rel, vkind string, except []string) []outCol {
 			continue
 		}
 		src := []source{{name: r.table + "." + col}}
-		c.use(src, vkind)
+		if !slices.Contains(unread, col) {
+			c.use(src, vkind)
+		}
 		cols = append(cols, outCol{name: col, srcs: src})
 	}
 	return cols
