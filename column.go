@@ -21,14 +21,15 @@ const (
 	UseFilter   ColumnUseKind = "FILTER"   // WHERE, HAVING, QUALIFY
 	UseJoin     ColumnUseKind = "JOIN"     // JOIN ... ON / USING, MERGE ON
 	UseGrouping ColumnUseKind = "GROUPING" // GROUP BY, PARTITION BY
-	UseOrdering ColumnUseKind = "ORDERING" // ORDER BY, window ORDER BY
+	UseOrdering ColumnUseKind = "ORDERING" // ORDER BY
+	UseWindow   ColumnUseKind = "WINDOW"   // a window's PARTITION BY or ORDER BY
 	UseOther    ColumnUseKind = "OTHER"
 )
 
 // Valid reports whether k is a known use kind.
 func (k ColumnUseKind) Valid() bool {
 	switch k {
-	case UseValue, UseFilter, UseJoin, UseGrouping, UseOrdering, UseOther:
+	case UseValue, UseFilter, UseJoin, UseGrouping, UseOrdering, UseWindow, UseOther:
 		return true
 	}
 	return false
@@ -108,7 +109,7 @@ func (c *JobColumns) Normalize(prefix string) error {
 			r.Kind = UseOther
 		}
 		if !r.Kind.Valid() {
-			return FieldErrorf(f+".kind", "must be VALUE, FILTER, JOIN, GROUPING, ORDERING or OTHER, got %q", r.Kind)
+			return FieldErrorf(f+".kind", "must be VALUE, FILTER, JOIN, GROUPING, ORDERING, WINDOW or OTHER, got %q", r.Kind)
 		}
 		if r.Line < 0 {
 			return FieldErrorf(f+".line", "must not be negative, got %d", r.Line)

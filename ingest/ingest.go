@@ -195,7 +195,7 @@ func (in *Ingester) RunFS(ctx context.Context, fsys fs.FS, opts Options) (*Summa
 		}
 	}
 
-	r := &run{in: in, opts: opts, plan: plan, stored: stored, sum: sum, start: start}
+	r := &run{in: in, opts: opts, plan: plan, stored: stored, sum: sum, start: start, schema: newGraphSchema(ctx, in.Graph)}
 	r.prog.Total = len(plan.Jobs)
 	r.prog.Failed = len(plan.Failures)
 	if err := r.jobs(ctx, fsys); err != nil {
@@ -283,6 +283,9 @@ type run struct {
 	stored map[string]string
 	sum    *Summary
 	start  time.Time
+	// schema answers the parser's column lookups from the graph; nil in
+	// client mode.
+	schema *graphSchema
 
 	mu   sync.Mutex // guards sum and prog once workers run
 	prog Progress
@@ -571,7 +574,8 @@ func (w *worker) parse(s Spec, script []byte, hash string) (*lineage.JobPut, []F
 	if w.p == nil {
 		w.p = parser.New()
 	}
-	res, err := safeParse(w.p, string(script), parser.Options{Dialect: s.Dialect, Vars: s.Vars, DefaultDB: s.DefaultDB, File: s.Path})
+	res, err := safeParse(w.p, string(script), parser.Options{Dialect: s.Dialect, Vars: s.Vars, DefaultDB: s.DefaultDB, File: s.Path,
+		Columns: true, Schema: w.run.schema.lookup()})
 	if err != nil {
 		if errors.Is(err, errParserPanic) {
 			w.p = nil // a parser that panicked may be left in any state
@@ -593,9 +597,10 @@ func (w *worker) parse(s Spec, script []byte, hash string) (*lineage.JobPut, []F
 		return nil, warnings, &Failure{Job: s.ID, File: s.Path, Message: lineage.ErrorMessage(err)}
 	}
 	return &lineage.JobPut{
-		Job:    lineage.Job{ID: s.ID, Source: w.run.plan.Source, Path: s.Path, Dialect: s.Dialect, Hash: hash, Owner: s.Owner},
-		Reads:  reads,
-		Writes: writes,
+		Job:     lineage.Job{ID: s.ID, Source: w.run.plan.Source, Path: s.Path, Dialect: s.Dialect, Hash: hash, Owner: s.Owner},
+		Reads:   reads,
+		Writes:  writes,
+		Columns: jobColumns(res),
 	}, warnings, nil
 }
 
@@ -686,7 +691,7 @@ func scriptText(script []byte) (text, skipped string) {
 // job holds, so that every job is parsed and stored again. 2: the store
 // keeps the script text, which jobs stored by version 1 lack. The hash
 // still covers the same inputs.
-const hashVersion = "lineage-ingest-2"
+const hashVersion = "lineage-ingest-3" // 3: column lineage
 
 // jobHash is the content hash of a job: everything that decides its
 // lineage and owner.

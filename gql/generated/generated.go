@@ -2143,10 +2143,12 @@ enum ColumnUseKind {
   FILTER
   "A join key (JOIN ... ON / USING, MERGE ON)."
   JOIN
-  "In GROUP BY or PARTITION BY."
+  "In GROUP BY."
   GROUPING
   "In ORDER BY."
   ORDERING
+  "In a window's PARTITION BY or ORDER BY."
+  WINDOW
   OTHER
 }
 

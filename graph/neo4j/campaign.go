@@ -157,7 +157,6 @@ func campaignFrom(p map[string]any) lineage.Campaign {
 	}
 }
 
-
 // CreateCampaign stores a campaign and its targets in one transaction,
 // filling in defaults on c. The campaign is linked to its table with
 // MIGRATES when the table is in the graph (and later, when it appears).
