@@ -395,6 +395,14 @@ func (h *held) renew(ctx context.Context) error {
 		return h.lost
 	}
 	now := h.s.now()
+	if !now.Before(h.until) {
+		// Expired: another process may have taken the campaign and done
+		// this step's work meanwhile, even if it has given it back since.
+		h.lost = errLeaseLost
+		h.s.Logger.Error("campaigns: lease expired while working; the step stops", "campaign", h.id)
+		h.cancel()
+		return h.lost
+	}
 	until := now.Add(h.s.LeaseTTL)
 	ok, err := h.s.Store.AcquireLease(ctx, h.id, h.s.Holder, now, until)
 	if err != nil {

@@ -74,7 +74,10 @@ type Fault struct {
 	// 504) instead of the real answer: the write happened, the client
 	// cannot know it.
 	LoseAnswer bool
-	Times      int
+	// Then, if set, is called after the fault's work is done and before
+	// the answer is written: a test kills its client there.
+	Then  func()
+	Times int
 }
 
 // Comment is a comment on a fake issue, as text.
@@ -326,6 +329,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		if fault.LoseAnswer {
 			// Do the work; the answer is lost on its way back.
 			s.route(httptest.NewRecorder(), r)
+			if fault.Then != nil {
+				fault.Then()
+			}
 			status := fault.Status
 			if status == 0 {
 				status = http.StatusGatewayTimeout
