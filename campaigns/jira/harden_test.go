@@ -439,7 +439,10 @@ func TestJiraKillAtEachWrite(t *testing.T) {
 			h.clk.Advance(49 * time.Hour)
 			run(http.MethodPut, "/rest/api/2/issue/"+keys[1]+"/properties/", nil)
 			run(http.MethodPost, "/rest/api/2/issue/"+keys[2]+"/notify", nil)
-			cancel := func(ctx context.Context, s *campaigns.Service) error { _, err := s.Cancel(ctx, id, "Not needed."); return err }
+			cancel := func(ctx context.Context, s *campaigns.Service) error {
+				_, err := s.Cancel(ctx, id, "Not needed.")
+				return err
+			}
 			run(http.MethodPost, "/rest/api/"+h.api()+"/issue/"+keys[1]+"/comment", cancel)
 			run(http.MethodPost, "/rest/api/2/issue/"+keys[2]+"/transitions", nil)
 			last := h.service(mustStore(t, h.path), "")

@@ -445,7 +445,7 @@ func testTickets(t *testing.T, s Store) {
 
 	upd := made[0]
 	upd.Status, upd.Assignee, upd.Unassigned = lineage.TicketDone, "", true
-	upd.Comments = []lineage.TicketComment{{At: t0.Add(time.Hour), Author: "ann", Body: "done"}, {At: t0.Add(2 * time.Hour), Author: "system", Body: "verified"}}
+	upd.Comments = []lineage.TicketComment{{At: t0.Add(time.Hour), Author: "ann", Body: "done"}, {At: t0.Add(2 * time.Hour), Author: "system", Body: "verified", Ref: "cmp-1/ann/reminded-0"}}
 	upd.UpdatedAt = t0.Add(2 * time.Hour)
 	if err := s.UpdateTicket(ctx, &upd); err != nil {
 		t.Fatalf("UpdateTicket: %v", err)
