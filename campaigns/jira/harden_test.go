@@ -246,6 +246,20 @@ func TestLostAnswersEveryWrite(t *testing.T) {
 			if is, _ := h.srv.Issue(key); is.Category != "new" {
 				t.Fatalf("%s is %s", key, is.Category)
 			}
+			if cloud {
+				// Cloud reconciles the issues this process just wrote, so
+				// the step does not read back a stale "done" either.
+				evs, _ := svc.Events(ctx, c.ID)
+				n := 0
+				for _, e := range evs {
+					if e.Kind == "reopened" {
+						n++
+					}
+				}
+				if n != 1 {
+					t.Fatalf("%d reopened events, want 1", n)
+				}
+			}
 
 			// Overdue: one reminder per ticket, though one answer is lost.
 			h.clk.Advance(49 * time.Hour)
@@ -481,5 +495,37 @@ func TestJiraKillAtEachWrite(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestReconcileIssues: on Jira Cloud, searches soon after this process wrote
+// to an issue ask Jira to reconcile it (reconcileIssues), so a second
+// EnsureTickets finds tickets just created and a status just changed reads
+// back as it is, although the search lags a minute.
+func TestReconcileIssues(t *testing.T) {
+	h := newHarness(t, true, time.Minute, 0)
+	tr := h.tracker()
+	ctx := context.Background()
+	first := mustEnsure(t, tr, reqs("c1", "alice", "bob", "carol"))
+	again := mustEnsure(t, tr, reqs("c1", "alice", "bob", "carol"))
+	for i := range first {
+		if again[i].Err != nil || again[i].Ticket == nil || again[i].Ticket.Key != first[i].Ticket.Key {
+			t.Fatalf("second EnsureTickets: %+v, first %+v", again[i], first[i])
+		}
+	}
+	if n := len(h.srv.Issues()); n != 3 || h.srv.Reconciled() == 0 {
+		t.Fatalf("%d issues, %d reconciled ids", n, h.srv.Reconciled())
+	}
+	key := first[0].Ticket.Key
+	h.srv.SetCategory(key, "done")
+	h.clk.Advance(2 * time.Minute) // the search shows it done, and forgets our writes
+	if tks, err := tr.Tickets(ctx, []string{key}); err != nil || tks[0].Status != lineage.TicketDone {
+		t.Fatalf("tickets %+v, %v", tks, err)
+	}
+	if err := tr.Reopen(ctx, key, "c1/alice/reopened-0", "Job x still reads the table."); err != nil {
+		t.Fatal(err)
+	}
+	if tks, err := tr.Tickets(ctx, []string{key}); err != nil || tks[0].Status != lineage.TicketTodo {
+		t.Fatalf("just after reopening: %+v, %v; want TODO", tks, err)
 	}
 }

@@ -9,8 +9,10 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -104,6 +106,79 @@ type Tracker struct {
 	// pausedUntil is when Jira last asked us, with a Retry-After too long
 	// to wait inside a step, to come back (Unix nanoseconds; 0: never).
 	pausedUntil atomic.Int64
+
+	// recent holds the issues this process wrote to lately, by key, for
+	// Jira Cloud's reconcileIssues search option.
+	mu     sync.Mutex
+	recent map[string]recent
+}
+
+// recent is an issue written lately: its id, campaign (from its label) and
+// when.
+type recent struct {
+	key, campaign string
+	id            int64
+	at            time.Time
+}
+
+// maxReconcile is the most issue ids Jira Cloud reconciles in one search.
+const maxReconcile = 50
+
+// noteWritten remembers that this process wrote to an issue now: for
+// SearchLag, searches ask Jira Cloud to show it as it is.
+func (t *Tracker) noteWritten(campaign, key, id string) {
+	n, err := strconv.ParseInt(id, 10, 64)
+	if !t.cfg.Cloud || err != nil || key == "" {
+		return
+	}
+	now := t.cfg.Now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.recent == nil {
+		t.recent = map[string]recent{}
+	}
+	t.recent[key] = recent{key: key, campaign: campaign, id: n, at: now}
+	if len(t.recent) > 4*maxReconcile {
+		for k, r := range t.recent {
+			if now.Sub(r.at) > t.cfg.SearchLag {
+				delete(t.recent, k)
+			}
+		}
+	}
+}
+
+// touch marks a remembered issue as written again now.
+func (t *Tracker) touch(key string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if r, ok := t.recent[key]; ok {
+		r.at = t.cfg.Now()
+		t.recent[key] = r
+	}
+}
+
+// recentIDs returns the ids, newest first and at most maxReconcile, of the
+// issues written within SearchLag that match keep.
+func (t *Tracker) recentIDs(keep func(recent) bool) []int64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	now := t.cfg.Now()
+	var rs []recent
+	for k, r := range t.recent {
+		if now.Sub(r.at) > t.cfg.SearchLag {
+			delete(t.recent, k)
+			continue
+		}
+		if keep(r) {
+			rs = append(rs, r)
+		}
+	}
+	slices.SortFunc(rs, func(a, b recent) int { return b.at.Compare(a.at) })
+	var ids []int64
+	for _, r := range rs[:min(len(rs), maxReconcile)] {
+		ids = append(ids, r.id)
+	}
+	return ids
 }
 
 var _ lineage.Tracker = (*Tracker)(nil)

@@ -175,12 +175,17 @@ func jqlQuote(s string) string {
 }
 
 // search runs a JQL search and returns every matching issue, following pages.
-func (t *Tracker) search(ctx context.Context, jql string) ([]issue, error) {
+// On Cloud, reconcile names up to 50 issue ids that Jira must show as they
+// are now (its reconcileIssues option), although its search lags.
+func (t *Tracker) search(ctx context.Context, jql string, reconcile []int64) ([]issue, error) {
 	var all []issue
 	if t.cfg.Cloud {
 		token := ""
 		for {
 			req := map[string]any{"jql": jql, "maxResults": searchPage, "fields": issueFields}
+			if len(reconcile) > 0 {
+				req["reconcileIssues"] = reconcile
+			}
 			if token != "" {
 				req["nextPageToken"] = token
 			}
@@ -224,7 +229,7 @@ func (t *Tracker) search(ctx context.Context, jql string) ([]issue, error) {
 // first when someone duplicated one by hand.
 func (t *Tracker) findCampaign(ctx context.Context, campaignID string) (map[string]lineage.Ticket, error) {
 	jql := fmt.Sprintf("project = %s AND labels = %s ORDER BY created ASC", jqlQuote(t.cfg.Project), jqlQuote(CampaignLabel(campaignID)))
-	issues, err := t.search(ctx, jql)
+	issues, err := t.search(ctx, jql, t.recentIDs(func(r recent) bool { return r.campaign == campaignID }))
 	if err != nil {
 		return nil, err
 	}
@@ -479,6 +484,7 @@ func (t *Tracker) bulkResults(cid string, reqs []lineage.TicketRequest, items []
 			tk.Due = r.Due
 		}
 		results[p.i].Ticket = tk
+		t.noteWritten(cid, br.Issues[k].Key, br.Issues[k].ID)
 	}
 	return again
 }
@@ -545,7 +551,11 @@ func (t *Tracker) Tickets(ctx context.Context, keys []string) ([]lineage.Ticket,
 		for i, k := range chunk {
 			quoted[i] = jqlQuote(k)
 		}
-		issues, err := t.search(ctx, "key in ("+strings.Join(quoted, ", ")+")")
+		inChunk := map[string]bool{}
+		for _, k := range chunk {
+			inChunk[k] = true
+		}
+		issues, err := t.search(ctx, "key in ("+strings.Join(quoted, ", ")+")", t.recentIDs(func(r recent) bool { return inChunk[r.key] }))
 		var he *httpError
 		if err != nil && asHTTP(err, &he) && he.status == http.StatusBadRequest {
 			issues, err = t.getEach(ctx, chunk)
@@ -632,6 +642,7 @@ func (t *Tracker) Comment(ctx context.Context, key, ref, body string) error {
 			return nil
 		}
 		err = t.call(ctx, "comment on "+key, http.MethodPost, path, payload, nil, false)
+		t.touch(key)
 		var he *httpError
 		if err == nil || !asHTTP(err, &he) || !he.retryable() || attempt >= t.cfg.MaxRetries || ctx.Err() != nil {
 			return translate(err)
@@ -670,13 +681,15 @@ func (t *Tracker) hasComment(ctx context.Context, key, marker string) (bool, err
 }
 
 // category returns the status category key of an issue, read from Jira's
-// issue endpoint (not the lagging search).
+// issue endpoint (not the lagging search). It remembers the issue's id, so
+// that searches soon after a write to it can ask Jira to reconcile it.
 func (t *Tracker) category(ctx context.Context, key string) (string, error) {
 	var is issue
-	q := url.Values{"fields": {"status"}}.Encode()
+	q := url.Values{"fields": {"status,labels"}}.Encode()
 	if err := t.call(ctx, "get issue", http.MethodGet, "rest/api/"+t.api+"/issue/"+url.PathEscape(key)+"?"+q, nil, &is, true); err != nil {
 		return "", err
 	}
+	t.noteWritten(CampaignFromLabels(is.Fields.Labels), is.Key, is.ID)
 	if is.Fields.Status == nil {
 		return "", nil
 	}
@@ -719,6 +732,7 @@ func (t *Tracker) moveTo(ctx context.Context, key string, categories ...string) 
 		payload := map[string]any{"transition": map[string]string{"id": pick.ID}}
 		path := "rest/api/2/issue/" + url.PathEscape(key) + "/transitions"
 		err = t.call(ctx, "transition "+key, http.MethodPost, path, payload, nil, false)
+		t.touch(key)
 		var he *httpError
 		if err == nil || !asHTTP(err, &he) || !he.retryable() || attempt >= t.cfg.MaxRetries || ctx.Err() != nil {
 			return err == nil, translate(err)

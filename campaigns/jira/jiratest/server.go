@@ -140,6 +140,8 @@ type Server struct {
 	created       int
 	// history holds every version of each issue, oldest first.
 	history map[string][]snapshot
+	// reconciled counts the issue ids searches asked to reconcile.
+	reconciled int
 }
 
 // New starts a fake Jira and closes it when the test ends.
@@ -165,6 +167,14 @@ func (s *Server) Inject(f Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = append(s.faults, &f)
+}
+
+// Reconciled returns how many issue ids searches have asked to reconcile
+// (Jira Cloud's reconcileIssues), in all.
+func (s *Server) Reconciled() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reconciled
 }
 
 // SetSearchLag changes how far the search lags behind writes.
@@ -658,10 +668,33 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		NextPageToken string   `json:"nextPageToken"`
 		Fields        []string `json:"fields"`
 		ValidateQuery string   `json:"validateQuery"`
+		// ReconcileIssues (Cloud) names issue ids to show as they are now.
+		ReconcileIssues []int64 `json:"reconcileIssues"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 		writeJSON(w, http.StatusBadRequest, errBody([]string{"Invalid request payload. Refer to the REST API documentation and try again."}, nil))
 		return
+	}
+	if len(req.ReconcileIssues) > 0 && !s.opts.Cloud {
+		writeJSON(w, http.StatusBadRequest, errBody([]string{"Unrecognized field \"reconcileIssues\"."}, nil))
+		return
+	}
+	if len(req.ReconcileIssues) > 50 {
+		writeJSON(w, http.StatusBadRequest, errBody([]string{"reconcileIssues accepts at most 50 issue ids."}, nil))
+		return
+	}
+	reconcile := map[string]bool{}
+	for _, id := range req.ReconcileIssues {
+		reconcile[strconv.FormatInt(id, 10)] = true
+	}
+	s.reconciled += len(req.ReconcileIssues)
+	// visible returns the version of an issue this search shows.
+	visible := func(k string) (*Issue, bool) {
+		if is, ok := s.issues[k]; ok && reconcile[is.ID] {
+			c := copyIssue(is)
+			return &c, true
+		}
+		return s.searchable(k)
 	}
 	jql := orderBy.ReplaceAllString(strings.TrimSpace(req.JQL), "")
 	var preds []func(*Issue) bool
@@ -686,7 +719,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 			keys := map[string]bool{}
 			for _, q := range quotedStr.FindAllStringSubmatch(m[1], -1) {
 				k := unquote(q[1])
-				if _, ok := s.searchable(k); !ok {
+				if _, ok := visible(k); !ok {
 					msg := "An issue with key '" + k + "' does not exist for field 'key'."
 					if !s.opts.Cloud && req.ValidateQuery == "warn" {
 						warnings = append(warnings, msg)
@@ -705,7 +738,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	}
 	var match []*Issue
 	for _, k := range s.order {
-		is, ok := s.searchable(k)
+		is, ok := visible(k)
 		if !ok {
 			continue
 		}
