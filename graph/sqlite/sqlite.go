@@ -169,6 +169,10 @@ var migrations = []string{
 		job    INTEGER PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
 		script TEXT NOT NULL
 	);`,
+
+	// 5: how long a campaign's last ticket creation may have been under way
+	// (Campaign.CreatingUntil), in Unix nanoseconds, 0 for never.
+	`ALTER TABLE campaigns ADD COLUMN creating_until INTEGER NOT NULL DEFAULT 0;`,
 }
 
 // Store is the SQLite store. Create it with Open.
