@@ -117,7 +117,13 @@ type Campaign struct {
 	CreatedAt   time.Time `json:"createdAt"`
 	UpdatedAt   time.Time `json:"updatedAt"`
 	CompletedAt time.Time `json:"completedAt"` // zero until complete or cancelled
-	Targets     []Target  `json:"targets"`
+	// CreatingUntil is the latest time a ticket creation for this campaign
+	// may have been sent without the service learning its outcome (it is
+	// stored before each creation, for the whole time the creation may
+	// take): a ticket missing from a lagging search (Jira's) may still exist
+	// if it was created by then. Zero: no creation was ever attempted.
+	CreatingUntil time.Time `json:"creatingUntil"`
+	Targets       []Target  `json:"targets"`
 }
 
 // Target is one owner's part of a campaign.
@@ -153,9 +159,10 @@ type Target struct {
 
 // CampaignUpdate holds the campaign fields to change; nil fields stay.
 type CampaignUpdate struct {
-	State       *CampaignState
-	CompletedAt *time.Time
-	UpdatedAt   *time.Time
+	State         *CampaignState
+	CompletedAt   *time.Time
+	UpdatedAt     *time.Time
+	CreatingUntil *time.Time
 }
 
 // TargetUpdate holds the target fields to change; nil fields stay.
@@ -249,9 +256,21 @@ type CampaignStore interface {
 	// Errors: ENOTFOUND, EUNAVAILABLE.
 	AcquireLease(ctx context.Context, campaignID, holder string, now, until time.Time) (bool, error)
 
-	// ReleaseLease gives up holder's lease, if it has it.
+	// ReleaseLease gives up holder's lease, if it has it. A process that
+	// knows an earlier holder is dead also ends that holder's lease with it.
 	// Errors: EUNAVAILABLE.
 	ReleaseLease(ctx context.Context, campaignID, holder string) error
+
+	// Lease returns a campaign's current lease, expired or not; the zero
+	// Lease when there is none.
+	// Errors: ENOTFOUND, EUNAVAILABLE.
+	Lease(ctx context.Context, campaignID string) (Lease, error)
+}
+
+// Lease is who holds a campaign's lease, and until when.
+type Lease struct {
+	Holder string    `json:"holder"`
+	Until  time.Time `json:"until"`
 }
 
 // Ticket is a tracker ticket as the service sees it.
@@ -277,6 +296,9 @@ type TicketComment struct {
 	At     time.Time `json:"at"`
 	Author string    `json:"author"`
 	Body   string    `json:"body"`
+	// Ref is the ref the service gave the action that wrote the comment
+	// (see Tracker), so that a retry does not write it twice.
+	Ref string `json:"ref,omitempty"`
 }
 
 // TicketRequest asks a tracker for one owner's ticket in a campaign.
@@ -286,6 +308,11 @@ type TicketRequest struct {
 	Summary     string
 	Description string
 	Due         time.Time
+	// InDoubt, when not zero, is the latest time an earlier attempt may
+	// have sent a creation of this ticket whose outcome is unknown (the
+	// campaign's CreatingUntil). A tracker whose search lags must not
+	// create the ticket until its search shows whatever was created by then.
+	InDoubt time.Time
 }
 
 // TicketResult is the outcome of one TicketRequest: a ticket or an error.
@@ -314,21 +341,28 @@ type Tracker interface {
 	// Errors: EUNAVAILABLE, EUNAUTHORIZED.
 	Tickets(ctx context.Context, keys []string) ([]Ticket, error)
 
-	// Comment adds a comment to a ticket.
+	// Comment adds a comment to a ticket. ref identifies the action: a
+	// second call with the same non-empty ref on the same ticket (a retry
+	// after a lost answer or a crash) writes no second comment.
 	// Errors: ENOTFOUND, EUNAVAILABLE.
-	Comment(ctx context.Context, key, body string) error
+	Comment(ctx context.Context, key, ref, body string) error
 
-	// Reopen moves a done ticket back to To Do with a comment saying why.
+	// Reopen moves a done ticket back to To Do with a comment saying why;
+	// a ticket that is not done only gets the comment. ref as for Comment.
 	// Errors: ENOTFOUND, ECONFLICT (the workflow has no way back), EUNAVAILABLE.
-	Reopen(ctx context.Context, key, comment string) error
+	Reopen(ctx context.Context, key, ref, comment string) error
 
-	// Remind notifies the ticket's assignee (or the named owner) with a message.
+	// Remind notifies the ticket's assignee (or the named owner) with a
+	// message. A second call with the same non-empty ref sends nothing: a
+	// reminder is sent at most once per ref, so one whose outcome was lost
+	// counts as sent.
 	// Errors: ENOTFOUND, EUNAVAILABLE.
-	Remind(ctx context.Context, key, subject, body string) error
+	Remind(ctx context.Context, key, ref, subject, body string) error
 
-	// Close moves a ticket to Done with a closing comment (campaign cancelled).
+	// Close moves a ticket to Done with a closing comment (campaign
+	// cancelled). ref as for Comment.
 	// Errors: ENOTFOUND, EUNAVAILABLE.
-	Close(ctx context.Context, key, comment string) error
+	Close(ctx context.Context, key, ref, comment string) error
 }
 
 // TicketStore keeps the built-in tracker's tickets, for the embedded default
@@ -509,4 +543,27 @@ func (t *Ticket) Normalize(now time.Time) error {
 		t.UpdatedAt = t.CreatedAt
 	}
 	return nil
+}
+
+type fenceKey struct{}
+
+// WithFence returns a context whose writes to a tracker are fenced by check:
+// a tracker calls Fence before every write, and check answers how long the
+// caller may still act (its lease's remaining time), or an error when it
+// may not act at all (its lease was lost). Campaign steps set it; a write
+// that would outlive the lease is cut short instead of racing the next
+// holder.
+func WithFence(ctx context.Context, check func(context.Context) (time.Duration, error)) context.Context {
+	return context.WithValue(ctx, fenceKey{}, check)
+}
+
+// Fence runs the fencing check of ctx, if any: it returns how long the
+// caller may still act (0 when ctx has no fence, meaning no limit), or the
+// check's error (ECONFLICT when the lease is lost).
+func Fence(ctx context.Context) (time.Duration, error) {
+	check, _ := ctx.Value(fenceKey{}).(func(context.Context) (time.Duration, error))
+	if check == nil {
+		return 0, nil
+	}
+	return check(ctx)
 }

@@ -67,6 +67,9 @@ func (b *Builtin) EnsureTickets(ctx context.Context, reqs []lineage.TicketReques
 			out[i].Ticket = b.withURL(&found[0])
 			continue
 		}
+		if _, err := lineage.Fence(ctx); err != nil {
+			return nil, err
+		}
 		now := b.now().UTC()
 		t := &lineage.Ticket{
 			CampaignID:  r.CampaignID,
@@ -108,10 +111,14 @@ func (b *Builtin) Tickets(ctx context.Context, keys []string) ([]lineage.Ticket,
 	return out, nil
 }
 
-// update applies fn to a stored ticket and saves it.
+// update applies fn to a stored ticket and saves it, after the fencing
+// check of ctx.
 func (b *Builtin) update(ctx context.Context, key string, fn func(t *lineage.Ticket)) (*lineage.Ticket, error) {
 	t, err := b.store.Ticket(ctx, key)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := lineage.Fence(ctx); err != nil {
 		return nil, err
 	}
 	fn(t)
@@ -122,39 +129,55 @@ func (b *Builtin) update(ctx context.Context, key string, fn func(t *lineage.Tic
 	return b.withURL(t), nil
 }
 
-func (b *Builtin) comment(t *lineage.Ticket, author, body string) {
-	if strings.TrimSpace(body) == "" {
+// comment adds a comment unless it is empty or one with the same non-empty
+// ref exists (a retry of the same action).
+func (b *Builtin) comment(t *lineage.Ticket, author, ref, body string) {
+	if strings.TrimSpace(body) == "" || hasRef(t, ref) {
 		return
 	}
-	t.Comments = append(t.Comments, lineage.TicketComment{At: b.now().UTC(), Author: author, Body: body})
+	t.Comments = append(t.Comments, lineage.TicketComment{At: b.now().UTC(), Author: author, Body: body, Ref: ref})
+}
+
+func hasRef(t *lineage.Ticket, ref string) bool {
+	if ref == "" {
+		return false
+	}
+	for _, c := range t.Comments {
+		if c.Ref == ref {
+			return true
+		}
+	}
+	return false
 }
 
 // Comment implements lineage.Tracker.
-func (b *Builtin) Comment(ctx context.Context, key, body string) error {
-	_, err := b.update(ctx, key, func(t *lineage.Ticket) { b.comment(t, builtinAuthor, body) })
+func (b *Builtin) Comment(ctx context.Context, key, ref, body string) error {
+	_, err := b.update(ctx, key, func(t *lineage.Ticket) { b.comment(t, builtinAuthor, ref, body) })
 	return err
 }
 
 // Reopen implements lineage.Tracker; the built-in workflow always allows it.
-func (b *Builtin) Reopen(ctx context.Context, key, comment string) error {
+func (b *Builtin) Reopen(ctx context.Context, key, ref, comment string) error {
 	_, err := b.update(ctx, key, func(t *lineage.Ticket) {
-		b.comment(t, builtinAuthor, comment)
-		t.Status = lineage.TicketTodo
+		b.comment(t, builtinAuthor, ref, comment)
+		if t.Status == lineage.TicketDone {
+			t.Status = lineage.TicketTodo
+		}
 	})
 	return err
 }
 
 // Remind implements lineage.Tracker. The built-in tracker sends no mail: the
-// reminder is a comment, shown in the UI.
-func (b *Builtin) Remind(ctx context.Context, key, subject, body string) error {
-	_, err := b.update(ctx, key, func(t *lineage.Ticket) { b.comment(t, builtinAuthor, "Reminder: "+subject+"\n\n"+body) })
+// reminder is a comment, shown in the UI, written once per ref.
+func (b *Builtin) Remind(ctx context.Context, key, ref, subject, body string) error {
+	_, err := b.update(ctx, key, func(t *lineage.Ticket) { b.comment(t, builtinAuthor, ref, "Reminder: "+subject+"\n\n"+body) })
 	return err
 }
 
 // Close implements lineage.Tracker.
-func (b *Builtin) Close(ctx context.Context, key, comment string) error {
+func (b *Builtin) Close(ctx context.Context, key, ref, comment string) error {
 	_, err := b.update(ctx, key, func(t *lineage.Ticket) {
-		b.comment(t, builtinAuthor, comment)
+		b.comment(t, builtinAuthor, ref, comment)
 		t.Status = lineage.TicketDone
 	})
 	return err
@@ -171,7 +194,7 @@ func (b *Builtin) SetStatus(ctx context.Context, key string, status lineage.Tick
 		return nil, lineage.FieldErrorf("status", "must be TODO, IN_PROGRESS or DONE, got %q", status)
 	}
 	return b.update(ctx, key, func(t *lineage.Ticket) {
-		b.comment(t, author, comment)
+		b.comment(t, author, "", comment)
 		t.Status = status
 	})
 }

@@ -39,10 +39,10 @@ func TestBuiltin(t *testing.T) {
 		t.Fatalf("second ensure %+v %v", again, err)
 	}
 	for _, op := range []func() error{
-		func() error { return tr.Comment(ctx, alice.Key, "hello") },
-		func() error { return tr.Close(ctx, alice.Key, "closing") },
-		func() error { return tr.Reopen(ctx, alice.Key, "reopening") },
-		func() error { return tr.Remind(ctx, alice.Key, "Soon", "Please.") },
+		func() error { return tr.Comment(ctx, alice.Key, "", "hello") },
+		func() error { return tr.Close(ctx, alice.Key, "", "closing") },
+		func() error { return tr.Reopen(ctx, alice.Key, "", "reopening") },
+		func() error { return tr.Remind(ctx, alice.Key, "", "Soon", "Please.") },
 	} {
 		if err := op(); err != nil {
 			t.Fatal(err)
@@ -59,7 +59,7 @@ func TestBuiltin(t *testing.T) {
 	if tks[0].Status != lineage.TicketTodo || strings.Join(bodies, "|") != "hello|closing|reopening|Reminder: Soon\n\nPlease." {
 		t.Fatalf("ticket %+v", tks[0])
 	}
-	if err := tr.Comment(ctx, "LIN-999", "x"); lineage.ErrorCode(err) != lineage.ENOTFOUND {
+	if err := tr.Comment(ctx, "LIN-999", "", "x"); lineage.ErrorCode(err) != lineage.ENOTFOUND {
 		t.Fatalf("comment on a missing ticket: %v", err)
 	}
 }

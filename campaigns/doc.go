@@ -7,10 +7,13 @@
 //
 // Start stores the campaign with all its targets before any ticket exists;
 // everything that talks to the tracker runs in steps (Sync, or Run's loop),
-// each under a lease on the campaign so that several `lineage serve`
-// replicas on one store never work on the same campaign at once. A step is
-// safe to repeat after a crash at any point: tickets are ensured, not
-// blindly created, so an owner never gets two.
+// each under a short lease on the campaign, renewed in the background and
+// checked before every write to the tracker, so that several `lineage
+// serve` replicas on one store never work on the same campaign at once. A
+// step is safe to repeat after a crash at any point: tickets are ensured,
+// not blindly created (a creation in doubt waits for the tracker's search
+// to catch up), and every comment and reminder carries a ref the tracker
+// checks, so an owner never gets two tickets, comments or reminders.
 //
 // The package imports only the root package and the standard library: the
 // Jira tracker lives in campaigns/jira and reaches the service through

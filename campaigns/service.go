@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -16,9 +15,15 @@ import (
 
 // Defaults for zero Service fields.
 const (
-	DefaultLeaseTTL     = 5 * time.Minute
-	DefaultRemindBefore = 72 * time.Hour
-	DefaultRemindEvery  = 72 * time.Hour
+	// DefaultLeaseTTL is short so that another replica takes over a
+	// campaign within it when its holder dies; a step renews its lease in
+	// the background every third of it while it works.
+	DefaultLeaseTTL = 30 * time.Second
+	// DefaultCreateTimeout bounds one ticket creation call (all of a step's
+	// missing tickets).
+	DefaultCreateTimeout = 2 * time.Minute
+	DefaultRemindBefore  = 72 * time.Hour
+	DefaultRemindEvery   = 72 * time.Hour
 	// DefaultDepth is how far a TRANSITIVE campaign looks downstream.
 	DefaultDepth = 10
 	// MaxTitleLen bounds a campaign title; MaxMessageLen its message.
@@ -75,12 +80,19 @@ type Service struct {
 	// Logger logs what the background loop cannot report to anyone; nil
 	// discards.
 	Logger *slog.Logger
-	// Holder names this process in campaign leases, e.g. hostname+pid;
-	// empty means hostname:pid.
+	// Holder names this process in campaign leases; empty means
+	// "hostname:pid:instance" with a random instance id, by which a
+	// restarted process on the same host tells its dead predecessor's lease
+	// from a live process's and takes it over at once.
 	Holder string
-	// LeaseTTL is how long a step may hold a campaign; default 5m. A step
-	// renews its lease between phases.
+	// LeaseTTL is how long a campaign's lease lasts without renewal;
+	// default 30s. A step renews it in the background while it works and
+	// checks it before every write to the tracker (a fencing check).
 	LeaseTTL time.Duration
+	// CreateTimeout bounds one ticket creation call; default 2m. Until it
+	// has passed (and the tracker's search can show what it created), a
+	// ticket missing from the tracker's search is not created again.
+	CreateTimeout time.Duration
 	// RemindBefore is how long before the deadline the first reminder goes
 	// out; RemindEvery how often an overdue ticket is reminded again.
 	RemindBefore time.Duration
@@ -94,8 +106,12 @@ type Service struct {
 	local sync.Map
 }
 
-// ErrBusy is the error of a step on a campaign another holder is working on.
+// ErrBusy is in the chain of the error of a step on a campaign another
+// holder is working on; the error's message says who and until when.
 var ErrBusy = lineage.Errorf(lineage.ECONFLICT, "Another lineage process is working on this campaign right now; try again in a moment.")
+
+// errLeaseLost is the fencing error of a step whose lease another holder took.
+var errLeaseLost = lineage.Errorf(lineage.ECONFLICT, "This step lost its lease on the campaign (it ran past its lease and another process took the campaign over); it stopped before writing to the tracker.")
 
 func (s *Service) init() {
 	s.once.Do(func() {
@@ -107,11 +123,13 @@ func (s *Service) init() {
 			s.Logger = slog.New(slog.DiscardHandler)
 		}
 		if s.Holder == "" {
-			host, _ := os.Hostname()
-			s.Holder = fmt.Sprintf("%s:%d", host, os.Getpid())
+			s.Holder = newHolder()
 		}
 		if s.LeaseTTL <= 0 {
 			s.LeaseTTL = DefaultLeaseTTL
+		}
+		if s.CreateTimeout <= 0 {
+			s.CreateTimeout = DefaultCreateTimeout
 		}
 		if s.RemindBefore <= 0 {
 			s.RemindBefore = DefaultRemindBefore
@@ -341,33 +359,158 @@ func (s *Service) TrackerName() string { return s.Tracker.Name() }
 // (the store's lease is per holder, and every step of this process has the
 // same holder, so the loop, Sync and a webhook could otherwise step the same
 // campaign at once and record the same change twice), then among replicas
-// through the store's lease. release gives it back.
-func (s *Service) hold(ctx context.Context, id string) error {
+// through the store's lease. It returns the context to work in, which
+// carries the lease's fencing check (lineage.Fence) and ends when the lease
+// is lost, and release, which gives the campaign back. While the caller
+// works, the lease is renewed in the background.
+func (s *Service) hold(ctx context.Context, id string) (context.Context, func(), error) {
 	v, _ := s.local.LoadOrStore(id, make(chan struct{}, 1))
 	ch := v.(chan struct{})
 	select {
 	case ch <- struct{}{}:
 	case <-ctx.Done():
-		return lineage.WrapError(lineage.EUNAVAILABLE, ctx.Err(), "Gave up waiting for this campaign's current step to finish; try again.")
+		return nil, nil, lineage.WrapError(lineage.EUNAVAILABLE, ctx.Err(), "Gave up waiting for this campaign's current step to finish; try again.")
 	}
-	if err := s.lease(ctx, id); err != nil {
+	until, err := s.lease(ctx, id)
+	if err != nil {
 		<-ch
-		return err
+		return nil, nil, err
 	}
-	return nil
+	wctx, cancel := context.WithCancel(ctx)
+	h := &held{s: s, id: id, until: until, cancel: cancel}
+	wctx = lineage.WithFence(wctx, h.fence)
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(s.LeaseTTL / 3)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-wctx.Done():
+				return
+			case <-tick.C:
+				h.renew(wctx)
+			}
+		}
+	}()
+	release := func() {
+		close(stop)
+		<-done
+		cancel()
+		s.release(ctx, id)
+		<-ch
+	}
+	return wctx, release, nil
 }
 
-// lease takes or renews the campaign's lease for this holder.
-func (s *Service) lease(ctx context.Context, id string) error {
-	now := s.now()
-	ok, err := s.Store.AcquireLease(ctx, id, s.Holder, now, now.Add(s.LeaseTTL))
+// held is a lease this process holds while a step works.
+type held struct {
+	s      *Service
+	id     string
+	cancel context.CancelFunc
+
+	mu    sync.Mutex
+	until time.Time // as last stored
+	lost  error
+}
+
+// renew extends the lease in the store. A lease another holder took ends
+// the step (its context is cancelled); a store that cannot answer leaves
+// the lease to run out, and the fencing check then refuses writes.
+func (h *held) renew(ctx context.Context) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.lost != nil {
+		return h.lost
+	}
+	now := h.s.now()
+	if !now.Before(h.until) {
+		// Expired: another process may have taken the campaign and done
+		// this step's work meanwhile, even if it has given it back since.
+		h.lost = errLeaseLost
+		h.s.Logger.Error("campaigns: lease expired while working; the step stops", "campaign", h.id)
+		h.cancel()
+		return h.lost
+	}
+	until := now.Add(h.s.LeaseTTL)
+	ok, err := h.s.Store.AcquireLease(ctx, h.id, h.s.Holder, now, until)
 	if err != nil {
+		h.s.Logger.Warn("campaigns: lease not renewed", "campaign", h.id, "err", err)
 		return err
 	}
 	if !ok {
-		return ErrBusy
+		h.lost = errLeaseLost
+		h.s.Logger.Error("campaigns: lease lost while working; the step stops", "campaign", h.id)
+		h.cancel()
+		return h.lost
 	}
+	h.until = until
 	return nil
+}
+
+// fence is the fencing check a tracker runs before each write: it answers
+// how long this step may still act, renewing the lease first when more
+// than a quarter of it has run (nobody else can take an unexpired lease, so
+// a lease with most of its time left needs no round trip).
+func (h *held) fence(ctx context.Context) (time.Duration, error) {
+	h.mu.Lock()
+	left, lost := h.until.Sub(h.s.now()), h.lost
+	h.mu.Unlock()
+	if lost != nil {
+		return 0, lost
+	}
+	if left > h.s.LeaseTTL*3/4 {
+		return left, nil
+	}
+	if err := h.renew(ctx); err != nil {
+		if lineage.ErrorCode(err) == lineage.ECONFLICT {
+			return 0, err
+		}
+		return 0, lineage.WrapError(lineage.EUNAVAILABLE, err, "The campaign's lease could not be renewed, so nothing is written to the tracker now; the next step retries.")
+	}
+	return h.s.LeaseTTL, nil
+}
+
+// lease takes or renews the campaign's lease for this holder and returns
+// until when it holds it. A lease of a process known to be dead (same host,
+// not running any more) is ended and taken over at once.
+func (s *Service) lease(ctx context.Context, id string) (time.Time, error) {
+	for try := 0; ; try++ {
+		now := s.now()
+		until := now.Add(s.LeaseTTL)
+		ok, err := s.Store.AcquireLease(ctx, id, s.Holder, now, until)
+		if err != nil {
+			return time.Time{}, err
+		}
+		if ok {
+			return until, nil
+		}
+		l, err := s.Store.Lease(ctx, id)
+		if err != nil {
+			return time.Time{}, err
+		}
+		if (l.Holder == "" || l.Holder == s.Holder) && try < 2 {
+			continue // released meanwhile: try again
+		}
+		if dead, why := holderDead(l.Holder); dead && try < 2 {
+			if err := s.Store.ReleaseLease(ctx, id, l.Holder); err != nil {
+				return time.Time{}, err
+			}
+			s.Logger.Info("campaigns: took over the lease of a process that is gone", "campaign", id, "holder", l.Holder, "why", why)
+			s.event(ctx, id, SystemActor, "lease_taken_over", "", "Took over this campaign from %s, which %s, instead of waiting for its lease to expire.", l.Holder, why)
+			continue
+		}
+		if try >= 2 {
+			return time.Time{}, lineage.WrapError(lineage.ECONFLICT, ErrBusy, "Campaign %s is contended; try again in a moment.", id)
+		}
+		wait := l.Until.Sub(now).Round(time.Second)
+		return time.Time{}, lineage.WrapError(lineage.ECONFLICT, ErrBusy,
+			"Campaign %s is being worked on by %s (another lineage process or replica), whose lease runs %s more; a step it is running goes on until then, and if that process has stopped, this one takes over when the lease expires. Try again after that.",
+			id, l.Holder, max(wait, time.Second))
+	}
 }
 
 func (s *Service) release(ctx context.Context, id string) {
@@ -375,9 +518,6 @@ func (s *Service) release(ctx context.Context, id string) {
 	defer cancel()
 	if err := s.Store.ReleaseLease(ctx, id, s.Holder); err != nil {
 		s.Logger.Warn("campaigns: lease not released; it will expire", "campaign", id, "err", err)
-	}
-	if v, ok := s.local.Load(id); ok {
-		<-v.(chan struct{})
 	}
 }
 
@@ -388,11 +528,12 @@ func (s *Service) release(ctx context.Context, id string) {
 // EUNAVAILABLE.
 func (s *Service) Sync(ctx context.Context, id string) (*lineage.Campaign, error) {
 	s.init()
-	if err := s.hold(ctx, id); err != nil {
+	wctx, release, err := s.hold(ctx, id)
+	if err != nil {
 		return nil, err
 	}
-	defer s.release(ctx, id)
-	return s.step(ctx, id)
+	defer release()
+	return s.step(wctx, id)
 }
 
 // Cancel cancels an active campaign: it is marked cancelled at once, and
@@ -410,10 +551,12 @@ func (s *Service) Cancel(ctx context.Context, id, reason string) (*lineage.Campa
 	if len(reason) > MaxMessageLen {
 		return nil, lineage.FieldErrorf("reason", "is %d bytes long; the limit is %d", len(reason), MaxMessageLen)
 	}
-	if err := s.hold(ctx, id); err != nil {
+	ctx, release, err := s.hold(ctx, id)
+	if err != nil {
 		return nil, err
 	}
-	defer s.release(ctx, id)
+	defer release()
+	ctx = withRefs(ctx, s, id)
 	c, err := s.Store.Campaign(ctx, id)
 	if err != nil {
 		return nil, err
@@ -459,7 +602,11 @@ func (s *Service) closeCancelled(ctx context.Context, c *lineage.Campaign, who, 
 			continue
 		}
 		if t.TicketKey != "" && t.TicketStatus != lineage.TicketDone {
-			if err := s.Tracker.Close(ctx, t.TicketKey, body); err != nil && lineage.ErrorCode(err) != lineage.ENOTFOUND {
+			ref, err := refOf(ctx, c.ID, t.Owner, "close-cancelled", "")
+			if err == nil {
+				err = s.Tracker.Close(ctx, t.TicketKey, ref, body)
+			}
+			if err != nil && lineage.ErrorCode(err) != lineage.ENOTFOUND {
 				s.failTarget(ctx, c.ID, t, "closing "+t.TicketKey, err)
 				continue
 			}
@@ -506,10 +653,12 @@ func (s *Service) Remind(ctx context.Context, id string) (*lineage.Campaign, err
 	if err != nil {
 		return nil, err
 	}
-	if err := s.hold(ctx, id); err != nil {
+	ctx, release, err := s.hold(ctx, id)
+	if err != nil {
 		return nil, err
 	}
-	defer s.release(ctx, id)
+	defer release()
+	ctx = withRefs(ctx, s, id)
 	c, err := s.Store.Campaign(ctx, id)
 	if err != nil {
 		return nil, err
@@ -535,7 +684,11 @@ func (s *Service) Remind(ctx context.Context, id string) (*lineage.Campaign, err
 
 func (s *Service) remind(ctx context.Context, c *lineage.Campaign, t *lineage.Target, who, kind string) error {
 	subject, body := reminderText(c, t, s.now())
-	if err := s.Tracker.Remind(ctx, t.TicketKey, subject, body); err != nil {
+	ref, err := refOf(ctx, c.ID, t.Owner, "reminded", "")
+	if err == nil {
+		err = s.Tracker.Remind(ctx, t.TicketKey, ref, subject, body)
+	}
+	if err != nil {
 		s.failTarget(ctx, c.ID, t, "reminding on "+t.TicketKey, err)
 		return err
 	}
@@ -716,14 +869,15 @@ func (s *Service) pass(ctx context.Context) {
 }
 
 func (s *Service) stepLogged(ctx context.Context, id string) {
-	if err := s.hold(ctx, id); err != nil {
+	wctx, release, err := s.hold(ctx, id)
+	if err != nil {
 		if !errors.Is(err, ErrBusy) && ctx.Err() == nil {
 			s.Logger.Error("campaigns: lease", "campaign", id, "err", err)
 		}
 		return
 	}
-	defer s.release(ctx, id)
-	if _, err := s.step(ctx, id); err != nil && ctx.Err() == nil && !errors.Is(err, ErrBusy) {
+	defer release()
+	if _, err := s.step(wctx, id); err != nil && ctx.Err() == nil && !errors.Is(err, ErrBusy) {
 		s.Logger.Error("campaigns: step", "campaign", id, "err", err)
 	}
 }
@@ -748,12 +902,14 @@ func (s *Service) cleanupCancelled(ctx context.Context) {
 		return
 	}
 	for _, id := range todo {
-		if s.hold(ctx, id) != nil {
+		wctx, release, err := s.hold(ctx, id)
+		if err != nil {
 			continue
 		}
-		if c, err := s.Store.Campaign(ctx, id); err == nil {
-			s.closeCancelled(ctx, c, SystemActor, "")
+		wctx = withRefs(wctx, s, id)
+		if c, err := s.Store.Campaign(wctx, id); err == nil {
+			s.closeCancelled(wctx, c, SystemActor, "")
 		}
-		s.release(ctx, id)
+		release()
 	}
 }

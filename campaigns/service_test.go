@@ -155,9 +155,9 @@ func TestReopenForbidden(t *testing.T) {
 	builtin := campaigns.NewBuiltinTracker(store, "http://ui", clk.Now).(*campaigns.Builtin)
 	tr := mock.Wrap(builtin)
 	var reopens atomic.Int32
-	tr.ReopenFn = func(ctx context.Context, key, comment string) error {
+	tr.ReopenFn = func(ctx context.Context, key, ref, comment string) error {
 		reopens.Add(1)
-		_ = builtin.Comment(ctx, key, comment)
+		_ = builtin.Comment(ctx, key, ref, comment)
 		return lineage.Errorf(lineage.ECONFLICT, "The Jira workflow offers no way to reopen %s.", key)
 	}
 	svc := MustService(t, store, tr, clk, "r1")
@@ -193,11 +193,11 @@ func TestCancel(t *testing.T) {
 	builtin := campaigns.NewBuiltinTracker(store, "http://ui", clk.Now)
 	tr := mock.Wrap(builtin)
 	var closeDown atomic.Bool
-	tr.CloseFn = func(ctx context.Context, key, comment string) error {
+	tr.CloseFn = func(ctx context.Context, key, ref, comment string) error {
 		if closeDown.Load() {
 			return lineage.Errorf(lineage.EUNAVAILABLE, "Jira is unavailable.")
 		}
-		return builtin.Close(ctx, key, comment)
+		return builtin.Close(ctx, key, ref, comment)
 	}
 	svc := MustService(t, store, tr, clk, "r1")
 	p := MustStart(t, svc, campaigns.StartInput{Table: "raw.orders", Title: "Retire"})
@@ -243,11 +243,11 @@ func TestReminders(t *testing.T) {
 	tr := mock.Wrap(builtin)
 	var mu sync.Mutex
 	var sent []string
-	tr.RemindFn = func(ctx context.Context, key, subject, body string) error {
+	tr.RemindFn = func(ctx context.Context, key, ref, subject, body string) error {
 		mu.Lock()
 		sent = append(sent, key+" "+subject)
 		mu.Unlock()
-		return builtin.Remind(ctx, key, subject, body)
+		return builtin.Remind(ctx, key, ref, subject, body)
 	}
 	svc := MustService(t, store, tr, clk, "r1")
 	deadline := clk.Now().Add(10 * 24 * time.Hour)

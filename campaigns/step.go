@@ -18,6 +18,7 @@ const flagPrefix = "flagged: "
 // failures are recorded on the targets they concern (and retried by the next
 // step), not returned; the error is for the store.
 func (s *Service) step(ctx context.Context, id string) (*lineage.Campaign, error) {
+	ctx = withRefs(ctx, s, id)
 	c, err := s.Store.Campaign(ctx, id)
 	if err != nil {
 		return nil, err
@@ -37,8 +38,8 @@ func (s *Service) step(ctx context.Context, id string) (*lineage.Campaign, error
 		return nil, err
 	}
 	fresh := s.ensureTickets(ctx, c)
-	if err := s.lease(ctx, id); err != nil { // renew: ticket creation may be long
-		return nil, err
+	if err := ctx.Err(); err != nil { // the lease was lost meanwhile
+		return nil, lineage.WrapError(lineage.ECONFLICT, errLeaseLost, "%s", lineage.ErrorMessage(errLeaseLost))
 	}
 	s.syncStatuses(ctx, c, fresh)
 	if err := s.verify(ctx, c, readers); err != nil {
@@ -172,7 +173,30 @@ func (s *Service) ensureTickets(ctx context.Context, c *lineage.Campaign) map[st
 	if len(reqs) == 0 {
 		return fresh
 	}
-	results, err := s.Tracker.EnsureTickets(ctx, reqs)
+	// Before anything is sent, store until when this call may send: if its
+	// answers are lost, or this process dies, whoever tries next knows that
+	// tickets created until then may not show in the tracker's search yet.
+	for i := range reqs {
+		reqs[i].InDoubt = c.CreatingUntil
+	}
+	until := s.now().Add(s.CreateTimeout)
+	if err := s.Store.UpdateCampaign(ctx, c.ID, lineage.CampaignUpdate{CreatingUntil: &until}); err != nil {
+		for _, i := range idx {
+			s.failTarget(ctx, c.ID, &c.Targets[i], "creating the ticket", err)
+		}
+		return fresh
+	}
+	c.CreatingUntil = until
+	cctx, cancel := context.WithTimeout(ctx, s.CreateTimeout)
+	results, err := s.Tracker.EnsureTickets(cctx, reqs)
+	cancel()
+	// The call is over: nothing more can be sent, so creations in doubt
+	// were sent by now, not by the bound stored above.
+	if now := s.now(); now.Before(until) {
+		if uerr := s.Store.UpdateCampaign(context.WithoutCancel(ctx), c.ID, lineage.CampaignUpdate{CreatingUntil: &now}); uerr == nil {
+			c.CreatingUntil = now
+		}
+	}
 	if err == nil && len(results) != len(reqs) {
 		err = lineage.Errorf(lineage.EINTERNAL, "The %s tracker answered %d results for %d tickets.", s.Tracker.Name(), len(results), len(reqs))
 	}
@@ -358,7 +382,10 @@ func (s *Service) verify(ctx context.Context, c *lineage.Campaign, readers map[s
 					body += " (to " + c.Replacement + ")"
 				}
 				body += ", and close it again once the change is deployed and re-ingested."
-				err := s.Tracker.Reopen(ctx, t.TicketKey, body)
+				ref, err := refOf(ctx, c.ID, t.Owner, "reopened", body)
+				if err == nil {
+					err = s.Tracker.Reopen(ctx, t.TicketKey, ref, body)
+				}
 				switch {
 				case err == nil:
 					todo, empty := lineage.TicketTodo, ""
@@ -400,7 +427,11 @@ func (s *Service) verify(ctx context.Context, c *lineage.Campaign, readers map[s
 				// Everyone upstream has moved: an informational ticket has
 				// nothing left to wait for.
 				body := fmt.Sprintf("Every owner whose jobs read %s has moved off it; closing this informational ticket.", c.Table)
-				if err := s.Tracker.Close(ctx, t.TicketKey, body); err != nil {
+				ref, err := refOf(ctx, c.ID, t.Owner, "close-informed", "")
+				if err == nil {
+					err = s.Tracker.Close(ctx, t.TicketKey, ref, body)
+				}
+				if err != nil {
 					s.failTarget(ctx, c.ID, t, "closing "+t.TicketKey, err)
 				} else {
 					done := lineage.TicketDone

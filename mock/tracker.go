@@ -11,10 +11,10 @@ type Tracker struct {
 	NameFn          func() string
 	EnsureTicketsFn func(ctx context.Context, reqs []lineage.TicketRequest) ([]lineage.TicketResult, error)
 	TicketsFn       func(ctx context.Context, keys []string) ([]lineage.Ticket, error)
-	CommentFn       func(ctx context.Context, key, body string) error
-	ReopenFn        func(ctx context.Context, key, comment string) error
-	RemindFn        func(ctx context.Context, key, subject, body string) error
-	CloseFn         func(ctx context.Context, key, comment string) error
+	CommentFn       func(ctx context.Context, key, ref, body string) error
+	ReopenFn        func(ctx context.Context, key, ref, comment string) error
+	RemindFn        func(ctx context.Context, key, ref, subject, body string) error
+	CloseFn         func(ctx context.Context, key, ref, comment string) error
 }
 
 var _ lineage.Tracker = (*Tracker)(nil)
@@ -62,33 +62,33 @@ func (t *Tracker) Tickets(ctx context.Context, keys []string) ([]lineage.Ticket,
 }
 
 // Comment calls CommentFn.
-func (t *Tracker) Comment(ctx context.Context, key, body string) error {
+func (t *Tracker) Comment(ctx context.Context, key, ref, body string) error {
 	if t.CommentFn == nil {
 		return unset("CommentFn")
 	}
-	return t.CommentFn(ctx, key, body)
+	return t.CommentFn(ctx, key, ref, body)
 }
 
 // Reopen calls ReopenFn.
-func (t *Tracker) Reopen(ctx context.Context, key, comment string) error {
+func (t *Tracker) Reopen(ctx context.Context, key, ref, comment string) error {
 	if t.ReopenFn == nil {
 		return unset("ReopenFn")
 	}
-	return t.ReopenFn(ctx, key, comment)
+	return t.ReopenFn(ctx, key, ref, comment)
 }
 
 // Remind calls RemindFn.
-func (t *Tracker) Remind(ctx context.Context, key, subject, body string) error {
+func (t *Tracker) Remind(ctx context.Context, key, ref, subject, body string) error {
 	if t.RemindFn == nil {
 		return unset("RemindFn")
 	}
-	return t.RemindFn(ctx, key, subject, body)
+	return t.RemindFn(ctx, key, ref, subject, body)
 }
 
 // Close calls CloseFn.
-func (t *Tracker) Close(ctx context.Context, key, comment string) error {
+func (t *Tracker) Close(ctx context.Context, key, ref, comment string) error {
 	if t.CloseFn == nil {
 		return unset("CloseFn")
 	}
-	return t.CloseFn(ctx, key, comment)
+	return t.CloseFn(ctx, key, ref, comment)
 }

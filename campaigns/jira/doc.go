@@ -6,8 +6,16 @@
 // (lineage-owner-HANDLE). Before creating anything, EnsureTickets searches
 // the project for the campaign's label, so a crash between a create and the
 // store update never yields a second issue for the same owner: the next pass
-// finds the first one. Issues are created 50 per request through the bulk
-// endpoint, and a failure of one item stays on that item.
+// finds the first one. Jira's search lags behind its writes, so a ticket
+// whose creation is in doubt (TicketRequest.InDoubt, or a lost answer) is
+// created again only when a search started Config.SearchLag after the
+// doubtful request finds nothing. Issues are created 50 per request through
+// the bulk endpoint, and a failure of one item stays on that item.
+//
+// Comments carry a marker line naming the caller's ref and are checked for
+// before being sent; reminders record an issue property before the notify
+// request; transitions re-read the status before a retry. Every write first
+// runs the fencing check of its context (lineage.Fence).
 //
 // Cloud is spoken in REST v3 (descriptions and comments in the Atlassian
 // Document Format, search through /rest/api/3/search/jql); Data Center in

@@ -146,7 +146,8 @@ func TestJiraCampaign(t *testing.T) {
 	}
 	is, _ := srv.Issue(t0.TicketKey)
 	if is.Category != "new" || len(is.Comments) != 1 || !strings.Contains(is.Comments[0].Body, "etl/job0000 still reads big.table") {
-		t.Fatalf("issue after early close: %+v", is)
+		evs, _ := svc.Events(ctx, c.ID)
+		t.Fatalf("issue after early close: %+v %+v", is, evs)
 	}
 	// The webhook reports a status change; the service records it.
 	hook, err := jira.NewWebhook("0123456789abcdef", svc.TicketChanged)

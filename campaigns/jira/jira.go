@@ -9,8 +9,10 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -28,8 +30,12 @@ const (
 	DefaultMaxBackoff = time.Minute
 	// BulkSize is the most issues Jira accepts in one bulk create request.
 	BulkSize = 50
-	// maxRetryAfter bounds how long a Retry-After header can make us wait.
+	// maxRetryAfter bounds how long a Retry-After header can make us wait;
+	// inside a campaign step, the wait is also bounded by the step's lease.
 	maxRetryAfter = 5 * time.Minute
+	// DefaultSearchLag is how long Jira's search may take to show an issue
+	// after the request that created it ended.
+	DefaultSearchLag = time.Minute
 	// searchPage is the page size asked of Jira's search; Jira may return
 	// fewer per page, and we follow its paging.
 	searchPage = 1000
@@ -77,6 +83,16 @@ type Config struct {
 	// Sleep waits between retries; nil means a timer that stops early when
 	// ctx ends. Tests replace it to record the waits instead.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// SearchLag is the longest Jira's search takes to show an issue after
+	// the request that created it ended (answered, failed or given up);
+	// default 1m. Jira Cloud documents its search as eventually consistent.
+	// A ticket whose creation is in doubt is created again only after a
+	// search started SearchLag after the doubtful request finds nothing:
+	// "no duplicate" holds as long as Jira keeps within it.
+	SearchLag time.Duration
+	// Now is the clock for the search lag and Retry-After dates; nil means
+	// time.Now.
+	Now func() time.Time
 }
 
 // Tracker is the lineage.Tracker on Jira. It is safe for concurrent use.
@@ -87,6 +103,82 @@ type Tracker struct {
 	api    string // "3" on Cloud, "2" on Data Center
 	// requests counts HTTP requests sent, retries included.
 	requests atomic.Int64
+	// pausedUntil is when Jira last asked us, with a Retry-After too long
+	// to wait inside a step, to come back (Unix nanoseconds; 0: never).
+	pausedUntil atomic.Int64
+
+	// recent holds the issues this process wrote to lately, by key, for
+	// Jira Cloud's reconcileIssues search option.
+	mu     sync.Mutex
+	recent map[string]recent
+}
+
+// recent is an issue written lately: its id, campaign (from its label) and
+// when.
+type recent struct {
+	key, campaign string
+	id            int64
+	at            time.Time
+}
+
+// maxReconcile is the most issue ids Jira Cloud reconciles in one search.
+const maxReconcile = 50
+
+// noteWritten remembers that this process wrote to an issue now: for
+// SearchLag, searches ask Jira Cloud to show it as it is.
+func (t *Tracker) noteWritten(campaign, key, id string) {
+	n, err := strconv.ParseInt(id, 10, 64)
+	if !t.cfg.Cloud || err != nil || key == "" {
+		return
+	}
+	now := t.cfg.Now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.recent == nil {
+		t.recent = map[string]recent{}
+	}
+	t.recent[key] = recent{key: key, campaign: campaign, id: n, at: now}
+	if len(t.recent) > 4*maxReconcile {
+		for k, r := range t.recent {
+			if now.Sub(r.at) > t.cfg.SearchLag {
+				delete(t.recent, k)
+			}
+		}
+	}
+}
+
+// touch marks a remembered issue as written again now.
+func (t *Tracker) touch(key string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if r, ok := t.recent[key]; ok {
+		r.at = t.cfg.Now()
+		t.recent[key] = r
+	}
+}
+
+// recentIDs returns the ids, newest first and at most maxReconcile, of the
+// issues written within SearchLag that match keep.
+func (t *Tracker) recentIDs(keep func(recent) bool) []int64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	now := t.cfg.Now()
+	var rs []recent
+	for k, r := range t.recent {
+		if now.Sub(r.at) > t.cfg.SearchLag {
+			delete(t.recent, k)
+			continue
+		}
+		if keep(r) {
+			rs = append(rs, r)
+		}
+	}
+	slices.SortFunc(rs, func(a, b recent) int { return b.at.Compare(a.at) })
+	var ids []int64
+	for _, r := range rs[:min(len(rs), maxReconcile)] {
+		ids = append(ids, r.id)
+	}
+	return ids
 }
 
 var _ lineage.Tracker = (*Tracker)(nil)
@@ -153,6 +245,15 @@ func New(cfg Config) (*Tracker, error) {
 	}
 	if cfg.Sleep == nil {
 		cfg.Sleep = sleep
+	}
+	if cfg.SearchLag < 0 {
+		return nil, lineage.FieldErrorf("jira.searchLag", "must not be negative, got %s", cfg.SearchLag)
+	}
+	if cfg.SearchLag == 0 {
+		cfg.SearchLag = DefaultSearchLag
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 
 	base := cfg.HTTPClient
@@ -271,7 +372,10 @@ func translate(err error) error {
 // call sends one request and decodes a 2xx JSON answer into out (when out is
 // not nil). When retry is set, 429, 5xx and transport failures are retried
 // with backoff; otherwise only 429, which Jira answers before doing anything.
-// The error is an *httpError, untranslated.
+// A write (anything but a GET or a search) first runs the fencing check of
+// ctx (lineage.Fence) and must finish within the time it allows; no wait
+// outlasts that time either. The error is an *httpError, untranslated, or
+// a lineage error when the fence or a too long Retry-After stops the call.
 func (t *Tracker) call(ctx context.Context, op, method, path string, body, out any, retry bool) error {
 	var payload []byte
 	if body != nil {
@@ -280,8 +384,23 @@ func (t *Tracker) call(ctx context.Context, op, method, path string, body, out a
 			return &httpError{op: op, err: err}
 		}
 	}
+	write := method != http.MethodGet && !strings.Contains(path, "/search")
 	for attempt := 0; ; attempt++ {
-		herr := t.once(ctx, op, method, path, payload, out)
+		if err := t.paused(op); err != nil {
+			return err
+		}
+		rctx, cancel := ctx, context.CancelFunc(func() {})
+		if write {
+			left, err := lineage.Fence(ctx)
+			if err != nil {
+				return err
+			}
+			if left > 0 {
+				rctx, cancel = context.WithTimeout(ctx, left)
+			}
+		}
+		herr := t.once(rctx, op, method, path, payload, out)
+		cancel()
 		if herr == nil {
 			return nil
 		}
@@ -289,10 +408,47 @@ func (t *Tracker) call(ctx context.Context, op, method, path string, body, out a
 			(!retry && herr.status != http.StatusTooManyRequests) {
 			return herr
 		}
-		if err := t.cfg.Sleep(ctx, t.wait(attempt, herr.retryAfter)); err != nil {
-			return &httpError{op: op, err: err}
+		if err := t.sleep(ctx, op, t.wait(attempt, herr.retryAfter), herr.retryAfter > 0); err != nil {
+			return err
 		}
 	}
+}
+
+// paused fails fast while Jira's last too long Retry-After runs.
+func (t *Tracker) paused(op string) error {
+	until := t.pausedUntil.Load()
+	if until == 0 {
+		return nil
+	}
+	if left := time.Unix(0, until).Sub(t.cfg.Now()); left > 0 {
+		return lineage.Errorf(lineage.EUNAVAILABLE, "Jira asked lineage to wait before its next request (Retry-After); %s is retried in %s.", op, left.Round(time.Second))
+	}
+	return nil
+}
+
+// sleep waits d before a retry, unless d is longer than the caller's lease
+// may last (lineage.Fence) or than maxRetryAfter: then it waits nothing,
+// remembers when Jira wants us back when Jira said so (asked), and fails,
+// so that a later step retries instead of a step outliving its lease.
+func (t *Tracker) sleep(ctx context.Context, op string, d time.Duration, asked bool) error {
+	limit := maxRetryAfter
+	left, err := lineage.Fence(ctx)
+	if err != nil {
+		return err
+	}
+	if left > 0 {
+		limit = min(limit, left/2)
+	}
+	if d > limit {
+		if asked {
+			t.pausedUntil.Store(t.cfg.Now().Add(d).UnixNano())
+		}
+		return lineage.Errorf(lineage.EUNAVAILABLE, "Jira asked lineage to wait %s before retrying %s, longer than this step may wait (%s); a later step retries.", d.Round(time.Second), op, limit.Round(time.Second))
+	}
+	if err := t.cfg.Sleep(ctx, d); err != nil {
+		return &httpError{op: op, err: err}
+	}
+	return nil
 }
 
 // wait returns how long to wait before retry number attempt+1: what Jira
@@ -331,7 +487,7 @@ func (t *Tracker) once(ctx context.Context, op, method, path string, payload []b
 	defer resp.Body.Close()
 	data, rerr := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		he := &httpError{op: op, status: resp.StatusCode, retryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
+		he := &httpError{op: op, status: resp.StatusCode, retryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), t.cfg.Now())}
 		var je gojira.Error
 		if json.Unmarshal(data, &je) == nil {
 			he.messages, he.fields = je.ErrorMessages, je.Errors

@@ -9,7 +9,9 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -173,12 +175,17 @@ func jqlQuote(s string) string {
 }
 
 // search runs a JQL search and returns every matching issue, following pages.
-func (t *Tracker) search(ctx context.Context, jql string) ([]issue, error) {
+// On Cloud, reconcile names up to 50 issue ids that Jira must show as they
+// are now (its reconcileIssues option), although its search lags.
+func (t *Tracker) search(ctx context.Context, jql string, reconcile []int64) ([]issue, error) {
 	var all []issue
 	if t.cfg.Cloud {
 		token := ""
 		for {
 			req := map[string]any{"jql": jql, "maxResults": searchPage, "fields": issueFields}
+			if len(reconcile) > 0 {
+				req["reconcileIssues"] = reconcile
+			}
 			if token != "" {
 				req["nextPageToken"] = token
 			}
@@ -222,7 +229,7 @@ func (t *Tracker) search(ctx context.Context, jql string) ([]issue, error) {
 // first when someone duplicated one by hand.
 func (t *Tracker) findCampaign(ctx context.Context, campaignID string) (map[string]lineage.Ticket, error) {
 	jql := fmt.Sprintf("project = %s AND labels = %s ORDER BY created ASC", jqlQuote(t.cfg.Project), jqlQuote(CampaignLabel(campaignID)))
-	issues, err := t.search(ctx, jql)
+	issues, err := t.search(ctx, jql, t.recentIDs(func(r recent) bool { return r.campaign == campaignID }))
 	if err != nil {
 		return nil, err
 	}
@@ -266,9 +273,15 @@ type pending struct {
 
 // EnsureTickets implements lineage.Tracker. It searches the campaign's
 // tickets first, then creates the missing ones 50 per request. A failure of
-// one item (a field Jira rejects) stays on that item; a bulk request that
-// fails in a way that leaves its outcome unknown (5xx, timeout) is followed
-// by a new search before it is retried, so no owner gets two tickets.
+// one item (a field Jira rejects) stays on that item.
+//
+// Jira's search lags behind its writes, so an issue missing from a search
+// may exist: a ticket whose creation is in doubt (its request may have
+// succeeded, in this call or an earlier one: TicketRequest.InDoubt) is
+// created again only once a search started SearchLag after the doubtful
+// request ended finds nothing. Until then its result is an EUNAVAILABLE
+// error saying so, and the caller asks again later. A bulk request is never
+// repeated after an answer that leaves its outcome unknown (5xx, timeout).
 func (t *Tracker) EnsureTickets(ctx context.Context, reqs []lineage.TicketRequest) ([]lineage.TicketResult, error) {
 	results := make([]lineage.TicketResult, len(reqs))
 	byCampaign := map[string][]int{}
@@ -289,6 +302,7 @@ func (t *Tracker) EnsureTickets(ctx context.Context, reqs []lineage.TicketReques
 		byCampaign[r.CampaignID] = append(byCampaign[r.CampaignID], i)
 	}
 	for _, cid := range order {
+		searched := t.cfg.Now()
 		existing, err := t.findCampaign(ctx, cid)
 		if err != nil {
 			return nil, translate(err)
@@ -307,6 +321,10 @@ func (t *Tracker) EnsureTickets(ctx context.Context, reqs []lineage.TicketReques
 				continue
 			}
 			seen[label] = i
+			if doubt := reqs[i].InDoubt; !doubt.IsZero() && searched.Before(doubt.Add(t.cfg.SearchLag)) {
+				results[i].Err = t.inDoubt(reqs[i].Owner.Handle, doubt)
+				continue
+			}
 			user := t.cfg.Users[strings.ToLower(reqs[i].Owner.Handle)]
 			if user == "" {
 				user = strings.TrimSpace(reqs[i].Owner.JiraUser)
@@ -326,6 +344,13 @@ func (t *Tracker) EnsureTickets(ctx context.Context, reqs []lineage.TicketReques
 	return results, nil
 }
 
+// inDoubt is the result of a ticket whose creation may have succeeded
+// although Jira's search does not show it yet.
+func (t *Tracker) inDoubt(owner string, sent time.Time) error {
+	return lineage.Errorf(lineage.EUNAVAILABLE, "An earlier request to create %s's ticket may have succeeded without lineage hearing back; Jira's search can take up to %s to show a new issue, so lineage looks again from %s before creating one.",
+		owner, t.cfg.SearchLag, sent.Add(t.cfg.SearchLag).UTC().Format(time.RFC3339))
+}
+
 // createChunk creates up to BulkSize tickets and fills their results.
 func (t *Tracker) createChunk(ctx context.Context, cid string, reqs []lineage.TicketRequest, items []pending, results []lineage.TicketResult) {
 	fail := func(items []pending, err error) {
@@ -335,7 +360,7 @@ func (t *Tracker) createChunk(ctx context.Context, cid string, reqs []lineage.Ti
 	}
 	path := "rest/api/" + t.api + "/issue/bulk"
 	resends := 0 // retries after per-item field errors, bounded separately
-	for attempt := 0; len(items) > 0; {
+	for len(items) > 0 {
 		updates := make([]map[string]any, len(items))
 		for k, p := range items {
 			updates[k] = map[string]any{"fields": t.fields(cid, reqs[p.i], p)}
@@ -352,32 +377,24 @@ func (t *Tracker) createChunk(ctx context.Context, cid string, reqs []lineage.Ti
 			resends++
 			continue
 		}
-		if !he.retryable() || attempt >= t.cfg.MaxRetries || ctx.Err() != nil {
+		if !he.retryable() {
 			fail(items, translate(err))
 			return
 		}
-		// The request may have created some or all issues before failing:
-		// look before trying again.
-		if serr := t.cfg.Sleep(ctx, t.wait(attempt, he.retryAfter)); serr != nil {
-			fail(items, translate(&httpError{op: "bulk create", err: serr}))
-			return
-		}
-		attempt++
+		// The request may have created some or all issues before failing.
+		// Look once now; what the search does not show yet stays in doubt,
+		// and is looked for again once the search has caught up.
+		ended := t.cfg.Now()
 		existing, serr := t.findCampaign(ctx, cid)
-		if serr != nil {
-			fail(items, translate(serr))
-			return
-		}
-		var left []pending
 		for _, p := range items {
-			if tk, ok := existing[OwnerLabel(reqs[p.i].Owner.Handle)]; ok {
+			if tk, ok := existing[OwnerLabel(reqs[p.i].Owner.Handle)]; ok && serr == nil {
 				tk.CampaignID, tk.Owner = cid, reqs[p.i].Owner.Handle
 				results[p.i].Ticket = &tk
 				continue
 			}
-			left = append(left, p)
+			results[p.i].Err = lineage.WrapError(lineage.EUNAVAILABLE, err, "%s", lineage.ErrorMessage(t.inDoubt(reqs[p.i].Owner.Handle, ended)))
 		}
-		items = left
+		return
 	}
 }
 
@@ -467,6 +484,7 @@ func (t *Tracker) bulkResults(cid string, reqs []lineage.TicketRequest, items []
 			tk.Due = r.Due
 		}
 		results[p.i].Ticket = tk
+		t.noteWritten(cid, br.Issues[k].Key, br.Issues[k].ID)
 	}
 	return again
 }
@@ -533,10 +551,32 @@ func (t *Tracker) Tickets(ctx context.Context, keys []string) ([]lineage.Ticket,
 		for i, k := range chunk {
 			quoted[i] = jqlQuote(k)
 		}
-		issues, err := t.search(ctx, "key in ("+strings.Join(quoted, ", ")+")")
+		inChunk := map[string]bool{}
+		for _, k := range chunk {
+			inChunk[k] = true
+		}
+		issues, err := t.search(ctx, "key in ("+strings.Join(quoted, ", ")+")", t.recentIDs(func(r recent) bool { return inChunk[r.key] }))
 		var he *httpError
 		if err != nil && asHTTP(err, &he) && he.status == http.StatusBadRequest {
 			issues, err = t.getEach(ctx, chunk)
+		} else if err == nil {
+			// The search lags: an issue created a moment ago may be
+			// missing from it. Only Jira's issue endpoint can say that an
+			// issue is gone.
+			found := map[string]bool{}
+			for _, is := range issues {
+				found[is.Key] = true
+			}
+			var unseen []string
+			for _, k := range chunk {
+				if !found[k] {
+					unseen = append(unseen, k)
+				}
+			}
+			var more []issue
+			if more, err = t.getEach(ctx, unseen); err == nil {
+				issues = append(issues, more...)
+			}
 		}
 		if err != nil {
 			return nil, translate(err)
@@ -566,16 +606,94 @@ func (t *Tracker) getEach(ctx context.Context, keys []string) ([]issue, error) {
 	return out, nil
 }
 
-// Comment implements lineage.Tracker.
-func (t *Tracker) Comment(ctx context.Context, key, body string) error {
+// refMarker is the text that marks a comment written for a ref: a short
+// hash of the ref, so that the ticket shows no campaign internals.
+func refMarker(ref string) string { return "[lineage:" + refHash(ref) + "]" }
+
+func refHash(ref string) string {
+	sum := sha256.Sum256([]byte(ref))
+	return hex.EncodeToString(sum[:8])
+}
+
+// Comment implements lineage.Tracker. With a ref, the comment ends with a
+// marker line; it is not written when a comment of the issue has the
+// marker already, and a request whose outcome is unknown is followed by a
+// new look at the comments (which, unlike search, Jira answers from its
+// database) before it is sent again.
+func (t *Tracker) Comment(ctx context.Context, key, ref, body string) error {
 	if strings.TrimSpace(key) == "" {
 		return lineage.FieldErrorf("key", "must not be empty")
 	}
 	path := "rest/api/" + t.api + "/issue/" + url.PathEscape(key) + "/comment"
-	if err := t.call(ctx, "comment on "+key, http.MethodPost, path, map[string]any{"body": t.body(body)}, nil, true); err != nil {
-		return translate(err)
+	if ref == "" {
+		if err := t.call(ctx, "comment on "+key, http.MethodPost, path, map[string]any{"body": t.body(body)}, nil, true); err != nil {
+			return translate(err)
+		}
+		return nil
 	}
-	return nil
+	marker := refMarker(ref)
+	payload := map[string]any{"body": t.body(strings.TrimRight(body, "\n") + "\n\n" + marker)}
+	for attempt := 0; ; attempt++ {
+		has, err := t.hasComment(ctx, key, marker)
+		if err != nil {
+			return translate(err)
+		}
+		if has {
+			return nil
+		}
+		err = t.call(ctx, "comment on "+key, http.MethodPost, path, payload, nil, false)
+		t.touch(key)
+		var he *httpError
+		if err == nil || !asHTTP(err, &he) || !he.retryable() || attempt >= t.cfg.MaxRetries || ctx.Err() != nil {
+			return translate(err)
+		}
+		if err := t.sleep(ctx, "comment on "+key, t.wait(attempt, he.retryAfter), he.retryAfter > 0); err != nil {
+			return translate(err)
+		}
+	}
+}
+
+// hasComment reports whether a comment of the issue contains marker.
+func (t *Tracker) hasComment(ctx context.Context, key, marker string) (bool, error) {
+	for start := 0; ; {
+		var res struct {
+			StartAt  int `json:"startAt"`
+			Total    int `json:"total"`
+			Comments []struct {
+				Body json.RawMessage `json:"body"`
+			} `json:"comments"`
+		}
+		q := url.Values{"startAt": {strconv.Itoa(start)}, "maxResults": {"100"}}.Encode()
+		path := "rest/api/" + t.api + "/issue/" + url.PathEscape(key) + "/comment?" + q
+		if err := t.call(ctx, "comments of "+key, http.MethodGet, path, nil, &res, true); err != nil {
+			return false, err
+		}
+		for _, c := range res.Comments {
+			if strings.Contains(descriptionText(c.Body), marker) {
+				return true, nil
+			}
+		}
+		start += len(res.Comments)
+		if len(res.Comments) == 0 || start >= res.Total {
+			return false, nil
+		}
+	}
+}
+
+// category returns the status category key of an issue, read from Jira's
+// issue endpoint (not the lagging search). It remembers the issue's id, so
+// that searches soon after a write to it can ask Jira to reconcile it.
+func (t *Tracker) category(ctx context.Context, key string) (string, error) {
+	var is issue
+	q := url.Values{"fields": {"status,labels"}}.Encode()
+	if err := t.call(ctx, "get issue", http.MethodGet, "rest/api/"+t.api+"/issue/"+url.PathEscape(key)+"?"+q, nil, &is, true); err != nil {
+		return "", err
+	}
+	t.noteWritten(CampaignFromLabels(is.Fields.Labels), is.Key, is.ID)
+	if is.Fields.Status == nil {
+		return "", nil
+	}
+	return is.Fields.Status.StatusCategory.Key, nil
 }
 
 // transitions returns the transitions Jira offers for an issue now.
@@ -591,33 +709,57 @@ func (t *Tracker) transitions(ctx context.Context, key string) ([]gojira.Transit
 }
 
 // moveTo performs the first transition into one of the status categories,
-// in order of preference. It reports whether one was found.
+// in order of preference. It reports whether one was found. A transition
+// whose outcome is unknown is not sent again blindly: the issue's status is
+// read first.
 func (t *Tracker) moveTo(ctx context.Context, key string, categories ...string) (bool, error) {
-	trs, err := t.transitions(ctx, key)
-	if err != nil {
-		return false, translate(err)
-	}
-	for _, cat := range categories {
-		for _, tr := range trs {
-			if tr.To.StatusCategory.Key != cat {
-				continue
+	for attempt := 0; ; attempt++ {
+		trs, err := t.transitions(ctx, key)
+		if err != nil {
+			return false, translate(err)
+		}
+		var pick *gojira.Transition
+		for _, cat := range categories {
+			for i, tr := range trs {
+				if pick == nil && tr.To.StatusCategory.Key == cat {
+					pick = &trs[i]
+				}
 			}
-			payload := map[string]any{"transition": map[string]string{"id": tr.ID}}
-			path := "rest/api/2/issue/" + url.PathEscape(key) + "/transitions"
-			if err := t.call(ctx, "transition "+key, http.MethodPost, path, payload, nil, true); err != nil {
-				return false, translate(err)
-			}
-			return true, nil
+		}
+		if pick == nil {
+			return false, nil
+		}
+		payload := map[string]any{"transition": map[string]string{"id": pick.ID}}
+		path := "rest/api/2/issue/" + url.PathEscape(key) + "/transitions"
+		err = t.call(ctx, "transition "+key, http.MethodPost, path, payload, nil, false)
+		t.touch(key)
+		var he *httpError
+		if err == nil || !asHTTP(err, &he) || !he.retryable() || attempt >= t.cfg.MaxRetries || ctx.Err() != nil {
+			return err == nil, translate(err)
+		}
+		if cat, cerr := t.category(ctx, key); cerr == nil && slices.Contains(categories, cat) {
+			return true, nil // done before the answer was lost
+		}
+		if err := t.sleep(ctx, "transition "+key, t.wait(attempt, he.retryAfter), he.retryAfter > 0); err != nil {
+			return false, translate(err)
 		}
 	}
-	return false, nil
 }
 
-// Reopen implements lineage.Tracker: it comments, then moves the ticket to
-// a To Do status (or, if the workflow has none, an In Progress one). If the
-// workflow offers neither, the comment stays and the error is ECONFLICT.
-func (t *Tracker) Reopen(ctx context.Context, key, comment string) error {
-	if err := t.Comment(ctx, key, comment); err != nil {
+// Reopen implements lineage.Tracker: if the ticket is done (as Jira's issue
+// endpoint says, not the lagging search), it comments, then moves the
+// ticket to a To Do status (or, if the workflow has none, an In Progress
+// one). A ticket that is not done is left alone. If the workflow offers
+// no way back, the comment stays and the error is ECONFLICT.
+func (t *Tracker) Reopen(ctx context.Context, key, ref, comment string) error {
+	cat, err := t.category(ctx, key)
+	if err != nil {
+		return translate(err)
+	}
+	if cat != gojira.StatusCategoryComplete {
+		return nil
+	}
+	if err := t.Comment(ctx, key, ref, comment); err != nil {
 		return err
 	}
 	ok, err := t.moveTo(ctx, key, gojira.StatusCategoryToDo, gojira.StatusCategoryInProgress)
@@ -633,27 +775,32 @@ func (t *Tracker) Reopen(ctx context.Context, key, comment string) error {
 // Close implements lineage.Tracker: it comments, then moves the ticket to a
 // Done status unless it is there already. If the workflow offers no way to
 // Done, the comment stays and the error is ECONFLICT.
-func (t *Tracker) Close(ctx context.Context, key, comment string) error {
-	if err := t.Comment(ctx, key, comment); err != nil {
+func (t *Tracker) Close(ctx context.Context, key, ref, comment string) error {
+	if err := t.Comment(ctx, key, ref, comment); err != nil {
 		return err
+	}
+	cat, err := t.category(ctx, key)
+	if err != nil {
+		return translate(err)
+	}
+	if cat == gojira.StatusCategoryComplete {
+		return nil
 	}
 	ok, err := t.moveTo(ctx, key, gojira.StatusCategoryComplete)
 	if err != nil || ok {
 		return err
 	}
-	tks, err := t.Tickets(ctx, []string{key})
-	if err != nil {
-		return err
-	}
-	if len(tks) == 1 && tks[0].Status == lineage.TicketDone {
-		return nil
-	}
 	return lineage.Errorf(lineage.ECONFLICT, "The Jira workflow offers no way to close %s; it was commented but stays open.", key)
 }
 
 // Remind implements lineage.Tracker through Jira's issue notify endpoint,
-// which e-mails the assignee and the watchers.
-func (t *Tracker) Remind(ctx context.Context, key, subject, body string) error {
+// which e-mails the assignee and the watchers. Jira keeps no trace of a
+// notification that lineage could read back, so with a ref, an issue
+// property named after the ref is stored before the notification is sent,
+// and a reminder whose property exists is not sent again: at most one
+// e-mail per ref, even when the answer to the notify request is lost (the
+// reminder then counts as sent).
+func (t *Tracker) Remind(ctx context.Context, key, ref, subject, body string) error {
 	if strings.TrimSpace(key) == "" {
 		return lineage.FieldErrorf("key", "must not be empty")
 	}
@@ -664,7 +811,25 @@ func (t *Tracker) Remind(ctx context.Context, key, subject, body string) error {
 		"to":       map[string]any{"assignee": true, "watchers": true, "reporter": false, "voters": false},
 	}
 	path := "rest/api/2/issue/" + url.PathEscape(key) + "/notify"
-	if err := t.call(ctx, "notify "+key, http.MethodPost, path, payload, nil, true); err != nil {
+	if ref == "" {
+		if err := t.call(ctx, "notify "+key, http.MethodPost, path, payload, nil, true); err != nil {
+			return translate(err)
+		}
+		return nil
+	}
+	prop := "rest/api/2/issue/" + url.PathEscape(key) + "/properties/" + "lineage.reminder." + refHash(ref)
+	err := t.call(ctx, "reminder record of "+key, http.MethodGet, prop, nil, nil, true)
+	var he *httpError
+	switch {
+	case err == nil:
+		return nil // sent (or sending) before
+	case !asHTTP(err, &he) || he.status != http.StatusNotFound:
+		return translate(err)
+	}
+	if err := t.call(ctx, "record reminder on "+key, http.MethodPut, prop, map[string]any{"subject": subject, "at": t.cfg.Now().UTC().Format(time.RFC3339)}, nil, true); err != nil {
+		return translate(err)
+	}
+	if err := t.call(ctx, "notify "+key, http.MethodPost, path, payload, nil, false); err != nil {
 		return translate(err)
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/lineagehq/lineage"
 	"github.com/lineagehq/lineage/auth"
@@ -28,6 +29,8 @@ type jiraFlags struct {
 	Cloud                                bool
 	UsersFile                            string
 	WebhookSecret                        string
+	// SearchLag is the longest Jira's search may take to show a new issue.
+	SearchLag time.Duration
 }
 
 func (j *jiraFlags) register(fs *flag.FlagSet, bad *[]string) {
@@ -39,6 +42,8 @@ func (j *jiraFlags) register(fs *flag.FlagSet, bad *[]string) {
 	j.Cloud = envBool("LINEAGE_JIRA_CLOUD", true, bad)
 	fs.BoolVar(&j.Cloud, "jira-cloud", j.Cloud, "Jira Cloud (REST v3, accountIds); false for Data Center (REST v2, usernames) (LINEAGE_JIRA_CLOUD)")
 	fs.StringVar(&j.UsersFile, "jira-users-file", envString("LINEAGE_JIRA_USERS_FILE", ""), "file of `handle: jira-user` lines mapping owners to Jira accountIds or usernames (LINEAGE_JIRA_USERS_FILE)")
+	j.SearchLag = envDuration("LINEAGE_JIRA_SEARCH_LAG", jira.DefaultSearchLag, bad)
+	fs.DurationVar(&j.SearchLag, "jira-search-lag", j.SearchLag, "longest time Jira's search may take to show a new issue; a ticket whose creation is in doubt is created again only after it (LINEAGE_JIRA_SEARCH_LAG)")
 	j.WebhookSecret = os.Getenv("LINEAGE_JIRA_WEBHOOK_SECRET")
 	// The token and the webhook secret come only from the environment, so
 	// they never show in ps or shell history.
@@ -54,7 +59,7 @@ func (j jiraFlags) tracker(st lineage.TicketStore, baseURL string) (lineage.Trac
 	if err != nil {
 		return nil, err
 	}
-	t, err := jira.New(jira.Config{URL: j.URL, Project: j.Project, IssueType: j.IssueType, User: j.User, Token: j.Token, Cloud: j.Cloud, Users: users})
+	t, err := jira.New(jira.Config{URL: j.URL, Project: j.Project, IssueType: j.IssueType, User: j.User, Token: j.Token, Cloud: j.Cloud, Users: users, SearchLag: j.SearchLag})
 	if err != nil {
 		return nil, fmt.Errorf("jira (set -jira-url, -jira-project, -jira-user and LINEAGE_JIRA_TOKEN): %w", err)
 	}

@@ -230,6 +230,14 @@ func testCampaignUpdate(t *testing.T, s Store) {
 		t.Fatalf("empty UpdateCampaign: %v", err)
 	}
 	same(t, "after empty update", *MustCampaign(t, s, c.ID), want)
+	// CreatingUntil is set, moved and cleared.
+	for _, until := range []time.Time{t0.Add(2 * time.Minute), t0.Add(5 * time.Minute), {}} {
+		if err := s.UpdateCampaign(ctx, c.ID, lineage.CampaignUpdate{CreatingUntil: &until}); err != nil {
+			t.Fatalf("UpdateCampaign CreatingUntil: %v", err)
+		}
+		want.CreatingUntil = until
+		same(t, "after setting CreatingUntil", *MustCampaign(t, s, c.ID), want)
+	}
 	checkCode(t, "UpdateCampaign of unknown", s.UpdateCampaign(ctx, "no-such", lineage.CampaignUpdate{State: &done}), lineage.ENOTFOUND, "")
 	bad := lineage.CampaignState("NOPE")
 	checkCode(t, "UpdateCampaign with a bad state", s.UpdateCampaign(ctx, c.ID, lineage.CampaignUpdate{State: &bad}), lineage.EINVALID, "state")
@@ -361,8 +369,39 @@ func testCampaignLeases(t *testing.T, s Store) {
 		if got != st.want {
 			t.Errorf("%s: AcquireLease(%s) = %v, want %v", st.name, st.holder, got, st.want)
 		}
+		if got {
+			// Lease reads back who holds it and until when.
+			l, err := s.Lease(ctx, c.ID)
+			if err != nil {
+				t.Fatalf("%s: Lease: %v", st.name, err)
+			}
+			same(t, st.name+": Lease", l, lineage.Lease{Holder: st.holder, Until: now.Add(st.until)})
+		}
 	}
-	_, err := s.AcquireLease(ctx, "no-such", "w1", now, now.Add(time.Minute))
+	// After a release there is no lease; a lease that expired still reads
+	// back, so that a process can tell whose it was.
+	if err := s.ReleaseLease(ctx, c.ID, "w1"); err != nil {
+		t.Fatal(err)
+	}
+	if l, err := s.Lease(ctx, c.ID); err != nil || l != (lineage.Lease{}) {
+		t.Errorf("Lease after release = %+v, %v; want none", l, err)
+	}
+	if ok, err := s.AcquireLease(ctx, c.ID, "w3", now, now.Add(time.Second)); err != nil || !ok {
+		t.Fatalf("AcquireLease w3 = %v, %v", ok, err)
+	}
+	if l, err := s.Lease(ctx, c.ID); err != nil || l.Holder != "w3" {
+		t.Errorf("expired lease = %+v, %v; want w3's", l, err)
+	}
+	// A process that knows w3 is dead ends its lease with ReleaseLease.
+	if err := s.ReleaseLease(ctx, c.ID, "w3"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := s.AcquireLease(ctx, c.ID, "w4", now, now.Add(time.Minute)); err != nil || !ok {
+		t.Errorf("AcquireLease after ending a dead holder's lease = %v, %v; want true", ok, err)
+	}
+	_, err := s.Lease(ctx, "no-such")
+	checkCode(t, "Lease of unknown campaign", err, lineage.ENOTFOUND, "")
+	_, err = s.AcquireLease(ctx, "no-such", "w1", now, now.Add(time.Minute))
 	checkCode(t, "AcquireLease on unknown campaign", err, lineage.ENOTFOUND, "")
 	if err := s.ReleaseLease(ctx, "no-such", "w1"); err != nil {
 		t.Errorf("ReleaseLease on unknown campaign = %v, want nil", err)
@@ -406,7 +445,7 @@ func testTickets(t *testing.T, s Store) {
 
 	upd := made[0]
 	upd.Status, upd.Assignee, upd.Unassigned = lineage.TicketDone, "", true
-	upd.Comments = []lineage.TicketComment{{At: t0.Add(time.Hour), Author: "ann", Body: "done"}, {At: t0.Add(2 * time.Hour), Author: "system", Body: "verified"}}
+	upd.Comments = []lineage.TicketComment{{At: t0.Add(time.Hour), Author: "ann", Body: "done"}, {At: t0.Add(2 * time.Hour), Author: "system", Body: "verified", Ref: "cmp-1/ann/reminded-0"}}
 	upd.UpdatedAt = t0.Add(2 * time.Hour)
 	if err := s.UpdateTicket(ctx, &upd); err != nil {
 		t.Fatalf("UpdateTicket: %v", err)

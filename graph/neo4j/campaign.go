@@ -153,7 +153,8 @@ func campaignFrom(p map[string]any) lineage.Campaign {
 		Message: pstr(p, "message"), Deadline: timeOf(p["deadline"]), Reach: lineage.Reach(pstr(p, "reach")),
 		State: lineage.CampaignState(pstr(p, "state")), Creator: pstr(p, "creator"),
 		CreatedAt: timeOf(p["createdAt"]), UpdatedAt: timeOf(p["updatedAt"]), CompletedAt: timeOf(p["completedAt"]),
-		Columns: pstrs(p, "columns"), Change: lineage.ColumnChange(pstr(p, "change")),
+		CreatingUntil: timeOf(p["creatingUntil"]),
+		Columns:       pstrs(p, "columns"), Change: lineage.ColumnChange(pstr(p, "change")),
 	}
 }
 
@@ -189,7 +190,8 @@ func (s *Store) CreateCampaign(ctx context.Context, c *lineage.Campaign) error {
 		"id": id, "table": table, "replacement": nonEmpty(c.Replacement), "title": c.Title, "message": nonEmpty(c.Message),
 		"deadline": timeParam(c.Deadline), "reach": string(cc.Reach), "state": string(cc.State), "creator": nonEmpty(c.Creator),
 		"createdAt": timeParam(created), "updatedAt": timeParam(updated), "completedAt": timeParam(c.CompletedAt),
-		"targets": rows, "columns": cc.Columns, "change": nonEmpty(string(cc.Change)),
+		"creatingUntil": timeParam(c.CreatingUntil), "targets": rows,
+		"columns": cc.Columns, "change": nonEmpty(string(cc.Change)),
 	}
 	err := s.write(ctx, "create campaign "+id, func(tx driver.ManagedTransaction) error {
 		recs, err := collect(ctx, tx, `MATCH (c:Campaign {id: $id}) RETURN c.id AS id`, params)
@@ -201,7 +203,8 @@ func (s *Store) CreateCampaign(ctx context.Context, c *lineage.Campaign) error {
 		}
 		return consume(ctx, tx, `CREATE (c:Campaign {id: $id, table: $table, replacement: $replacement, title: $title,
   message: $message, deadline: $deadline, reach: $reach, state: $state, creator: $creator,
-  createdAt: $createdAt, updatedAt: $updatedAt, completedAt: $completedAt, columns: $columns, change: $change})
+  createdAt: $createdAt, updatedAt: $updatedAt, completedAt: $completedAt, creatingUntil: $creatingUntil,
+  columns: $columns, change: $change})
 WITH c
 OPTIONAL MATCH (t:Table {name: $table})
 FOREACH (_ IN CASE WHEN t IS NULL THEN [] ELSE [1] END | CREATE (c)-[:MIGRATES]->(t))
@@ -221,6 +224,9 @@ SET g = row`, params)
 	}
 	if !c.CompletedAt.IsZero() {
 		c.CompletedAt = c.CompletedAt.UTC()
+	}
+	if !c.CreatingUntil.IsZero() {
+		c.CreatingUntil = c.CreatingUntil.UTC()
 	}
 	return nil
 }
@@ -338,6 +344,9 @@ func (s *Store) UpdateCampaign(ctx context.Context, id string, u lineage.Campaig
 	}
 	if u.UpdatedAt != nil {
 		set["updatedAt"] = timeParam(*u.UpdatedAt)
+	}
+	if u.CreatingUntil != nil {
+		set["creatingUntil"] = timeParam(*u.CreatingUntil)
 	}
 	return s.write(ctx, "update campaign "+id, func(tx driver.ManagedTransaction) error {
 		recs, err := collect(ctx, tx, `MATCH (c:Campaign {id: $id}) SET c += $set RETURN c.id AS id`,
@@ -573,6 +582,28 @@ func (s *Store) ReleaseLease(ctx context.Context, campaignID, holder string) err
 		return consume(ctx, tx, `MATCH (c:Campaign {id: $id}) WHERE c.leaseHolder = $holder
 REMOVE c.leaseHolder, c.leaseUntil`, map[string]any{"id": campaignID, "holder": holder})
 	})
+}
+
+// Lease returns a campaign's current lease, expired or not.
+// Errors: ENOTFOUND, EUNAVAILABLE.
+func (s *Store) Lease(ctx context.Context, campaignID string) (lineage.Lease, error) {
+	var l lineage.Lease
+	err := s.read(ctx, "lease of campaign "+campaignID, func(tx driver.ManagedTransaction) error {
+		recs, err := collect(ctx, tx, `MATCH (c:Campaign {id: $id}) RETURN c.leaseHolder AS holder, c.leaseUntil AS until`,
+			map[string]any{"id": campaignID})
+		if err != nil {
+			return err
+		}
+		if len(recs) == 0 {
+			return lineage.Errorf(lineage.ENOTFOUND, "Campaign %q not found.", campaignID)
+		}
+		h, _ := recs[0].Get("holder")
+		u, _ := recs[0].Get("until")
+		l.Holder, _ = h.(string)
+		l.Until = timeOf(u)
+		return nil
+	})
+	return l, err
 }
 
 // ticketRow is a ticket as a parameter map.

@@ -49,9 +49,9 @@ func (s *Store) CreateCampaign(ctx context.Context, c *lineage.Campaign) error {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO campaigns(id, tbl, replacement, title, message, deadline, reach, state,
-			creator, created_at, updated_at, completed_at, columns, change) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			creator, created_at, updated_at, completed_at, creating_until, columns, change) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			cc.ID, cc.Table, cc.Replacement, cc.Title, cc.Message, nanos(cc.Deadline), cc.Reach, cc.State,
-			cc.Creator, nanos(cc.CreatedAt), nanos(cc.UpdatedAt), nanos(cc.CompletedAt), cols, cc.Change)
+			cc.Creator, nanos(cc.CreatedAt), nanos(cc.UpdatedAt), nanos(cc.CompletedAt), nanos(cc.CreatingUntil), cols, cc.Change)
 		if isConstraint(err) {
 			return lineage.WrapError(lineage.ECONFLICT, err, "Campaign %q exists already.", cc.ID)
 		} else if err != nil {
@@ -101,15 +101,16 @@ func fromJSONList(s string) ([]string, error) {
 }
 
 const campaignColumns = `id, tbl, replacement, title, message, deadline, reach, state, creator, created_at, updated_at, completed_at,
-	columns, change`
+	creating_until, columns, change`
 
 func scanCampaign(sc scanner) (lineage.Campaign, error) {
 	var c lineage.Campaign
-	var deadline, created, updated, completed int64
+	var deadline, created, updated, completed, creating int64
 	var cols string
 	err := sc.Scan(&c.ID, &c.Table, &c.Replacement, &c.Title, &c.Message, &deadline, &c.Reach, &c.State, &c.Creator,
-		&created, &updated, &completed, &cols, &c.Change)
+		&created, &updated, &completed, &creating, &cols, &c.Change)
 	c.Deadline, c.CreatedAt, c.UpdatedAt, c.CompletedAt = fromNanos(deadline), fromNanos(created), fromNanos(updated), fromNanos(completed)
+	c.CreatingUntil = fromNanos(creating)
 	if err == nil {
 		if err = json.Unmarshal([]byte(cols), &c.Columns); err == nil && len(c.Columns) == 0 {
 			c.Columns = nil
@@ -277,6 +278,9 @@ func (s *Store) UpdateCampaign(ctx context.Context, id string, u lineage.Campaig
 	}
 	if u.UpdatedAt != nil {
 		st.set("updated_at", nanos(*u.UpdatedAt))
+	}
+	if u.CreatingUntil != nil {
+		st.set("creating_until", nanos(*u.CreatingUntil))
 	}
 	return s.write(ctx, "update campaign", func(tx *sql.Tx) error {
 		if err := campaignExists(ctx, tx, id); err != nil || len(st.cols) == 0 {
@@ -448,4 +452,22 @@ func (s *Store) ReleaseLease(ctx context.Context, campaignID, holder string) err
 		_, err := tx.ExecContext(ctx, `DELETE FROM leases WHERE campaign = ? AND holder = ?`, campaignID, holder)
 		return err
 	})
+}
+
+// Lease returns a campaign's current lease, expired or not.
+func (s *Store) Lease(ctx context.Context, campaignID string) (lineage.Lease, error) {
+	var l lineage.Lease
+	err := s.read(ctx, "read lease", func(tx queryer) error {
+		if err := campaignExists(ctx, tx, campaignID); err != nil {
+			return err
+		}
+		var until int64
+		err := tx.QueryRowContext(ctx, `SELECT holder, until FROM leases WHERE campaign = ?`, campaignID).Scan(&l.Holder, &until)
+		if err == sql.ErrNoRows {
+			return nil
+		}
+		l.Until = fromNanos(until)
+		return err
+	})
+	return l, err
 }

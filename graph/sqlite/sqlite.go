@@ -170,7 +170,11 @@ var migrations = []string{
 		script TEXT NOT NULL
 	);`,
 
-	// 5: columns. A column is a (table, name) pair, named "*" for a star
+	// 5: how long a campaign's last ticket creation may have been under way
+	// (Campaign.CreatingUntil), in Unix nanoseconds, 0 for never.
+	`ALTER TABLE campaigns ADD COLUMN creating_until INTEGER NOT NULL DEFAULT 0;`,
+
+	// 6: columns. A column is a (table, name) pair, named "*" for a star
 	// over unknown columns. Jobs' uses, column flow and declared schemas
 	// refer to columns and go with their job.
 	`CREATE TABLE columns (
@@ -203,7 +207,7 @@ var migrations = []string{
 	) WITHOUT ROWID;
 	CREATE INDEX column_decls_col ON column_decls(col, job);`,
 
-	// 6: column-scoped campaigns: the columns (JSON list) and the change.
+	// 7: column-scoped campaigns: the columns (JSON list) and the change.
 	`ALTER TABLE campaigns ADD COLUMN columns TEXT NOT NULL DEFAULT '[]';
 	ALTER TABLE campaigns ADD COLUMN change TEXT NOT NULL DEFAULT '';`,
 }

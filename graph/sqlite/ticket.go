@@ -27,12 +27,13 @@ type comment struct {
 	At     int64  `json:"at"`
 	Author string `json:"author"`
 	Body   string `json:"body"`
+	Ref    string `json:"ref,omitempty"`
 }
 
 func encodeComments(cs []lineage.TicketComment) string {
 	out := make([]comment, len(cs))
 	for i, c := range cs {
-		out[i] = comment{At: nanos(c.At), Author: c.Author, Body: c.Body}
+		out[i] = comment{At: nanos(c.At), Author: c.Author, Body: c.Body, Ref: c.Ref}
 	}
 	b, _ := json.Marshal(out) // cannot fail
 	return string(b)
@@ -45,7 +46,7 @@ func decodeComments(s string) ([]lineage.TicketComment, error) {
 	}
 	var out []lineage.TicketComment
 	for _, c := range in {
-		out = append(out, lineage.TicketComment{At: fromNanos(c.At), Author: c.Author, Body: c.Body})
+		out = append(out, lineage.TicketComment{At: fromNanos(c.At), Author: c.Author, Body: c.Body, Ref: c.Ref})
 	}
 	return out, nil
 }

@@ -4,8 +4,9 @@
 // /rest/api/3/search/jql) or Data Center (v2, plain text, /rest/api/2/search).
 //
 // It counts requests and issues per label, injects faults (429 with
-// Retry-After, 5xx, hangs), adds latency, and lets a test move issues between
-// statuses the way a person would in Jira.
+// Retry-After, 5xx, hangs, and answers lost after the work was done), adds
+// latency, lets its search lag behind its writes as Jira Cloud's does, and
+// lets a test move issues between statuses the way a person would in Jira.
 package jiratest
 
 import (
@@ -50,6 +51,14 @@ type Options struct {
 	// OnCreate is called (without the lock) after each issue is created,
 	// with the number created so far.
 	OnCreate func(created int)
+	// SearchLag is how long after a write the search shows it: a search
+	// at time T sees each issue as it was at T-SearchLag (and not at all if
+	// it was created after that). The issue endpoints (GET issue, comments,
+	// properties) always answer the current state, as Jira's do.
+	SearchLag time.Duration
+	// Now is the clock of the search lag and of issue times; nil means
+	// time.Now. Tests pass a fake clock and advance it instead of sleeping.
+	Now func() time.Time
 }
 
 // Fault is an injected failure for the next Times requests matching Method
@@ -60,7 +69,14 @@ type Fault struct {
 	Status     int
 	RetryAfter string
 	// Hang delays the answer, to make the client time out.
-	Hang  time.Duration
+	Hang time.Duration
+	// LoseAnswer does the request's work, then answers Status (default
+	// 504) instead of the real answer: the write happened, the client
+	// cannot know it.
+	LoseAnswer bool
+	// Then, if set, is called after the fault's work is done and before
+	// the answer is written: a test kills its client there.
+	Then  func()
 	Times int
 }
 
@@ -92,8 +108,16 @@ type Issue struct {
 	DueDate        string
 	Category       string // "new", "indeterminate", "done"
 	Comments       []Comment
-	Created        time.Time
-	Updated        time.Time
+	// Properties are the issue's entity properties, as JSON.
+	Properties map[string]json.RawMessage
+	Created    time.Time
+	Updated    time.Time
+}
+
+// snapshot is an issue as it was at a time, for the lagging search.
+type snapshot struct {
+	at    time.Time
+	issue Issue
 }
 
 // Request is one request the server received.
@@ -114,6 +138,10 @@ type Server struct {
 	faults        []*Fault
 	notifications []Notification
 	created       int
+	// history holds every version of each issue, oldest first.
+	history map[string][]snapshot
+	// reconciled counts the issue ids searches asked to reconcile.
+	reconciled int
 }
 
 // New starts a fake Jira and closes it when the test ends.
@@ -125,7 +153,10 @@ func New(tb testing.TB, opts Options) *Server {
 	if opts.PageSize <= 0 {
 		opts.PageSize = 100
 	}
-	s := &Server{opts: opts, issues: map[string]*Issue{}}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s := &Server{opts: opts, issues: map[string]*Issue{}, history: map[string][]snapshot{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	tb.Cleanup(s.Close)
 	return s
@@ -136,6 +167,55 @@ func (s *Server) Inject(f Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = append(s.faults, &f)
+}
+
+// Reconciled returns how many issue ids searches have asked to reconcile
+// (Jira Cloud's reconcileIssues), in all.
+func (s *Server) Reconciled() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reconciled
+}
+
+// SetSearchLag changes how far the search lags behind writes.
+func (s *Server) SetSearchLag(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.opts.SearchLag = d
+}
+
+func (s *Server) now() time.Time { return s.opts.Now().UTC() }
+
+// touch records the current version of an issue for the search, after a
+// change; the caller holds the lock.
+func (s *Server) touch(is *Issue) {
+	is.Updated = s.now()
+	c := copyIssue(is)
+	s.history[is.Key] = append(s.history[is.Key], snapshot{at: is.Updated, issue: c})
+}
+
+func copyIssue(is *Issue) Issue {
+	c := *is
+	c.Labels = slices.Clone(is.Labels)
+	c.Comments = slices.Clone(is.Comments)
+	c.Properties = map[string]json.RawMessage{}
+	for k, v := range is.Properties {
+		c.Properties[k] = v
+	}
+	return c
+}
+
+// searchable returns the version of an issue the search shows now, if any.
+func (s *Server) searchable(key string) (*Issue, bool) {
+	cutoff := s.now().Add(-s.opts.SearchLag)
+	h := s.history[key]
+	for i := len(h) - 1; i >= 0; i-- {
+		if !h[i].at.After(cutoff) {
+			is := h[i].issue
+			return &is, true
+		}
+	}
+	return nil, false
 }
 
 // Requests returns every request received so far.
@@ -162,10 +242,7 @@ func (s *Server) Issues() []Issue {
 	defer s.mu.Unlock()
 	out := make([]Issue, 0, len(s.order))
 	for _, k := range s.order {
-		is := *s.issues[k]
-		is.Labels = slices.Clone(is.Labels)
-		is.Comments = slices.Clone(is.Comments)
-		out = append(out, is)
+		out = append(out, copyIssue(s.issues[k]))
 	}
 	return out
 }
@@ -178,10 +255,7 @@ func (s *Server) Issue(key string) (Issue, bool) {
 	if !ok {
 		return Issue{}, false
 	}
-	c := *is
-	c.Labels = slices.Clone(is.Labels)
-	c.Comments = slices.Clone(is.Comments)
-	return c, true
+	return copyIssue(is), true
 }
 
 // CountLabel returns how many issues carry a label.
@@ -204,7 +278,7 @@ func (s *Server) SetCategory(key, category string) {
 	defer s.mu.Unlock()
 	if is, ok := s.issues[key]; ok {
 		is.Category = category
-		is.Updated = time.Now().UTC()
+		s.touch(is)
 	}
 }
 
@@ -213,6 +287,7 @@ func (s *Server) Delete(key string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.issues, key)
+	delete(s.history, key)
 	s.order = slices.DeleteFunc(s.order, func(k string) bool { return k == key })
 }
 
@@ -231,7 +306,7 @@ func (s *Server) api() string {
 }
 
 var (
-	issuePath = regexp.MustCompile(`^/rest/api/([23])/issue/([A-Za-z0-9]+-[0-9]+)(/[a-z]+)?$`)
+	issuePath = regexp.MustCompile(`^/rest/api/([23])/issue/([A-Za-z0-9]+-[0-9]+)(/[a-z]+)?(?:/([A-Za-z0-9._-]+))?$`)
 )
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -261,6 +336,19 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
+		if fault.LoseAnswer {
+			// Do the work; the answer is lost on its way back.
+			s.route(httptest.NewRecorder(), r)
+			if fault.Then != nil {
+				fault.Then()
+			}
+			status := fault.Status
+			if status == 0 {
+				status = http.StatusGatewayTimeout
+			}
+			writeJSON(w, status, errBody([]string{fmt.Sprintf("Injected lost answer %d.", status)}, nil))
+			return
+		}
 		if fault.Status != 0 {
 			if fault.RetryAfter != "" {
 				w.Header().Set("Retry-After", fault.RetryAfter)
@@ -269,6 +357,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	s.route(w, r)
+}
+
+// route answers a request as Jira would.
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	if !s.authorized(r) {
 		writeJSON(w, http.StatusUnauthorized, errBody([]string{"You are not authenticated. Authentication required to perform this operation."}, nil))
 		return
@@ -293,8 +386,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusNotFound, errBody([]string{"No such endpoint: " + r.Method + " " + p}, nil))
 			return
 		}
-		version, key, sub := m[1], m[2], m[3]
-		s.issueEndpoint(w, r, version, key, sub)
+		version, key, sub, prop := m[1], m[2], m[3], m[4]
+		if (sub == "/properties") != (prop != "") {
+			writeJSON(w, http.StatusNotFound, errBody([]string{"No such endpoint: " + r.Method + " " + p}, nil))
+			return
+		}
+		s.issueEndpoint(w, r, version, key, sub, prop)
 	}
 }
 
@@ -409,8 +506,8 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request) {
 		is.ID = strconv.Itoa(10000 + s.next)
 		is.Key = fmt.Sprintf("%s-%d", s.opts.Project, s.next)
 		is.Category = "new"
-		is.Created = time.Now().UTC()
-		is.Updated = is.Created
+		is.Created = s.now()
+		s.touch(is)
 		s.issues[is.Key] = is
 		s.order = append(s.order, is.Key)
 		s.created++
@@ -492,15 +589,20 @@ func (s *Server) validate(f map[string]json.RawMessage) (*Issue, map[string]stri
 	return is, errs
 }
 
+// adf returns text as an ADF document, one paragraph per blank-line block.
+func (s *Server) adf(text string) map[string]any {
+	var paras []any
+	for _, p := range strings.Split(text, "\n\n") {
+		paras = append(paras, map[string]any{"type": "paragraph", "content": []any{map[string]any{"type": "text", "text": p}}})
+	}
+	return map[string]any{"type": "doc", "version": 1, "content": paras}
+}
+
 // render returns an issue as Jira's REST API does.
 func (s *Server) render(is *Issue, version string) map[string]any {
 	var desc any = is.Description
 	if version == "3" {
-		var paras []any
-		for _, p := range strings.Split(is.Description, "\n\n") {
-			paras = append(paras, map[string]any{"type": "paragraph", "content": []any{map[string]any{"type": "text", "text": p}}})
-		}
-		desc = map[string]any{"type": "doc", "version": 1, "content": paras}
+		desc = s.adf(is.Description)
 	}
 	var assignee any
 	if is.Assignee != "" {
@@ -566,10 +668,33 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		NextPageToken string   `json:"nextPageToken"`
 		Fields        []string `json:"fields"`
 		ValidateQuery string   `json:"validateQuery"`
+		// ReconcileIssues (Cloud) names issue ids to show as they are now.
+		ReconcileIssues []int64 `json:"reconcileIssues"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 		writeJSON(w, http.StatusBadRequest, errBody([]string{"Invalid request payload. Refer to the REST API documentation and try again."}, nil))
 		return
+	}
+	if len(req.ReconcileIssues) > 0 && !s.opts.Cloud {
+		writeJSON(w, http.StatusBadRequest, errBody([]string{"Unrecognized field \"reconcileIssues\"."}, nil))
+		return
+	}
+	if len(req.ReconcileIssues) > 50 {
+		writeJSON(w, http.StatusBadRequest, errBody([]string{"reconcileIssues accepts at most 50 issue ids."}, nil))
+		return
+	}
+	reconcile := map[string]bool{}
+	for _, id := range req.ReconcileIssues {
+		reconcile[strconv.FormatInt(id, 10)] = true
+	}
+	s.reconciled += len(req.ReconcileIssues)
+	// visible returns the version of an issue this search shows.
+	visible := func(k string) (*Issue, bool) {
+		if is, ok := s.issues[k]; ok && reconcile[is.ID] {
+			c := copyIssue(is)
+			return &c, true
+		}
+		return s.searchable(k)
 	}
 	jql := orderBy.ReplaceAllString(strings.TrimSpace(req.JQL), "")
 	var preds []func(*Issue) bool
@@ -594,7 +719,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 			keys := map[string]bool{}
 			for _, q := range quotedStr.FindAllStringSubmatch(m[1], -1) {
 				k := unquote(q[1])
-				if _, ok := s.issues[k]; !ok {
+				if _, ok := visible(k); !ok {
 					msg := "An issue with key '" + k + "' does not exist for field 'key'."
 					if !s.opts.Cloud && req.ValidateQuery == "warn" {
 						warnings = append(warnings, msg)
@@ -613,8 +738,10 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	}
 	var match []*Issue
 	for _, k := range s.order {
-		is := s.issues[k]
-		ok := true
+		is, ok := visible(k)
+		if !ok {
+			continue
+		}
 		for _, p := range preds {
 			ok = ok && p(is)
 		}
@@ -676,7 +803,7 @@ func (s *Server) transitions(is *Issue) []map[string]any {
 	return out
 }
 
-func (s *Server) issueEndpoint(w http.ResponseWriter, r *http.Request, version, key, sub string) {
+func (s *Server) issueEndpoint(w http.ResponseWriter, r *http.Request, version, key, sub, prop string) {
 	if version == "3" && !s.opts.Cloud {
 		writeJSON(w, http.StatusNotFound, errBody([]string{"No such endpoint: " + r.Method + " " + r.URL.Path}, nil))
 		return
@@ -706,7 +833,7 @@ func (s *Server) issueEndpoint(w http.ResponseWriter, r *http.Request, version, 
 		for _, tr := range s.transitions(is) {
 			if tr["id"] == req.Transition.ID {
 				is.Category = tr["to"].(map[string]any)["statusCategory"].(map[string]any)["key"].(string)
-				is.Updated = time.Now().UTC()
+				s.touch(is)
 				w.WriteHeader(http.StatusNoContent)
 				return
 			}
@@ -726,8 +853,49 @@ func (s *Server) issueEndpoint(w http.ResponseWriter, r *http.Request, version, 
 			return
 		}
 		is.Comments = append(is.Comments, Comment{Body: text, ADF: adf})
-		is.Updated = time.Now().UTC()
+		s.touch(is)
 		writeJSON(w, http.StatusCreated, map[string]any{"id": strconv.Itoa(len(is.Comments)), "body": req.Body})
+	case sub == "/comment" && r.Method == http.MethodGet && version == s.api():
+		start, _ := strconv.Atoi(r.URL.Query().Get("startAt"))
+		size, _ := strconv.Atoi(r.URL.Query().Get("maxResults"))
+		if size <= 0 || size > s.opts.PageSize {
+			size = s.opts.PageSize
+		}
+		start = min(max(start, 0), len(is.Comments))
+		end := min(start+size, len(is.Comments))
+		out := []any{}
+		for i, c := range is.Comments[start:end] {
+			var body any = c.Body
+			if version == "3" {
+				body = s.adf(c.Body)
+			}
+			out = append(out, map[string]any{"id": strconv.Itoa(start + i + 1), "body": body})
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"startAt": start, "maxResults": size, "total": len(is.Comments), "comments": out})
+	case sub == "/properties" && r.Method == http.MethodGet:
+		v, ok := is.Properties[prop]
+		if !ok {
+			writeJSON(w, http.StatusNotFound, errBody([]string{"The property with key '" + prop + "' does not exist."}, nil))
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"key": prop, "value": v})
+	case sub == "/properties" && r.Method == http.MethodPut:
+		var v json.RawMessage
+		if err := json.NewDecoder(r.Body).Decode(&v); err != nil {
+			writeJSON(w, http.StatusBadRequest, errBody([]string{"The property value must be JSON."}, nil))
+			return
+		}
+		if is.Properties == nil {
+			is.Properties = map[string]json.RawMessage{}
+		}
+		_, had := is.Properties[prop]
+		is.Properties[prop] = v
+		s.touch(is)
+		if had {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		w.WriteHeader(http.StatusCreated)
 	case sub == "/notify" && r.Method == http.MethodPost && version == "2":
 		var req struct {
 			Subject  string         `json:"subject"`
