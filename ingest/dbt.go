@@ -911,6 +911,7 @@ func (d *dbtScan) spec(n *dbtNode) (Spec, bool) {
 	} else {
 		text, reads, warnings := d.render(n)
 		s.text, s.Reads = text, slices.DeleteFunc(reads, func(r string) bool { return r == n.relation })
+		s.content = n.text // read once, here
 		for i := range warnings {
 			warnings[i].Job = s.ID
 		}

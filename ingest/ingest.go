@@ -91,6 +91,10 @@ type Summary struct {
 	Skipped int `json:"skipped"`
 	// Warnings are the parser's warnings on the jobs parsed.
 	Warnings []Failure `json:"warnings"`
+	// Watchers maps a job id to the further owners its project names (the
+	// owners after the first in a metadata.yaml). The graph does not keep
+	// them yet: lineage.Job has no field for them.
+	Watchers map[string][]string `json:"watchers,omitempty"`
 	// RemovalsSkipped explains why no vanished job was removed, if so.
 	RemovalsSkipped string `json:"removalsSkipped,omitempty"`
 	// Counts sums up the lists above, for CI pipelines.
@@ -196,6 +200,14 @@ func (in *Ingester) RunFS(ctx context.Context, fsys fs.FS, opts Options) (*Summa
 	}
 
 	sum.Warnings = append(sum.Warnings, plan.Warnings...)
+	for _, s := range plan.Jobs {
+		if len(s.Watchers) > 0 {
+			if sum.Watchers == nil {
+				sum.Watchers = map[string][]string{}
+			}
+			sum.Watchers[s.ID] = s.Watchers
+		}
+	}
 	r := &run{in: in, opts: opts, plan: plan, stored: stored, sum: sum, start: start}
 	r.prog.Total = len(plan.Jobs)
 	r.prog.Failed = len(plan.Failures)

@@ -29,6 +29,9 @@ func TestBigQueryETL(t *testing.T) {
 	if sum.Jobs < 400 {
 		t.Fatalf("%d jobs; the fixture has 426 query.sql", sum.Jobs)
 	}
+	if len(sum.Watchers) == 0 {
+		t.Error("the summary lists no watchers, though several metadata.yaml files name more than one owner")
+	}
 	p, err := ingest.Scan(os.DirFS(dir), "")
 	if err != nil {
 		t.Fatal(err)

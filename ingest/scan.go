@@ -55,8 +55,9 @@ type Spec struct {
 	// text, when not nil, is what the parser reads instead of the file:
 	// a dbt model with its refs, sources and configs resolved.
 	text []byte
-	// content, when not nil, is the job's script, which has no file of
-	// its own (a dbt manifest's compiled code).
+	// content, when not nil, is the job's script as already read (a dbt
+	// model), or its script when it has no file of its own (a dbt
+	// manifest's compiled code).
 	content []byte
 	// noSQL marks a job that has no SQL to parse (a dbt seed): its
 	// lineage is Reads and Writes.
