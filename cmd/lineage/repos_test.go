@@ -12,8 +12,8 @@ import (
 
 	"github.com/lineagehq/lineage"
 	"github.com/lineagehq/lineage/campaigns"
-	"github.com/lineagehq/lineage/graph/sqlite"
 	"github.com/lineagehq/lineage/gql"
+	"github.com/lineagehq/lineage/graph/sqlite"
 )
 
 // MustJaffleShop copies the shared jaffle_shop dbt project into a
