@@ -409,3 +409,58 @@ func TestDBTManifest(t *testing.T) {
 		t.Errorf("jobs %d, want 8 from the templates", sum.Jobs)
 	}
 }
+
+// TestDBTThroughServer pushes a dbt project through the push endpoint: the
+// server builds the same lineage and owners as a local ingest (the
+// rendered model is what it parses, so scripts and hashes differ), seeds
+// go without SQL, and a second push sends nothing.
+func TestDBTThroughServer(t *testing.T) {
+	dir := MustJaffle(t)
+	local := newStore(t)
+	MustRun(t, &ingest.Ingester{Graph: local}, dir, ingest.Options{})
+
+	remote := newStore(t)
+	srv := MustServe(t, remote, 0)
+	in := &ingest.Ingester{Client: &ingest.Client{BaseURL: srv.URL, Token: testToken, HTTP: srv.Client()}}
+	s := MustRun(t, in, dir, ingest.Options{})
+	if len(s.Added) != 8 || len(s.Failed) > 0 {
+		t.Fatalf("push: added %v failed %v", s.Added, s.Failed)
+	}
+	l, r := MustSnapshot(t, local), MustSnapshot(t, remote)
+	for id, lj := range l {
+		rj := r[id]
+		if !slices.Equal(lj.Reads, rj.Reads) || !slices.Equal(lj.Writes, rj.Writes) || lj.Owner != rj.Owner || lj.OwnerInfo != rj.OwnerInfo {
+			t.Errorf("%s: local %v %v %q %+v, pushed %v %v %q %+v", id, lj.Reads, lj.Writes, lj.Owner, lj.OwnerInfo, rj.Reads, rj.Writes, rj.Owner, rj.OwnerInfo)
+		}
+	}
+	if len(r) != len(l) {
+		t.Errorf("pushed %d jobs, local %d", len(r), len(l))
+	}
+	if s = MustRun(t, in, dir, ingest.Options{}); s.Unchanged != 8 {
+		t.Errorf("second push: %+v", s.Counts)
+	}
+}
+
+func TestDBTManifestPath(t *testing.T) {
+	dir := MustJaffle(t)
+	MustWrite(t, dir, "build/compiled.json", jaffleManifest("v11"))
+	MustWrite(t, dir, "lineage.yaml", "source: jaffle_shop\ndbt:\n  database: analytics\n  schema: dbt_prod\n  manifest: build/compiled.json\n")
+	p, err := ingest.Scan(os.DirFS(dir), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := jobByPath(t, p, "models/orders.sql"); !slices.Equal(s.Writes, []string{"prod_wh.jaffle.orders"}) || !strings.HasPrefix(s.WritesFrom, "dbt manifest build/compiled.json") {
+		t.Errorf("orders: writes %v from %q, want the manifest's", s.Writes, s.WritesFrom)
+	}
+	MustWrite(t, dir, "lineage.yaml", "source: jaffle_shop\ndbt:\n  schema: dbt_prod\n  manifest: build/missing.json\n")
+	p, err = ingest.Scan(os.DirFS(dir), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := scanWarnings(p); !strings.Contains(w, "lineage.yaml: dbt: manifest: build/missing.json does not exist; the models are read from their templates") {
+		t.Errorf("warnings:\n%s", w)
+	}
+	if s := jobByPath(t, p, "models/orders.sql"); !slices.Equal(s.Writes, []string{"dbt_prod.orders"}) {
+		t.Errorf("orders: writes %v, want the templates' relation", s.Writes)
+	}
+}

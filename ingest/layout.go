@@ -210,8 +210,9 @@ type scriptMetadata struct {
 }
 
 // metadataOwners reads the owners: of the metadata.yaml in dir: the first
-// is the owner (the ticket's assignee), the others watchers. ok is false
-// when there is no such file or it names no owner.
+// is the owner (the ticket's assignee), the others watchers; line is the
+// first owner's. owner is "" when there is no such file or it names no
+// owner; err is a Failure naming the file and line.
 func metadataOwners(fsys fs.FS, dir string) (owner string, watchers []string, line int, err error) {
 	file := path.Join(dir, MetadataFile)
 	data, err := fs.ReadFile(fsys, file)

@@ -267,7 +267,7 @@ func (p *Plan) noScriptMessage(suffixes map[string]int) string {
 		count int
 	}
 	var top []n
-	example := ".txt"
+	example := ""
 	for e, c := range suffixes {
 		if e != "" && e != ".yaml" && e != ".yml" && e != ".md" {
 			top = append(top, n{e, c})
@@ -288,10 +288,24 @@ func (p *Plan) noScriptMessage(suffixes map[string]int) string {
 			parts = append(parts, fmt.Sprintf("%s (%d)", t.ext, t.count))
 		}
 		msg += "; the files here end in " + strings.Join(parts, ", ")
-		example = top[0].ext
+		for _, t := range top {
+			if !notSQLSuffixes[t.ext] {
+				example = `"**/*` + t.ext + `"`
+				break
+			}
+		}
 	}
-	return msg + `. To name your scripts, set include: in ` + ConfigFile + `, such as include: ["**/*` + example + `"]`
+	if example == "" {
+		example = `"sql/**/*"`
+	}
+	return msg + `. To name your scripts, set include: in ` + ConfigFile + `, such as include: [` + example + `]`
 }
+
+// notSQLSuffixes are suffixes of files that are surely not SQL scripts,
+// not to be suggested for include:.
+var notSQLSuffixes = map[string]bool{".py": true, ".sh": true, ".json": true, ".csv": true, ".txt": true, ".java": true,
+	".scala": true, ".go": true, ".js": true, ".ts": true, ".xml": true, ".toml": true, ".cfg": true, ".ini": true,
+	".lock": true, ".png": true, ".jpg": true, ".svg": true, ".html": true, ".css": true, ".r": true, ".ipynb": true}
 
 // appendNew appends the names of add that list lacks.
 func appendNew(list []string, add ...string) []string {
