@@ -198,6 +198,7 @@ sources:
 		"proj/models/marts/orders.sql":          {Data: []byte("{{\n  config(\n    schema='sales'\n  )\n}}\nselect * from {{ source('crm', 'accounts') }} where region = '{{ var(\"region\") }}'\n")},
 		"proj/models/staging/stg_events.sql":    {Data: []byte("select * from {{ source('app', 'events') }} join {{ source('app','users') }} using (uid)\n")},
 		"proj/models/legacy/old.sql":            {Data: []byte("select 1\n")},
+		"proj/models/marts/dyn.sql":             {Data: []byte("{%- set rel = ref('stg_events') -%}\nselect * from {{ rel }}\n")},
 		"proj/macros/m.sql":                     {Data: []byte("{% macro m() %}select 1{% endmacro %}\n")},
 		"proj/seeds/countries.csv":              {Data: []byte("id,name\n")},
 		"proj/snapshots/snap.sql":               {Data: []byte("{% snapshot orders_snapshot %}\n{{ config(target_schema='snapshots', unique_key='id', strategy='timestamp', updated_at='ts') }}\nselect * from {{ ref('orders') }}\n{% endsnapshot %}\n")},
@@ -221,6 +222,8 @@ sources:
 		// A snapshot is named by its block; target_schema is taken as is.
 		{"proj/snapshots/snap.sql", "dbt snapshot", []string{"wh.snapshots.orders_snapshot"}, []string{"wh.prod_sales.orders"}},
 		{"other/plain.sql", "", nil, nil},
+		// A ref in a {% statement %} is a dependency, as dbt counts it.
+		{"proj/models/marts/dyn.sql", "dbt model", []string{"wh.prod_marts.dyn"}, []string{"wh.prod.stg_events"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
