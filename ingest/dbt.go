@@ -51,7 +51,9 @@ type dbtProject struct {
 	name string
 	// paths, relative to dir
 	modelPaths, seedPaths, snapshotPaths []string
-	vars                                 map[string]string
+	// ownedDirs are all the directories dbt reads or writes.
+	ownedDirs []string
+	vars      map[string]string
 	// folder configs of dbt_project.yml, by resource type
 	models, seeds, snapshots yaml.Node
 }
@@ -63,6 +65,12 @@ type rawDBTProject struct {
 	SeedPaths     []string  `yaml:"seed-paths"`
 	DataPaths     []string  `yaml:"data-paths"` // before dbt 1.0
 	SnapshotPaths []string  `yaml:"snapshot-paths"`
+	MacroPaths    []string  `yaml:"macro-paths"`
+	TestPaths     []string  `yaml:"test-paths"`
+	AnalysisPaths []string  `yaml:"analysis-paths"`
+	DocsPaths     []string  `yaml:"docs-paths"`
+	TargetPath    string    `yaml:"target-path"`
+	PackagesPath  string    `yaml:"packages-install-path"`
 	Vars          yaml.Node `yaml:"vars"`
 	Models        yaml.Node `yaml:"models"`
 	Seeds         yaml.Node `yaml:"seeds"`
@@ -144,11 +152,16 @@ type dbtScan struct {
 	claimed  map[string]bool
 }
 
-func underProject(file string, projects []string) bool {
-	for _, p := range projects {
-		d := path.Dir(p)
-		if d == "." || strings.HasPrefix(file, d+"/") {
-			return true
+// owns reports whether a file belongs to one of the dbt projects: it sits
+// in a directory dbt reads (models, seeds, snapshots, macros, tests,
+// analyses) or writes (target, dbt_packages, logs), so it is not a script
+// of its own. Other SQL beside a dbt project stays a script.
+func (d *dbtScan) owns(file string) bool {
+	for _, pr := range d.projects {
+		for _, dir := range pr.ownedDirs {
+			if root := pr.join(dir); root == "." || strings.HasPrefix(file, root+"/") {
+				return true
+			}
 		}
 	}
 	return false
@@ -156,7 +169,7 @@ func underProject(file string, projects []string) bool {
 
 // scanDBT reads the dbt projects whose dbt_project.yml files are given and
 // returns their jobs. Problems are the plan's warnings and failures.
-func (p *Plan) scanDBT(fsys fs.FS, projectFiles, _ []string) []Spec {
+func (p *Plan) scanDBT(fsys fs.FS, projectFiles []string) ([]Spec, func(string) bool) {
 	d := &dbtScan{plan: p, fsys: fsys, target: p.Config.DBT,
 		byName: map[string][]*dbtNode{}, sources: map[string]dbtSource{}, groups: map[string]dbtGroup{}, props: map[string]dbtConfig{}, claimed: map[string]bool{}}
 	var projects []*dbtProject
@@ -193,7 +206,7 @@ func (p *Plan) scanDBT(fsys fs.FS, projectFiles, _ []string) []Spec {
 			specs = append(specs, s)
 		}
 	}
-	return specs
+	return specs, d.owns
 }
 
 func failureOf(file string, err error) Failure {
@@ -229,6 +242,10 @@ func readDBTProject(fsys fs.FS, file string) (*dbtProject, error) {
 	pr.modelPaths = pick(raw.ModelPaths, raw.SourcePaths, []string{"models"})
 	pr.seedPaths = pick(raw.SeedPaths, raw.DataPaths, []string{"seeds"})
 	pr.snapshotPaths = pick(raw.SnapshotPaths, []string{"snapshots"})
+	pr.ownedDirs = slices.Concat(pr.modelPaths, pr.seedPaths, pr.snapshotPaths,
+		pick(raw.MacroPaths, []string{"macros"}), pick(raw.TestPaths, []string{"tests"}),
+		pick(raw.AnalysisPaths, []string{"analyses", "analysis"}), raw.DocsPaths,
+		[]string{firstNonEmpty(raw.TargetPath, "target"), firstNonEmpty(raw.PackagesPath, "dbt_packages"), "dbt_modules", "logs"})
 	// vars: global scalars, and those scoped to this project.
 	if raw.Vars.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(raw.Vars.Content); i += 2 {

@@ -194,15 +194,18 @@ sources:
     tables:
       - name: accounts
 `)},
-		"proj/models/marts/finance/revenue.sql": {Data: []byte("{{ config(alias='rev', materialized='incremental') }}\nselect * from {{ ref('stg_events') }} e\njoin {{ ref('shop', 'countries') }} c on c.id = e.country\n{% if is_incremental() %}\nwhere e.ts > (select max(ts) from {{ this }})\n{% endif %}\n")},
-		"proj/models/marts/orders.sql":          {Data: []byte("{{\n  config(\n    schema='sales'\n  )\n}}\nselect * from {{ source('crm', 'accounts') }} where region = '{{ var(\"region\") }}'\n")},
-		"proj/models/staging/stg_events.sql":    {Data: []byte("select * from {{ source('app', 'events') }} join {{ source('app','users') }} using (uid)\n")},
-		"proj/models/legacy/old.sql":            {Data: []byte("select 1\n")},
-		"proj/models/marts/dyn.sql":             {Data: []byte("{%- set rel = ref('stg_events') -%}\nselect * from {{ rel }}\n")},
-		"proj/macros/m.sql":                     {Data: []byte("{% macro m() %}select 1{% endmacro %}\n")},
-		"proj/seeds/countries.csv":              {Data: []byte("id,name\n")},
-		"proj/snapshots/snap.sql":               {Data: []byte("{% snapshot orders_snapshot %}\n{{ config(target_schema='snapshots', unique_key='id', strategy='timestamp', updated_at='ts') }}\nselect * from {{ ref('orders') }}\n{% endsnapshot %}\n")},
-		"other/plain.sql":                       {Data: []byte("insert into x select * from y\n")},
+		"proj/models/marts/finance/revenue.sql":  {Data: []byte("{{ config(alias='rev', materialized='incremental') }}\nselect * from {{ ref('stg_events') }} e\njoin {{ ref('shop', 'countries') }} c on c.id = e.country\n{% if is_incremental() %}\nwhere e.ts > (select max(ts) from {{ this }})\n{% endif %}\n")},
+		"proj/models/marts/orders.sql":           {Data: []byte("{{\n  config(\n    schema='sales'\n  )\n}}\nselect * from {{ source('crm', 'accounts') }} where region = '{{ var(\"region\") }}'\n")},
+		"proj/models/staging/stg_events.sql":     {Data: []byte("select * from {{ source('app', 'events') }} join {{ source('app','users') }} using (uid)\n")},
+		"proj/models/legacy/old.sql":             {Data: []byte("select 1\n")},
+		"proj/models/marts/dyn.sql":              {Data: []byte("{%- set rel = ref('stg_events') -%}\nselect * from {{ rel }}\n")},
+		"proj/macros/m.sql":                      {Data: []byte("{% macro m() %}select 1{% endmacro %}\n")},
+		"proj/target/compiled/shop/models/x.sql": {Data: []byte("select 1\n")},
+		"proj/analyses/a.sql":                    {Data: []byte("select 1\n")},
+		"proj/scripts/grants.sql":                {Data: []byte("insert into audit.grants select * from x\n")},
+		"proj/seeds/countries.csv":               {Data: []byte("id,name\n")},
+		"proj/snapshots/snap.sql":                {Data: []byte("{% snapshot orders_snapshot %}\n{{ config(target_schema='snapshots', unique_key='id', strategy='timestamp', updated_at='ts') }}\nselect * from {{ ref('orders') }}\n{% endsnapshot %}\n")},
+		"other/plain.sql":                        {Data: []byte("insert into x select * from y\n")},
 	}
 	p, err := ingest.Scan(fsys, "s")
 	if err != nil {
@@ -234,10 +237,12 @@ sources:
 		})
 	}
 	for _, s := range p.Jobs {
-		if strings.Contains(s.Path, "legacy") || strings.Contains(s.Path, "macros") {
-			t.Errorf("%s is a job: disabled models and macros are not", s.Path)
+		if strings.Contains(s.Path, "legacy") || strings.Contains(s.Path, "macros") || strings.Contains(s.Path, "target") || strings.Contains(s.Path, "analyses") {
+			t.Errorf("%s is a job: disabled models, macros, analyses and compiled files are not", s.Path)
 		}
 	}
+	// SQL beside the project that dbt does not read stays a script.
+	jobByPath(t, p, "proj/scripts/grants.sql")
 	if w := scanWarnings(p); w != "" {
 		t.Errorf("warnings:\n%s", w)
 	}

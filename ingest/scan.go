@@ -157,10 +157,9 @@ func Scan(fsys fs.FS, source string) (*Plan, error) {
 	// jobs of their own kind; macros, tests and analyses are not jobs.
 	var dbtJobs []Spec
 	if len(dbtProjects) > 0 {
-		var all []string
-		all = append(all, scripts...)
-		dbtJobs = p.scanDBT(fsys, dbtProjects, all)
-		scripts = slices.DeleteFunc(scripts, func(s string) bool { return underProject(s, dbtProjects) })
+		var dbtOwns func(string) bool
+		dbtJobs, dbtOwns = p.scanDBT(fsys, dbtProjects)
+		scripts = slices.DeleteFunc(scripts, dbtOwns)
 	}
 
 	isFile := make(map[string]bool, len(scripts))
