@@ -80,6 +80,7 @@ type rawDBTProject struct {
 // dbtConfig is the part of a dbt config that names a relation or its owner.
 type dbtConfig struct {
 	Alias, Schema, Database string
+	Materialized            string
 	// TargetSchema and TargetDatabase are a snapshot's legacy configs:
 	// the schema as is, no custom-schema rule.
 	TargetSchema, TargetDatabase string
@@ -98,6 +99,7 @@ func (c dbtConfig) over(o dbtConfig) dbtConfig {
 	set(&c.Alias, o.Alias)
 	set(&c.Schema, o.Schema)
 	set(&c.Database, o.Database)
+	set(&c.Materialized, o.Materialized)
 	set(&c.TargetSchema, o.TargetSchema)
 	set(&c.TargetDatabase, o.TargetDatabase)
 	if o.Owner != "" {
@@ -121,7 +123,16 @@ type dbtNode struct {
 	text     []byte
 	config   dbtConfig
 	relation string
+	// An ephemeral model is no table: dbt inlines it as a CTE into the
+	// models that ref it, which read what it reads.
+	ephemeral        bool
+	ephBusy, ephDone bool
+	ephReads         []string
 }
+
+// ephemeralCTE is the name a ref to an ephemeral model becomes, as dbt
+// names the CTE; reads of such names are dropped.
+const ephemeralCTE = "__dbt__cte__"
 
 // dbtSource is one table of a sources: block.
 type dbtSource struct {
@@ -445,6 +456,7 @@ func configFromMap(m map[string]any, from string) dbtConfig {
 		return ""
 	}
 	c.Alias, c.Schema, c.Database = str("alias"), str("schema"), str("database")
+	c.Materialized = str("materialized")
 	c.TargetSchema, c.TargetDatabase = str("target_schema"), str("target_database")
 	if o := metaOwner(mapOf(m["meta"])); o != "" {
 		c.Owner, c.OwnerFrom = o, "dbt meta.owner in "+from
@@ -506,7 +518,7 @@ func folderConfig(pr *dbtProject, n *dbtNode) dbtConfig {
 }
 
 // dbtConfigKeys are the configs dbt_project.yml may set without a "+".
-var dbtConfigKeys = map[string]bool{"schema": true, "alias": true, "database": true, "meta": true, "group": true, "enabled": true, "target_schema": true, "target_database": true}
+var dbtConfigKeys = map[string]bool{"materialized": true, "schema": true, "alias": true, "database": true, "meta": true, "group": true, "enabled": true, "target_schema": true, "target_database": true}
 
 func configFromNode(key string, v *yaml.Node, from string) dbtConfig {
 	var val any
@@ -560,6 +572,7 @@ func (d *dbtScan) resolve() {
 		}
 		n.config = c
 		n.relation = d.relation(n)
+		n.ephemeral = n.kind == "model" && strings.EqualFold(c.Materialized, "ephemeral")
 		kept = append(kept, n)
 		d.byName[n.project.name+"."+n.name] = append(d.byName[n.project.name+"."+n.name], n)
 		d.byName[n.name] = append(d.byName[n.name], n)
@@ -793,6 +806,10 @@ func (d *dbtScan) render(n *dbtNode) (text []byte, reads []string, warnings []Fa
 				return "", false
 			}
 			if t := d.lookup(n, pkg, model); t != nil {
+				if t.ephemeral {
+					reads = appendNew(reads, d.ephemeralReads(t)...)
+					return ephemeralCTE + t.name, true
+				}
 				reads = appendNew(reads, t.relation)
 				return t.relation, true
 			}
@@ -917,8 +934,24 @@ func closingParen(s string) int {
 	return -1
 }
 
-// spec turns a node into the job to ingest.
+// ephemeralReads returns what an ephemeral model reads, through the
+// ephemeral models it refs in turn. Its warnings are reported once.
+func (d *dbtScan) ephemeralReads(n *dbtNode) []string {
+	if n.ephDone || n.ephBusy {
+		return n.ephReads // a cycle of ephemeral models reads nothing more
+	}
+	n.ephBusy = true
+	_, reads, warnings := d.render(n)
+	d.plan.Warnings = append(d.plan.Warnings, warnings...)
+	n.ephReads, n.ephBusy, n.ephDone = reads, false, true
+	return reads
+}
+
+// spec turns a node into the job to ingest; an ephemeral model is none.
 func (d *dbtScan) spec(n *dbtNode) (Spec, bool) {
+	if n.ephemeral {
+		return Spec{}, false
+	}
 	p := d.plan
 	s := Spec{ID: p.Source + ":" + n.file, Path: n.file, Kind: "dbt " + n.kind, Vars: p.Config.Vars, DefaultDB: p.Config.DefaultDB,
 		Writes: []string{n.relation}, WritesFrom: "dbt " + n.kind + " " + n.project.name + "." + n.name}

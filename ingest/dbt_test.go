@@ -198,6 +198,8 @@ sources:
 		"proj/models/marts/orders.sql":           {Data: []byte("{{\n  config(\n    schema='sales'\n  )\n}}\nselect * from {{ source('crm', 'accounts') }} where region = '{{ var(\"region\") }}'\n")},
 		"proj/models/staging/stg_events.sql":     {Data: []byte("select * from {{ source('app', 'events') }} join {{ source('app','users') }} using (uid)\n")},
 		"proj/models/legacy/old.sql":             {Data: []byte("select 1\n")},
+		"proj/models/staging/eph.sql":            {Data: []byte("{{ config(materialized='ephemeral') }}\nselect * from {{ source('app', 'users') }}\n")},
+		"proj/models/marts/uses_eph.sql":         {Data: []byte("select * from {{ ref('eph') }} e\njoin {{ ref('stg_events') }} s using (uid)\n")},
 		"proj/models/marts/dyn.sql":              {Data: []byte("{%- set rel = ref('stg_events') -%}\nselect * from {{ rel }}\n")},
 		"proj/macros/m.sql":                      {Data: []byte("{% macro m() %}select 1{% endmacro %}\n")},
 		"proj/target/compiled/shop/models/x.sql": {Data: []byte("select 1\n")},
@@ -225,6 +227,8 @@ sources:
 		// A snapshot is named by its block; target_schema is taken as is.
 		{"proj/snapshots/snap.sql", "dbt snapshot", []string{"wh.snapshots.orders_snapshot"}, []string{"wh.prod_sales.orders"}},
 		{"other/plain.sql", "", nil, nil},
+		// An ephemeral model is no job: who refs it reads what it reads.
+		{"proj/models/marts/uses_eph.sql", "dbt model", []string{"wh.prod_marts.uses_eph"}, []string{"raw_db.app_prod.users", "wh.prod.stg_events"}},
 		// A ref in a {% statement %} is a dependency, as dbt counts it.
 		{"proj/models/marts/dyn.sql", "dbt model", []string{"wh.prod_marts.dyn"}, []string{"wh.prod.stg_events"}},
 	}
@@ -237,8 +241,8 @@ sources:
 		})
 	}
 	for _, s := range p.Jobs {
-		if strings.Contains(s.Path, "legacy") || strings.Contains(s.Path, "macros") || strings.Contains(s.Path, "target") || strings.Contains(s.Path, "analyses") {
-			t.Errorf("%s is a job: disabled models, macros, analyses and compiled files are not", s.Path)
+		if strings.Contains(s.Path, "legacy") || s.Path == "proj/models/staging/eph.sql" || strings.Contains(s.Path, "macros") || strings.Contains(s.Path, "target") || strings.Contains(s.Path, "analyses") {
+			t.Errorf("%s is a job: disabled and ephemeral models, macros, analyses and compiled files are not", s.Path)
 		}
 	}
 	// SQL beside the project that dbt does not read stays a script.
@@ -260,6 +264,10 @@ sources:
 	}
 	if !strings.Contains(j.Script, "{{ ref('stg_events') }}") {
 		t.Errorf("the stored script is not the model as written:\n%s", j.Script)
+	}
+	j = MustJob(t, g, "s:proj/models/marts/uses_eph.sql")
+	if !slices.Equal(j.Reads, []string{"raw_db.app_prod.users", "wh.prod.stg_events"}) {
+		t.Errorf("uses_eph reads %v: want no CTE of the ephemeral model", j.Reads)
 	}
 	j = MustJob(t, g, "s:other/plain.sql")
 	if !slices.Equal(j.Writes, []string{"x"}) {
@@ -346,8 +354,10 @@ func jaffleManifest(version string) string {
     ` + node("seed", "raw_orders", "seeds/raw_orders.csv", ``, ``, ``) + `,
     ` + node("model", "stg_orders", "models/staging/stg_orders.sql", `"seed.jaffle_shop.raw_orders"`,
 		`select id as order_id from \"prod_wh\".\"jaffle\".\"raw_orders\"`, `, "meta": {"owner": "ops@jaffle.example"}`) + `,
-    ` + node("model", "orders", "models/orders.sql", `"model.jaffle_shop.stg_orders", "source.jaffle_shop.stripe.payments"`,
-		`select * from \"prod_wh\".\"jaffle\".\"stg_orders\" join \"raw\".\"stripe\".\"payment\" using (order_id) join audit.log using (order_id)`, `, "group": "finance"`) + `,
+    ` + node("model", "orders", "models/orders.sql", `"model.jaffle_shop.stg_orders", "model.jaffle_shop.eph_payments"`,
+		`select * from \"prod_wh\".\"jaffle\".\"stg_orders\" join \"raw\".\"stripe\".\"payment\" using (order_id) join audit.log using (order_id)`, `, "group": "finance"`) + `,    "model.jaffle_shop.eph_payments": {"resource_type": "model", "name": "eph_payments", "package_name": "jaffle_shop",
+      "original_file_path": "models/eph_payments.sql", "relation_name": null, "database": "prod_wh", "schema": "jaffle", "alias": "eph_payments",
+      "depends_on": {"nodes": ["source.jaffle_shop.stripe.payments"]}, "config": {"materialized": "ephemeral"}},
     "test.jaffle_shop.not_null_orders_order_id": {"resource_type": "test", "name": "not_null_orders_order_id", "package_name": "jaffle_shop",
       "original_file_path": "models/schema.yml", "depends_on": {"nodes": ["model.jaffle_shop.orders"]}, "config": {}}
   },
@@ -381,8 +391,8 @@ func TestDBTManifest(t *testing.T) {
 		reads, writes []string
 	}{
 		{"models/staging/stg_orders.sql", "ops@jaffle.example", []string{"prod_wh.jaffle.raw_orders"}, []string{"prod_wh.jaffle.stg_orders"}},
-		// depends_on gives the source; the compiled code adds what it
-		// reads without a ref.
+		// depends_on gives the source (through an ephemeral model); the
+		// compiled code adds what it reads without a ref.
 		{"models/orders.sql", "finance@jaffle.example", []string{"audit.log", "prod_wh.jaffle.stg_orders", "raw.stripe.payment"}, []string{"prod_wh.jaffle.orders"}},
 		{"seeds/raw_orders.csv", "data-platform", []string{}, []string{"prod_wh.jaffle.raw_orders"}},
 	}

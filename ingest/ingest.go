@@ -639,7 +639,10 @@ func (w *worker) parse(s Spec, script []byte, hash string, known bool) (*lineage
 		if s.Kind != "" {
 			// A dbt model reading {{ this }} (an incremental one) does
 			// not depend on itself.
-			reads = slices.DeleteFunc(reads, func(r string) bool { return slices.Contains(s.Writes, r) })
+			// Nor on the CTE an ephemeral model becomes.
+			reads = slices.DeleteFunc(reads, func(r string) bool {
+				return slices.Contains(s.Writes, r) || strings.HasPrefix(strings.ToLower(r), ephemeralCTE)
+			})
 		}
 		reads, writes, err := tableNames(reads, writes)
 		if err != nil {

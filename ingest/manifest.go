@@ -105,8 +105,29 @@ func (d *dbtScan) manifest(pr *dbtProject) ([]Spec, error) {
 	}
 
 	relations := map[string]string{}
+	ephemeral := map[string][]string{} // ephemeral model -> its depends_on
 	for id, n := range m.Nodes {
+		if n.ResourceType == "model" && mapOf(n.Config)["materialized"] == "ephemeral" {
+			ephemeral[id] = n.DependsOn.Nodes
+			continue
+		}
 		relations[id] = manifestRelation(n)
+	}
+	// deps expands the ephemeral models among ids into what they read.
+	var deps func(ids []string, seen map[string]bool) []string
+	deps = func(ids []string, seen map[string]bool) []string {
+		var out []string
+		for _, id := range ids {
+			if e, ok := ephemeral[id]; ok {
+				if !seen[id] {
+					seen[id] = true
+					out = append(out, deps(e, seen)...)
+				}
+				continue
+			}
+			out = append(out, id)
+		}
+		return out
 	}
 	for id, n := range m.Sources {
 		relations[id] = manifestRelation(n)
@@ -127,7 +148,7 @@ func (d *dbtScan) manifest(pr *dbtProject) ([]Spec, error) {
 		if kind != "model" && kind != "seed" && kind != "snapshot" {
 			continue
 		}
-		if kind == "model" && mapOf(n.Config)["materialized"] == "ephemeral" {
+		if _, ok := ephemeral[id]; ok {
 			continue // inlined into the models that ref it: not a table
 		}
 		rel := relations[id]
@@ -139,7 +160,7 @@ func (d *dbtScan) manifest(pr *dbtProject) ([]Spec, error) {
 		s := Spec{ID: p.Source + ":" + fp, Path: fp, Kind: "dbt " + kind, Vars: p.Config.Vars, DefaultDB: p.Config.DefaultDB,
 			Writes: []string{rel}, WritesFrom: "dbt manifest " + file}
 		s.Dialect = p.dialect(fp, "")
-		for _, dep := range n.DependsOn.Nodes {
+		for _, dep := range deps(n.DependsOn.Nodes, map[string]bool{}) {
 			r, ok := relations[dep]
 			switch {
 			case !ok:
