@@ -574,6 +574,9 @@ func (d *dbtScan) resolve() {
 		n.relation = d.relation(n)
 		n.ephemeral = n.kind == "model" && strings.EqualFold(c.Materialized, "ephemeral")
 		kept = append(kept, n)
+		if prev := d.byName[n.project.name+"."+n.name]; len(prev) > 0 {
+			d.plan.Warnings = append(d.plan.Warnings, Failure{File: n.file, Message: fmt.Sprintf("%s %s of project %s is also defined in %s, and dbt refuses two nodes of one name; refs to it go to %s", n.kind, n.name, n.project.name, prev[0].file, prev[0].file)})
+		}
 		d.byName[n.project.name+"."+n.name] = append(d.byName[n.project.name+"."+n.name], n)
 		d.byName[n.name] = append(d.byName[n.name], n)
 	}
