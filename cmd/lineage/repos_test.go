@@ -101,6 +101,23 @@ func TestIngestDBTImpact(t *testing.T) {
 		}
 	}
 
+	// The graph view's query: downstream of the seed, every model reached.
+	var walk struct {
+		Lineage struct {
+			Jobs   []struct{ ID string }
+			Tables []struct{ Name string }
+		}
+	}
+	c.MustPost(`{ lineage(table: "analytics.dbt_prod.raw_orders", depth: 5) { jobs { id } tables { name } } }`, &walk)
+	var tables []string
+	for _, tb := range walk.Lineage.Tables {
+		tables = append(tables, tb.Name)
+	}
+	slices.Sort(tables)
+	if want := []string{"analytics.dbt_prod.customer_events", "analytics.dbt_prod.customers", "analytics.dbt_prod.orders", "analytics.dbt_prod.raw_orders", "analytics.dbt_prod.stg_orders"}; !slices.Equal(tables, want) {
+		t.Errorf("lineage downstream of raw_orders: tables %v, want %v", tables, want)
+	}
+
 	// A campaign on the dbt source lists the owners of the models
 	// downstream, with the details lineage.yaml gives them.
 	svc := &campaigns.Service{Graph: st, Store: st, Tracker: campaigns.NewBuiltinTracker(st, "http://lineage.test", nil)}
