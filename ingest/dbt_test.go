@@ -193,6 +193,9 @@ sources:
   - name: crm
     tables:
       - name: accounts
+models:
+  - name: stg_events
+    config: {alias: events_clean}
 `)},
 		"proj/models/marts/finance/revenue.sql":  {Data: []byte("{{ config(alias='rev', materialized='incremental') }}\nselect * from {{ ref('stg_events') }} e\njoin {{ ref('shop', 'countries') }} c on c.id = e.country\n{% if is_incremental() %}\nwhere e.ts > (select max(ts) from {{ this }})\n{% endif %}\n")},
 		"proj/models/marts/orders.sql":           {Data: []byte("{{\n  config(\n    schema='sales'\n  )\n}}\nselect * from {{ source('crm', 'accounts') }} where region = '{{ var(\"region\") }}'\n")},
@@ -218,19 +221,19 @@ sources:
 		writes, reads []string
 	}{
 		// config(alias) beats +alias; +database by folder; custom schema = target_custom.
-		{"proj/models/marts/finance/revenue.sql", "dbt model", []string{"fin_db.prod_marts.rev"}, []string{"wh.prod.stg_events", "wh.prod_raw.countries"}},
+		{"proj/models/marts/finance/revenue.sql", "dbt model", []string{"fin_db.prod_marts.rev"}, []string{"wh.prod.events_clean", "wh.prod_raw.countries"}},
 		// config(schema) in the model beats +schema of its folder.
 		{"proj/models/marts/orders.sql", "dbt model", []string{"wh.prod_sales.orders"}, []string{"wh.crm.accounts"}},
 		// A source's database, schema and identifier; schema defaults to its name.
-		{"proj/models/staging/stg_events.sql", "dbt model", []string{"wh.prod.stg_events"}, []string{"raw_db.app_prod.evts", "raw_db.app_prod.users"}},
+		{"proj/models/staging/stg_events.sql", "dbt model", []string{"wh.prod.events_clean"}, []string{"raw_db.app_prod.evts", "raw_db.app_prod.users"}},
 		{"proj/seeds/countries.csv", "dbt seed", []string{"wh.prod_raw.countries"}, nil},
 		// A snapshot is named by its block; target_schema is taken as is.
 		{"proj/snapshots/snap.sql", "dbt snapshot", []string{"wh.snapshots.orders_snapshot"}, []string{"wh.prod_sales.orders"}},
 		{"other/plain.sql", "", nil, nil},
 		// An ephemeral model is no job: who refs it reads what it reads.
-		{"proj/models/marts/uses_eph.sql", "dbt model", []string{"wh.prod_marts.uses_eph"}, []string{"raw_db.app_prod.users", "wh.prod.stg_events"}},
+		{"proj/models/marts/uses_eph.sql", "dbt model", []string{"wh.prod_marts.uses_eph"}, []string{"raw_db.app_prod.users", "wh.prod.events_clean"}},
 		// A ref in a {% statement %} is a dependency, as dbt counts it.
-		{"proj/models/marts/dyn.sql", "dbt model", []string{"wh.prod_marts.dyn"}, []string{"wh.prod.stg_events"}},
+		{"proj/models/marts/dyn.sql", "dbt model", []string{"wh.prod_marts.dyn"}, []string{"wh.prod.events_clean"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
@@ -259,14 +262,14 @@ sources:
 		t.Fatalf("run: %v %v", err, sum.Failed)
 	}
 	j := MustJob(t, g, "s:proj/models/marts/finance/revenue.sql")
-	if !slices.Equal(j.Reads, []string{"wh.prod.stg_events", "wh.prod_raw.countries"}) || !slices.Equal(j.Writes, []string{"fin_db.prod_marts.rev"}) {
+	if !slices.Equal(j.Reads, []string{"wh.prod.events_clean", "wh.prod_raw.countries"}) || !slices.Equal(j.Writes, []string{"fin_db.prod_marts.rev"}) {
 		t.Errorf("revenue: reads %v writes %v", j.Reads, j.Writes)
 	}
 	if !strings.Contains(j.Script, "{{ ref('stg_events') }}") {
 		t.Errorf("the stored script is not the model as written:\n%s", j.Script)
 	}
 	j = MustJob(t, g, "s:proj/models/marts/uses_eph.sql")
-	if !slices.Equal(j.Reads, []string{"raw_db.app_prod.users", "wh.prod.stg_events"}) {
+	if !slices.Equal(j.Reads, []string{"raw_db.app_prod.users", "wh.prod.events_clean"}) {
 		t.Errorf("uses_eph reads %v: want no CTE of the ephemeral model", j.Reads)
 	}
 	j = MustJob(t, g, "s:other/plain.sql")

@@ -156,6 +156,10 @@ func (d *dbtScan) manifest(pr *dbtProject) ([]Spec, error) {
 			p.Warnings = append(p.Warnings, Failure{File: file, Message: fmt.Sprintf("node %s names no relation (relation_name, or database, schema and alias); it is left out", id)})
 			continue
 		}
+		if n.OriginalFilePath == "" {
+			p.Warnings = append(p.Warnings, Failure{File: file, Message: fmt.Sprintf("node %s has no original_file_path; it is left out", id)})
+			continue
+		}
 		fp := d.nodeFile(pr, n)
 		s := Spec{ID: p.Source + ":" + fp, Path: fp, Kind: "dbt " + kind, Vars: p.Config.Vars, DefaultDB: p.Config.DefaultDB,
 			Writes: []string{rel}, WritesFrom: "dbt manifest " + file}
