@@ -161,6 +161,8 @@ type dbtScan struct {
 	// the files a manifest already made jobs of.
 	projects []*dbtProject
 	claimed  map[string]bool
+	// held are the directories of projects that could not be read.
+	held []string
 }
 
 // owns reports whether a file belongs to one of the dbt projects: it sits
@@ -168,6 +170,9 @@ type dbtScan struct {
 // analyses) or writes (target, dbt_packages, logs), so it is not a script
 // of its own. Other SQL beside a dbt project stays a script.
 func (d *dbtScan) owns(file string) bool {
+	if under(file, d.held) {
+		return true
+	}
 	for _, pr := range d.projects {
 		for _, dir := range pr.ownedDirs {
 			if root := pr.join(dir); root == "." || strings.HasPrefix(file, root+"/") {
@@ -187,8 +192,7 @@ func (p *Plan) scanDBT(fsys fs.FS, projectFiles []string) ([]Spec, func(string) 
 	for _, f := range projectFiles {
 		pr, err := readDBTProject(fsys, f)
 		if err != nil {
-			p.fail(failureOf(f, err))
-			p.Complete = false
+			d.hold(failureOf(f, err), path.Dir(f))
 			continue
 		}
 		projects = append(projects, pr)
@@ -213,6 +217,9 @@ func (p *Plan) scanDBT(fsys fs.FS, projectFiles []string) ([]Spec, func(string) 
 	}
 	d.resolve()
 	for _, n := range d.nodes {
+		if under(n.file, d.held) {
+			continue
+		}
 		if s, ok := d.spec(n); ok {
 			specs = append(specs, s)
 		}
@@ -328,8 +335,24 @@ func (d *dbtScan) collect(pr *dbtProject) {
 	add("seed", pr.seedPaths, ".csv")
 	add("snapshot", pr.snapshotPaths, ".sql")
 	for _, y := range ymls {
-		d.readProperties(pr, y)
+		if err := d.readProperties(pr, y); err != nil {
+			var dirs []string
+			for _, o := range pr.ownedDirs {
+				dirs = append(dirs, pr.join(o))
+			}
+			d.hold(failureOf(y, err), dirs...)
+		}
 	}
+}
+
+// hold keeps a project whose files could not all be read from changing:
+// none of its jobs is ingested (their stored lineage stays), no file under
+// it becomes a script of its own, and nothing is removed in this run.
+func (d *dbtScan) hold(f Failure, dirs ...string) {
+	f.Message += "; the dbt project's jobs are left as they are"
+	d.plan.fail(f)
+	d.plan.Complete = false
+	d.held = append(d.held, dirs...)
 }
 
 // rawProperties is a dbt properties file (schema.yml and the like).
@@ -362,18 +385,24 @@ type rawDBTResource struct {
 	Config     map[string]any `yaml:"config"`
 }
 
-func (d *dbtScan) readProperties(pr *dbtProject, file string) {
+// readProperties reads a properties file. A file that cannot be read or
+// is not YAML is an error: without it the project's names and owners may
+// be wrong, so the project is held. A field of an unexpected type is a
+// warning, and the rest of the file is used.
+func (d *dbtScan) readProperties(pr *dbtProject, file string) error {
 	data, err := fs.ReadFile(d.fsys, file)
 	if err != nil {
-		d.plan.Warnings = append(d.plan.Warnings, Failure{File: file, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))})
-		return
+		return Failure{File: file, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))}
 	}
 	var raw rawProperties
 	if err := yaml.Unmarshal(data, &raw); err != nil {
 		f := yamlFailure(file, err)
-		f.Message += "; its models, sources and owners are not known"
+		var te *yaml.TypeError
+		if !errors.As(err, &te) {
+			return f
+		}
+		f.Message += "; the rest of the file is used"
 		d.plan.Warnings = append(d.plan.Warnings, f)
-		return
 	}
 	for kind, list := range map[string][]rawDBTResource{"model": raw.Models, "seed": raw.Seeds, "snapshot": raw.Snapshots} {
 		for _, r := range list {
@@ -425,6 +454,7 @@ func (d *dbtScan) readProperties(pr *dbtProject, file string) {
 		}
 		d.groups[g.Name] = dbtGroup{owner: o, file: file}
 	}
+	return nil
 }
 
 func mapOf(v any) map[string]any {

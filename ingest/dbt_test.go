@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -483,5 +484,53 @@ func TestDBTManifestPath(t *testing.T) {
 	}
 	if s := jobByPath(t, p, "models/orders.sql"); !slices.Equal(s.Writes, []string{"dbt_prod.orders"}) {
 		t.Errorf("orders: writes %v, want the templates' relation", s.Writes)
+	}
+}
+
+// TestDBTBrokenProject: a dbt_project.yml or a properties file that is not
+// YAML fails the project with file and line; its stored jobs keep their
+// lineage (they are not read as plain scripts, nor removed). With a broken
+// properties file, scripts outside dbt's directories are still ingested;
+// with a broken dbt_project.yml, which says where those are, nothing under
+// it changes.
+func TestDBTBrokenProject(t *testing.T) {
+	dir := MustJaffle(t)
+	MustWrite(t, dir, "scripts/grants.sql", "insert into audit.grants select * from analytics.dbt_prod.orders\n")
+	g := newStore(t)
+	in := &ingest.Ingester{Graph: g}
+	MustRun(t, in, dir, ingest.Options{})
+	before := MustSnapshot(t, g)
+
+	tests := []struct {
+		name, file, content, want string
+		updated                   []string
+	}{
+		{"properties", "models/schema.yml", "models:\n  - name: orders\n    config: {alias: [\n", "models/schema.yml:", []string{"jaffle_shop:scripts/grants.sql"}},
+		{"project", "dbt_project.yml", "name: jaffle_shop\nmodels: [oops\n", "dbt_project.yml:", []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join(dir, tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer MustWrite(t, dir, tt.file, string(data))
+			MustWrite(t, dir, tt.file, tt.content)
+			MustWrite(t, dir, "scripts/grants.sql", "insert into audit.grants_"+tt.name+" select * from analytics.dbt_prod.orders\n")
+			sum := MustRun(t, in, dir, ingest.Options{})
+			if len(sum.Failed) != 1 || !strings.HasPrefix(sum.Failed[0].Error(), tt.want) || sum.Failed[0].Line == 0 ||
+				!strings.Contains(sum.Failed[0].Message, "the dbt project's jobs are left as they are") {
+				t.Errorf("failed %v, want one failure at %s with its line", sum.Failed, tt.want)
+			}
+			if len(sum.Removed) > 0 || !slices.Equal(sum.Updated, tt.updated) {
+				t.Errorf("removed %v, updated %v: want %v updated", sum.Removed, sum.Updated, tt.updated)
+			}
+			after := MustSnapshot(t, g)
+			for id, j := range before {
+				if id != "jaffle_shop:scripts/grants.sql" && !reflect.DeepEqual(after[id], j) {
+					t.Errorf("%s changed:\n%+v\n%+v", id, j, after[id])
+				}
+			}
+		})
 	}
 }
