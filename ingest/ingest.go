@@ -523,6 +523,10 @@ type worker struct {
 func (w *worker) do(ctx context.Context, fsys fs.FS, s Spec) (outcome, error) {
 	r := w.run
 	o := outcome{spec: s}
+	if s.held != nil {
+		o.failure = s.held
+		return o, nil
+	}
 	script := s.content
 	if script == nil {
 		var err error

@@ -302,3 +302,31 @@ func TestOwnerPrecedence(t *testing.T) {
 		t.Errorf("watchers %v", s.Watchers)
 	}
 }
+
+// TestBrokenMetadata: a metadata.yaml that is not YAML fails its job with
+// file and line, and the stored job keeps its owner and lineage.
+func TestBrokenMetadata(t *testing.T) {
+	dir := t.TempDir()
+	MustWrite(t, dir, "lineage.yaml", "source: s\ndefault_owner: fallback\nwrites:\n  \"sql/{ds}/{t}/query.sql\": \"{ds}.{t}\"\n")
+	MustWrite(t, dir, "sql/d/t/query.sql", "select * from raw.x\n")
+	MustWrite(t, dir, "sql/d/t/metadata.yaml", "owners:\n  - alice@x.example\n")
+	MustWrite(t, dir, "sql/d/u/query.sql", "select * from d.t\n")
+	g := newStore(t)
+	in := &ingest.Ingester{Graph: g}
+	MustRun(t, in, dir, ingest.Options{})
+	before := MustJob(t, g, "s:sql/d/t/query.sql")
+
+	MustWrite(t, dir, "sql/d/t/metadata.yaml", "owners: [alice@x.example\n")
+	MustWrite(t, dir, "sql/d/t/query.sql", "select * from raw.y\n")
+	sum := MustRun(t, in, dir, ingest.Options{})
+	if len(sum.Failed) != 1 || sum.Failed[0].File != "sql/d/t/metadata.yaml" || sum.Failed[0].Line == 0 || sum.Failed[0].Job != "s:sql/d/t/query.sql" {
+		t.Errorf("failed %v, want sql/d/t/metadata.yaml with its line", sum.Failed)
+	}
+	after := MustJob(t, g, "s:sql/d/t/query.sql")
+	if after.Owner != "alice@x.example" || !slices.Equal(after.Reads, before.Reads) || !slices.Equal(after.Writes, []string{"d.t"}) {
+		t.Errorf("job changed: %+v, was %+v", after, before)
+	}
+	if sum.Unchanged != 1 {
+		t.Errorf("counts %+v: the other job is unchanged", sum.Counts)
+	}
+}

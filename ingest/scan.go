@@ -62,6 +62,9 @@ type Spec struct {
 	// noSQL marks a job that has no SQL to parse (a dbt seed): its
 	// lineage is Reads and Writes.
 	noSQL bool
+	// held, when set, is why the job cannot be read now: it is reported
+	// as failed and its stored lineage stays.
+	held *Failure
 	// ownerInfo holds what the project says of the owner (an e-mail),
 	// used when lineage.yaml's owners: does not name it.
 	ownerInfo lineage.Owner
@@ -231,13 +234,15 @@ func (p *Plan) layoutWrites(s *Spec) {
 func (p *Plan) scriptOwner(fsys fs.FS, s *Spec) {
 	owner, watchers, line, err := metadataOwners(fsys, path.Dir(s.Path))
 	if err != nil {
+		// Without its metadata the job's owner is not known: it is left
+		// as stored (held), not given another owner.
 		var f Failure
 		if !errors.As(err, &f) {
 			f = Failure{File: path.Join(path.Dir(s.Path), MetadataFile), Message: err.Error()}
 		}
 		f.Job = s.ID
-		f.Message += "; the job's owner comes from CODEOWNERS or default_owner instead"
-		p.Warnings = append(p.Warnings, f)
+		f.Message += "; the job is left as it is"
+		s.held = &f
 	}
 	if owner != "" {
 		s.Owner, s.Watchers = owner, watchers
