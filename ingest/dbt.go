@@ -212,6 +212,9 @@ func (p *Plan) scanDBT(fsys fs.FS, projectFiles []string) ([]Spec, func(string) 
 		}
 		specs = append(specs, m...)
 	}
+	if len(rest) > 0 && d.target.Schema == "" {
+		p.Warnings = append(p.Warnings, Failure{File: ConfigFile, Message: "the dbt target schema is not set: add dbt: {schema: …, database: …} as profiles.yml sets them; until then the models' relations lack it (orders, not analytics.dbt_prod.orders) and may not meet the tables other jobs name"})
+	}
 	for _, pr := range rest {
 		d.collect(pr)
 	}
