@@ -598,7 +598,9 @@ func (d *dbtScan) resolve() {
 		}
 		c = c.over(d.props[n.kind+":"+n.project.name+"."+n.name])
 		if n.text != nil {
-			c = c.over(inlineConfig(n.text, n.file))
+			inline, warnings := inlineConfig(n.text, n.file)
+			c = c.over(inline)
+			d.plan.Warnings = append(d.plan.Warnings, warnings...)
 		}
 		if c.Enabled != nil && !*c.Enabled {
 			continue
@@ -646,32 +648,38 @@ func firstNonEmpty(v ...string) string {
 }
 
 // inlineConfig reads {{ config(...) }} calls in a model's text.
-func inlineConfig(text []byte, file string) dbtConfig {
+// A value that is an expression rather than a literal (schema=var('s'))
+// cannot be known without dbt: it is a warning, and the config is not set.
+func inlineConfig(text []byte, file string) (dbtConfig, []Failure) {
 	var c dbtConfig
+	var warnings []Failure
 	forEachExpr(string(text), func(start, end int, expr string, _ bool) {
 		name, args, kwargs, ok := parseCall(expr)
 		if !ok || name != "config" || len(args) > 0 {
 			return
 		}
+		line := 1 + strings.Count(string(text[:start]), "\n")
 		m := map[string]any{}
 		for k, v := range kwargs {
-			m[k] = v
-			if k == "enabled" {
+			switch {
+			case k == "enabled":
 				m[k] = strings.EqualFold(v, "true")
-			}
-			if k == "meta" {
+			case k == "meta":
 				if o := dictValue(v, "owner"); o != "" {
 					m["meta"] = map[string]any{"owner": o}
 				}
+			case isQuoted(v):
+				m[k] = unquote(v)
+			case k == "alias" || k == "schema" || k == "database" || k == "target_schema" || k == "target_database" || k == "materialized" || k == "group":
+				warnings = append(warnings, Failure{File: file, Line: line, Message: fmt.Sprintf("config(%s=%s) is an expression ingest cannot evaluate; %s is taken from the project's other configs", k, v, k)})
 			}
 		}
-		line := 1 + strings.Count(string(text[:start]), "\n")
 		c = c.over(configFromMap(m, fmt.Sprintf("%s:%d", file, line)))
 		if c.Owner != "" && strings.HasPrefix(c.OwnerFrom, "dbt meta.owner in ") {
 			c.OwnerFrom = fmt.Sprintf("dbt config(meta) %s:%d", file, line)
 		}
 	})
-	return c
+	return c, warnings
 }
 
 // dictValue finds key's string value in a Jinja dict literal.
@@ -737,7 +745,7 @@ func parseCall(expr string) (name string, args []string, kwargs map[string]strin
 			continue
 		}
 		if eq := strings.IndexByte(a, '='); eq > 0 && isPartName(strings.TrimSpace(a[:eq])) && (eq+1 >= len(a) || a[eq+1] != '=') {
-			kwargs[strings.TrimSpace(a[:eq])] = unquote(strings.TrimSpace(a[eq+1:]))
+			kwargs[strings.TrimSpace(a[:eq])] = strings.TrimSpace(a[eq+1:]) // as written
 			continue
 		}
 		if !isQuoted(a) {

@@ -281,11 +281,12 @@ models:
 
 func TestDBTBadInput(t *testing.T) {
 	base := fstest.MapFS{
-		"lineage.yaml":      {Data: []byte("dbt: {schema: prod}\n")},
-		"dbt_project.yml":   {Data: []byte("name: p\n")},
-		"models/good.sql":   {Data: []byte("select 1 as x\n")},
-		"models/broken.sql": {Data: []byte("{{\n  config(alias='broken')\n}}\nselect 1 as x, 'oops\n")},
-		"models/bad.sql":    {Data: []byte("select *\nfrom {{ ref('nope') }}\njoin {{ source('ghost', 't') }} using (id)\n{{ my_macro('x') }}\n")},
+		"lineage.yaml":       {Data: []byte("dbt: {schema: prod}\n")},
+		"dbt_project.yml":    {Data: []byte("name: p\n")},
+		"models/good.sql":    {Data: []byte("select 1 as x\n")},
+		"models/dyn_cfg.sql": {Data: []byte("{{ config(schema=var('s'), alias='x') }}\nselect 1 as y\n")},
+		"models/broken.sql":  {Data: []byte("{{\n  config(alias='broken')\n}}\nselect 1 as x, 'oops\n")},
+		"models/bad.sql":     {Data: []byte("select *\nfrom {{ ref('nope') }}\njoin {{ source('ghost', 't') }} using (id)\n{{ my_macro('x') }}\n")},
 	}
 	p, err := ingest.Scan(base, "s")
 	if err != nil {
@@ -295,6 +296,7 @@ func TestDBTBadInput(t *testing.T) {
 	for _, want := range []string{
 		"models/bad.sql:2: {{ ref('nope') }}: no model, seed or snapshot named nope in this repository; read as prod.nope",
 		"models/bad.sql:3: {{ source('ghost', 't') }}: source ghost.t is not declared in a sources: block",
+		"models/dyn_cfg.sql:1: config(schema=var('s')) is an expression ingest cannot evaluate; schema is taken from the project's other configs",
 	} {
 		if !strings.Contains(w, want) {
 			t.Errorf("warnings lack %q:\n%s", want, w)
@@ -314,6 +316,9 @@ func TestDBTBadInput(t *testing.T) {
 	j := MustJob(t, g, "s:models/bad.sql")
 	if !slices.Equal(j.Writes, []string{"prod.bad"}) || !slices.Contains(j.Reads, "prod.nope") || !slices.Contains(j.Reads, "ghost.t") {
 		t.Errorf("bad.sql: reads %v writes %v", j.Reads, j.Writes)
+	}
+	if j := MustJob(t, g, "s:models/dyn_cfg.sql"); !slices.Equal(j.Writes, []string{"prod.x"}) {
+		t.Errorf("dyn_cfg.sql writes %v: want the alias, without the schema it cannot know", j.Writes)
 	}
 	j = MustJob(t, g, "s:models/broken.sql")
 	if !slices.Equal(j.Writes, []string{"prod.broken"}) || len(j.Reads) != 0 {
