@@ -42,6 +42,7 @@ const ConfigFile = "lineage.yaml"
 //	  schema: dbt_prod
 //	  manifest: target/manifest.json # default; used when it exists
 //	  vars: {start_date: "2024-01-01"}
+//	  custom_schema: append       # or replace: see DBTConfig
 type Config struct {
 	Source         string
 	DefaultOwner   string
@@ -79,6 +80,11 @@ type DBTConfig struct {
 	Manifest string
 	// Vars are dbt variables, over the project's own vars:.
 	Vars map[string]string
+	// CustomSchema is how a model's custom schema combines with the
+	// target schema: "append" (dbt's default generate_schema_name:
+	// TARGET_CUSTOM) or "replace" (CUSTOM alone, as the common override
+	// and generate_schema_name_for_env in production do).
+	CustomSchema string
 }
 
 // PathDialect is one per-path dialect rule of lineage.yaml.
@@ -112,6 +118,8 @@ type rawDBT struct {
 	Schema   string            `yaml:"schema"`
 	Manifest string            `yaml:"manifest"`
 	Vars     map[string]string `yaml:"vars"`
+	// CustomSchema is append (default) or replace.
+	CustomSchema posString `yaml:"custom_schema"`
 }
 
 type rawOwner struct {
@@ -279,6 +287,14 @@ func ParseConfig(data []byte) (*Config, error) {
 		Schema:   strings.ToLower(strings.TrimSpace(raw.DBT.Schema)),
 		Manifest: strings.TrimSpace(raw.DBT.Manifest),
 		Vars:     raw.DBT.Vars,
+	}
+	switch cs := strings.ToLower(strings.TrimSpace(raw.DBT.CustomSchema.Value)); cs {
+	case "", "append":
+		c.DBT.CustomSchema = "append"
+	case "replace":
+		c.DBT.CustomSchema = cs
+	default:
+		return nil, configError(file, raw.DBT.CustomSchema.Line, raw.DBT.CustomSchema.Column, "dbt.custom_schema", "custom_schema is append (TARGET_CUSTOM, dbt's default) or replace (CUSTOM alone), not %q", raw.DBT.CustomSchema.Value)
 	}
 	return c, nil
 }

@@ -51,6 +51,7 @@ type dbtProject struct {
 	name string
 	// paths, relative to dir
 	modelPaths, seedPaths, snapshotPaths []string
+	macroPaths []string
 	// ownedDirs are all the directories dbt reads or writes.
 	ownedDirs []string
 	vars      map[string]string
@@ -263,6 +264,7 @@ func readDBTProject(fsys fs.FS, file string) (*dbtProject, error) {
 	pr.modelPaths = pick(raw.ModelPaths, raw.SourcePaths, []string{"models"})
 	pr.seedPaths = pick(raw.SeedPaths, raw.DataPaths, []string{"seeds"})
 	pr.snapshotPaths = pick(raw.SnapshotPaths, []string{"snapshots"})
+	pr.macroPaths = raw.MacroPaths
 	pr.ownedDirs = slices.Concat(pr.modelPaths, pr.seedPaths, pr.snapshotPaths,
 		pick(raw.MacroPaths, []string{"macros"}), pick(raw.TestPaths, []string{"tests"}),
 		pick(raw.AnalysisPaths, []string{"analyses", "analysis"}), raw.DocsPaths,
@@ -334,6 +336,23 @@ func (d *dbtScan) collect(pr *dbtProject) {
 			}
 		})
 	}
+	macroPaths := []string{"macros"}
+	if len(pr.macroPaths) > 0 {
+		macroPaths = pr.macroPaths
+	}
+	walk(macroPaths, func(f string) {
+		if strings.ToLower(path.Ext(f)) != ".sql" {
+			return
+		}
+		data, err := fs.ReadFile(d.fsys, f)
+		if err != nil {
+			return
+		}
+		if m := namingMacro.FindSubmatchIndex(data); m != nil {
+			line := 1 + strings.Count(string(data[:m[0]]), "\n")
+			d.plan.Warnings = append(d.plan.Warnings, Failure{File: f, Line: line, Message: fmt.Sprintf("the project overrides dbt's %s; ingest names relations by dbt's default rules (dbt: custom_schema: replace in %s covers the common override), or commit target/manifest.json for the names dbt gives", strings.TrimSpace(string(data[m[2]:m[3]])), ConfigFile)})
+		}
+	})
 	add("model", pr.modelPaths, ".sql")
 	add("seed", pr.seedPaths, ".csv")
 	add("snapshot", pr.snapshotPaths, ".sql")
@@ -573,6 +592,8 @@ func relationName(parts ...string) string {
 	return strings.Join(out, ".")
 }
 
+var namingMacro = regexp.MustCompile(`\{%-?\s*macro\s+(generate_(?:schema|alias|database)_name)\s*\(`)
+
 var snapshotTag = regexp.MustCompile(`\{%-?\s*snapshot\s+(\w+)\s*-?%\}`)
 
 // resolve reads each node's config and names its relation.
@@ -625,7 +646,7 @@ func (d *dbtScan) relation(n *dbtNode) string {
 	db := firstNonEmpty(c.Database, d.target.Database)
 	schema := d.target.Schema
 	if c.Schema != "" {
-		if schema != "" {
+		if schema != "" && d.target.CustomSchema != "replace" {
 			schema += "_" + c.Schema
 		} else {
 			schema = c.Schema

@@ -539,3 +539,35 @@ func TestDBTBrokenProject(t *testing.T) {
 		})
 	}
 }
+
+func TestDBTCustomSchema(t *testing.T) {
+	files := func(cfg string) fstest.MapFS {
+		return fstest.MapFS{
+			"lineage.yaml":                 {Data: []byte(cfg)},
+			"dbt_project.yml":              {Data: []byte("name: p\nmodels:\n  p:\n    marts:\n      +schema: marts\n")},
+			"models/marts/a.sql":           {Data: []byte("select 1 as x\n")},
+			"macros/get_custom_schema.sql": {Data: []byte("-- prod uses the custom schema alone\n{% macro generate_schema_name(custom_schema_name, node) -%}\n  {{ custom_schema_name | trim }}\n{%- endmacro %}\n")},
+		}
+	}
+	tests := []struct{ cfg, want string }{
+		{"dbt: {schema: prod}\n", "prod_marts.a"},
+		{"dbt: {schema: prod, custom_schema: append}\n", "prod_marts.a"},
+		{"dbt: {schema: prod, custom_schema: replace}\n", "marts.a"},
+	}
+	for _, tt := range tests {
+		p, err := ingest.Scan(files(tt.cfg), "s")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := jobByPath(t, p, "models/marts/a.sql"); !slices.Equal(s.Writes, []string{tt.want}) {
+			t.Errorf("%s: writes %v, want %s", tt.cfg, s.Writes, tt.want)
+		}
+		if w := scanWarnings(p); !strings.Contains(w, "macros/get_custom_schema.sql:2: the project overrides dbt's generate_schema_name") {
+			t.Errorf("no warning about the macro:\n%s", w)
+		}
+	}
+	_, err := ingest.ParseConfig([]byte("dbt:\n  custom_schema: sometimes\n"))
+	if lineage.ErrorCode(err) != lineage.EINVALID || !strings.Contains(lineage.ErrorMessage(err), "lineage.yaml:2:18: custom_schema is append") {
+		t.Errorf("bad custom_schema: %v", err)
+	}
+}
