@@ -51,7 +51,7 @@ type dbtProject struct {
 	name string
 	// paths, relative to dir
 	modelPaths, seedPaths, snapshotPaths []string
-	macroPaths []string
+	macroPaths                           []string
 	// ownedDirs are all the directories dbt reads or writes.
 	ownedDirs []string
 	vars      map[string]string
