@@ -28,7 +28,8 @@ const dbtProjectFile = "dbt_project.yml"
 //   - a relation is DATABASE.SCHEMA.ALIAS: the alias is config alias= or
 //     the file's name; the schema is the target schema (dbt: schema: in
 //     lineage.yaml), or TARGET_CUSTOM when the model sets schema=CUSTOM
-//     (dbt's generate_schema_name); the database is config database= or
+//     (dbt's generate_schema_name; CUSTOM alone with dbt: custom_schema:
+//     replace); the database is config database= or
 //     the target database. Configs come from config() in the model, then
 //     its properties (*.yml), then +schema/+alias/+database/+meta of the
 //     folders in dbt_project.yml;
@@ -39,7 +40,8 @@ const dbtProjectFile = "dbt_project.yml"
 //     {{ source() }}, {{ this }}, {{ var() }} and {{ target.schema }}
 //     replaced by what they name and {{ config() }} blanked, each on its
 //     own lines, so that the parser's lines are the file's lines. Jinja
-//     control flow ({% if is_incremental() %}) is left to the parser.
+//     control flow ({% if is_incremental() %}) is left to the parser;
+//   - an ephemeral model is no job: who refs it reads what it reads.
 //
 // A compiled manifest (target/manifest.json, or dbt: manifest: in
 // lineage.yaml) is used instead when there is one: see manifest.go.
