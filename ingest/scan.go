@@ -86,6 +86,9 @@ type Plan struct {
 	Warnings []Failure
 	// Skipped counts workflow jobs that are not SQL (shell, python, ...).
 	Skipped int
+	// metadata holds the owners of each directory's metadata.yaml, read
+	// when a script of the directory first needs them.
+	metadata map[string]dirMetadata
 	// Complete is false when part of the repository could not be read (a
 	// broken workflow file, an unreadable directory): jobs missing from
 	// Jobs may then still exist, so nothing is removed.
@@ -111,7 +114,7 @@ func Scan(fsys fs.FS, source string) (*Plan, error) {
 	if source, err = lineage.NormalizeName("source", source, false); err != nil {
 		return nil, lineage.FieldErrorf("source", "a source name is needed: pass one or set source: in %s", ConfigFile)
 	}
-	p := &Plan{Source: source, Config: cfg, Codeowners: owners, Complete: true}
+	p := &Plan{Source: source, Config: cfg, Codeowners: owners, Complete: true, metadata: map[string]dirMetadata{}}
 
 	var workflows, scripts, dbtProjects []string
 	suffixes := map[string]int{} // suffix -> files, for the no-script message
@@ -143,6 +146,8 @@ func Scan(fsys fs.FS, source string) (*Plan, error) {
 		switch {
 		case base == dbtProjectFile:
 			dbtProjects = append(dbtProjects, name)
+		case base == MetadataFile:
+			p.metadata[path.Dir(name)] = dirMetadata{unread: true}
 		case cfg.isWorkflow(name):
 			workflows = append(workflows, name)
 		case cfg.isScript(name):
@@ -220,6 +225,15 @@ func Scan(fsys fs.FS, source string) (*Plan, error) {
 	return p, nil
 }
 
+// dirMetadata is what a directory's metadata.yaml says of owners.
+type dirMetadata struct {
+	unread   bool // the file is there, not read yet
+	owner    string
+	watchers []string
+	line     int
+	err      error
+}
+
 // layoutWrites adds the table lineage.yaml's writes: rules give a script.
 func (p *Plan) layoutWrites(s *Spec) {
 	if t, line := p.Config.writesFor(s.Path); t != "" {
@@ -232,7 +246,14 @@ func (p *Plan) layoutWrites(s *Spec) {
 // owners: of a metadata.yaml beside the script (the first owns the job,
 // the others watch it), then CODEOWNERS, then lineage.yaml's default.
 func (p *Plan) scriptOwner(fsys fs.FS, s *Spec) {
-	owner, watchers, line, err := metadataOwners(fsys, path.Dir(s.Path))
+	dir := path.Dir(s.Path)
+	md := p.metadata[dir] // zero: the walk saw no metadata.yaml there
+	if md.unread {
+		md = dirMetadata{}
+		md.owner, md.watchers, md.line, md.err = metadataOwners(fsys, dir)
+		p.metadata[dir] = md // scripts of one directory share it
+	}
+	owner, watchers, line, err := md.owner, md.watchers, md.line, md.err
 	if err != nil {
 		// Without its metadata the job's owner is not known: it is left
 		// as stored (held), not given another owner.
