@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 
@@ -29,19 +30,41 @@ func splitColumn(name string) (lineage.ColumnName, bool) {
 	return lineage.ColumnName{Table: name[:i], Column: name[i+1:]}, true
 }
 
+// storable reports whether the store takes the column's names.
+func storable(n lineage.ColumnName) bool {
+	_, terr := lineage.NormalizeName("table", n.Table, true)
+	_, cerr := lineage.NormalizeName("column", n.Column, true)
+	return terr == nil && cerr == nil
+}
+
 // jobColumns turns the parser's column lineage of a script into what the
 // store keeps with the job: each use with its statement's line, the flow
 // into columns of persistent tables, and, for a table or view the script
 // creates from a query whose columns are all known, those columns as its
 // declared schema.
-func jobColumns(res *parser.Result) lineage.JobColumns {
+//
+// A name the store would refuse (an unaliased expression's text, say) is
+// left out so that column lineage never costs a job its table lineage;
+// the returned warning, if any, says what was left out and where.
+func jobColumns(res *parser.Result) (lineage.JobColumns, *parser.Warning) {
 	var jc lineage.JobColumns
+	var warn *parser.Warning
+	bad := func(line int, name string) bool {
+		if warn == nil {
+			if len(name) > 60 {
+				name = name[:60] + "..."
+			}
+			warn = &parser.Warning{Line: line, Message: fmt.Sprintf("column lineage: left out a column name the store cannot keep: %q", name)}
+		}
+		return false
+	}
+	ok := func(line int, n lineage.ColumnName) bool { return storable(n) || bad(line, n.String()) }
 	for _, st := range res.Statements {
 		if (st.Kind == "create_table" || st.Kind == "create_view") && len(st.Writes) == 1 && len(st.Columns) > 0 {
 			d := lineage.TableSchema{Table: st.Writes[0]}
 			for _, cl := range st.Columns {
-				t, ok := splitColumn(cl.Target)
-				if !ok || t.Table != d.Table || t.Column == lineage.Star {
+				t, isCol := splitColumn(cl.Target)
+				if !isCol || !storable(t) || t.Table != d.Table || t.Column == lineage.Star {
 					d.Columns = nil
 					break
 				}
@@ -52,24 +75,24 @@ func jobColumns(res *parser.Result) lineage.JobColumns {
 			}
 		}
 		for _, r := range st.References {
-			n, ok := splitColumn(r.Column)
-			if !ok {
+			n, isCol := splitColumn(r.Column)
+			if !isCol || !ok(st.Line, n) {
 				continue
 			}
-			kind, ok := useKinds[r.Kind]
-			if !ok {
+			kind, known := useKinds[r.Kind]
+			if !known {
 				kind = lineage.UseOther
 			}
 			jc.Refs = append(jc.Refs, lineage.ColumnRef{ColumnName: n, Kind: kind, Line: st.Line, Unresolved: r.Unresolved})
 		}
 		for _, cl := range st.Columns {
-			t, ok := splitColumn(cl.Target)
-			if !ok {
+			t, isCol := splitColumn(cl.Target)
+			if !isCol || !ok(st.Line, t) {
 				continue
 			}
 			f := lineage.ColumnFlow{Target: t}
 			for _, s := range cl.Sources {
-				if n, ok := splitColumn(s); ok {
+				if n, isCol := splitColumn(s); isCol && ok(st.Line, n) {
 					f.Sources = append(f.Sources, n)
 				}
 			}
@@ -78,7 +101,7 @@ func jobColumns(res *parser.Result) lineage.JobColumns {
 			}
 		}
 	}
-	return jc
+	return jc, warn
 }
 
 // graphSchema answers the parser's schema lookups (the columns of a table,

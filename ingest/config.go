@@ -33,6 +33,16 @@ const ConfigFile = "lineage.yaml"
 //	  alice: {email: alice@example.com, jira: alice.smith, team: data-platform}
 //	workflows: ["**/workflow.yaml"] # more workflow files, besides *.sch.yaml
 //	ignore: ["scratch/"]         # paths not to ingest
+//	exclude: ["**/view.sql"]     # the same as ignore
+//	include: ["sql/**/query.sql"] # which files are scripts; default: ScriptSuffixes
+//	writes:                      # path rule -> the table the script writes
+//	  "sql/{project}/{dataset}/{table}/query.sql": "{project}.{dataset}.{table}"
+//	dbt:                         # what dbt takes from its profile (target)
+//	  database: analytics
+//	  schema: dbt_prod
+//	  manifest: target/manifest.json # default; used when it exists
+//	  vars: {start_date: "2024-01-01"}
+//	  custom_schema: append       # or replace: see DBTConfig
 type Config struct {
 	Source         string
 	DefaultOwner   string
@@ -44,10 +54,37 @@ type Config struct {
 	// Owners maps a handle (lower-case) to the owner's details.
 	Owners    map[string]lineage.Owner
 	Workflows []string
-	Ignore    []string
+	// Ignore holds the ignore: and exclude: patterns.
+	Ignore []string
+	// Include, when set, names the files that are scripts; otherwise a
+	// file is a script when its name ends in one of ScriptSuffixes.
+	Include []string
+	// Writes are path rules in file order; the last matching rule wins.
+	Writes []WriteRule
+	// DBT is the dbt target: what dbt takes from profiles.yml.
+	DBT DBTConfig
 
 	workflowPats []pattern
 	ignorePats   []pattern
+	includePats  []pattern
+}
+
+// DBTConfig is the dbt: section of lineage.yaml: the target database and
+// schema that dbt takes from the profile, so that a model's relation is
+// named as the warehouse names it, and where the compiled manifest is.
+type DBTConfig struct {
+	Database string
+	Schema   string
+	// Manifest is the compiled manifest, relative to the dbt project;
+	// "" means target/manifest.json when it exists.
+	Manifest string
+	// Vars are dbt variables, over the project's own vars:.
+	Vars map[string]string
+	// CustomSchema is how a model's custom schema combines with the
+	// target schema: "append" (dbt's default generate_schema_name:
+	// TARGET_CUSTOM) or "replace" (CUSTOM alone, as the common override
+	// and generate_schema_name_for_env in production do).
+	CustomSchema string
 }
 
 // PathDialect is one per-path dialect rule of lineage.yaml.
@@ -69,7 +106,20 @@ type rawConfig struct {
 	Owners         map[string]rawOwner  `yaml:"owners"`
 	Workflows      []posString          `yaml:"workflows"`
 	Ignore         []posString          `yaml:"ignore"`
+	Exclude        []posString          `yaml:"exclude"`
+	Include        []posString          `yaml:"include"`
+	Writes         yaml.Node            `yaml:"writes"`
+	DBT            rawDBT               `yaml:"dbt"`
 	Extra          map[string]yaml.Node `yaml:",inline"`
+}
+
+type rawDBT struct {
+	Database string            `yaml:"database"`
+	Schema   string            `yaml:"schema"`
+	Manifest string            `yaml:"manifest"`
+	Vars     map[string]string `yaml:"vars"`
+	// CustomSchema is append (default) or replace.
+	CustomSchema posString `yaml:"custom_schema"`
 }
 
 type rawOwner struct {
@@ -146,7 +196,7 @@ func ParseConfig(data []byte) (*Config, error) {
 		return nil, yamlError(file, err)
 	}
 	for k, n := range raw.Extra {
-		return nil, configError(file, n.Line, n.Column, k, "unknown setting %q; known: source, default_owner, default_dialect, default_db, dialects, vars, owners, workflows, ignore", k)
+		return nil, configError(file, n.Line, n.Column, k, "unknown setting %q; known: source, default_owner, default_dialect, default_db, dialects, vars, owners, workflows, ignore, exclude, include, writes, dbt", k)
 	}
 	c := &Config{
 		Source:    strings.TrimSpace(raw.Source),
@@ -208,13 +258,43 @@ func ParseConfig(data []byte) (*Config, error) {
 		c.Workflows = append(c.Workflows, w.Value)
 		c.workflowPats = append(c.workflowPats, p)
 	}
-	for _, w := range raw.Ignore {
+	for i, list := range [][]posString{raw.Ignore, raw.Exclude} {
+		field := []string{"ignore", "exclude"}[i]
+		for _, w := range list {
+			p, err := compilePattern(w.Value)
+			if err != nil {
+				return nil, configError(file, w.Line, w.Column, field, "%v", err)
+			}
+			c.Ignore = append(c.Ignore, w.Value)
+			c.ignorePats = append(c.ignorePats, p)
+		}
+	}
+	for _, w := range raw.Include {
 		p, err := compilePattern(w.Value)
 		if err != nil {
-			return nil, configError(file, w.Line, w.Column, "ignore", "%v", err)
+			return nil, configError(file, w.Line, w.Column, "include", "%v", err)
 		}
-		c.Ignore = append(c.Ignore, w.Value)
-		c.ignorePats = append(c.ignorePats, p)
+		c.Include = append(c.Include, w.Value)
+		c.includePats = append(c.includePats, p)
+	}
+	rules, err := parseWriteRules(file, &raw.Writes)
+	if err != nil {
+		return nil, err
+	}
+	c.Writes = rules
+	c.DBT = DBTConfig{
+		Database: strings.ToLower(strings.TrimSpace(raw.DBT.Database)),
+		Schema:   strings.ToLower(strings.TrimSpace(raw.DBT.Schema)),
+		Manifest: strings.TrimSpace(raw.DBT.Manifest),
+		Vars:     raw.DBT.Vars,
+	}
+	switch cs := strings.ToLower(strings.TrimSpace(raw.DBT.CustomSchema.Value)); cs {
+	case "", "append":
+		c.DBT.CustomSchema = "append"
+	case "replace":
+		c.DBT.CustomSchema = cs
+	default:
+		return nil, configError(file, raw.DBT.CustomSchema.Line, raw.DBT.CustomSchema.Column, "dbt.custom_schema", "custom_schema is append (TARGET_CUSTOM, dbt's default) or replace (CUSTOM alone), not %q", raw.DBT.CustomSchema.Value)
 	}
 	return c, nil
 }
@@ -237,6 +317,20 @@ func (c *Config) ignored(path string) bool {
 		}
 	}
 	return false
+}
+
+// isScript reports whether a file is a job script: it matches include:
+// when lineage.yaml sets it, else its name ends in one of ScriptSuffixes.
+func (c *Config) isScript(path string) bool {
+	if len(c.includePats) > 0 {
+		for _, p := range c.includePats {
+			if p.match(path) {
+				return true
+			}
+		}
+		return false
+	}
+	return isScript(path)
 }
 
 func (c *Config) isWorkflow(path string) bool {

@@ -10,10 +10,23 @@
 //	jobs:
 //	  - {id: load_orders, type: hive, script: load_orders.hql, owner: alice}
 //
-// A job's owner comes from, in order: its workflow file, the CODEOWNERS file
-// (the last matching pattern), the default owner in lineage.yaml (see
-// Config), which also sets dialects, template variables and owners'
-// details. A job's id is stable: SOURCE:PATH for a script of its own,
+// Scripts are files ending in one of ScriptSuffixes (.sql, .hql, .q, ...),
+// or those lineage.yaml's include: names. A job writes the tables its
+// script writes plus those its place in the repository names: a writes:
+// path rule of lineage.yaml ("sql/{project}/{dataset}/{table}/query.sql":
+// "{project}.{dataset}.{table}", see WriteRule), a workflow job's writes:,
+// or, in a dbt project (dbt_project.yml), the model's relation: see dbt.go
+// for how models, seeds, snapshots, refs and sources are resolved, and
+// manifest.go for the compiled manifest, which is preferred when present.
+//
+// A job's owner comes from, in order: its workflow file; for a dbt model,
+// meta.owner (config() in the model, its properties, +meta in
+// dbt_project.yml) and then its group's owner; the owners: of a
+// metadata.yaml beside the script (the first owns the job, the others are
+// its watchers); the CODEOWNERS file (the last matching pattern); the
+// default owner in lineage.yaml (see Config), which also sets dialects,
+// template variables, the dbt target and owners' details. A job's id is
+// stable: SOURCE:PATH for a script or dbt file of its own,
 // SOURCE:WORKFLOW/JOB for a workflow's job.
 //
 // Ingest is incremental (Ingester.Run): each job's content hash is stored

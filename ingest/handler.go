@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -82,6 +83,25 @@ type PushRequest struct {
 	DefaultDB string            `json:"defaultDb,omitempty"`
 	Vars      map[string]string `json:"vars,omitempty"`
 	Script    string            `json:"script"`
+	// Reads and Writes are tables the repository's layout says the job
+	// reads and writes (a dbt model's refs and relation, a path rule's
+	// table), added to those of its script. A job with Writes or Reads
+	// may have no script (a dbt seed).
+	Reads  []string `json:"reads,omitempty"`
+	Writes []string `json:"writes,omitempty"`
+}
+
+// layoutOf is the part of a pushed job's hash that its layout decides;
+// empty for a plain script.
+func layoutOf(reads, writes []string) []string {
+	var l []string
+	if len(writes) > 0 {
+		l = append(l, "writes="+strings.Join(writes, ","))
+	}
+	if len(reads) > 0 {
+		l = append(l, "reads="+strings.Join(reads, ","))
+	}
+	return l
 }
 
 // PushResponse is the answer to a push: the job as stored and its lineage.
@@ -181,10 +201,19 @@ func (h *handler) preparePush(ctx context.Context, req PushRequest) (*lineage.Jo
 			return nil, nil, lineage.FieldErrorf("dialect", "%v", err)
 		}
 	}
-	if strings.TrimSpace(req.Script) == "" {
-		return nil, nil, lineage.FieldErrorf("script", "must not be empty")
-	}
 	defaultDB := strings.ToLower(strings.TrimSpace(req.DefaultDB))
+	hash := jobHash(path, dialect, owner, defaultDB, req.Vars, []byte(req.Script), layoutOf(req.Reads, req.Writes)...)
+	if strings.TrimSpace(req.Script) == "" {
+		if len(req.Writes) == 0 && len(req.Reads) == 0 {
+			return nil, nil, lineage.FieldErrorf("script", "must not be empty")
+		}
+		reads, writes, err := tableNames(req.Reads, req.Writes)
+		if err != nil {
+			return nil, nil, err
+		}
+		job := lineage.Job{ID: id, Source: source, Path: path, Dialect: dialect, Owner: owner, Hash: hash}
+		return &lineage.JobPut{Job: job, Reads: reads, Writes: writes, OwnerInfo: info}, []Warning{}, nil
+	}
 
 	p := h.parsers.Get().(*parser.Parser)
 	res, err := safeParse(p, req.Script, parser.Options{Dialect: dialect, Vars: req.Vars, DefaultDB: defaultDB, File: path,
@@ -202,21 +231,30 @@ func (h *handler) preparePush(ctx context.Context, req PushRequest) (*lineage.Jo
 		}
 		return nil, nil, fmt.Errorf("ingest: parse %s: %w", path, err)
 	}
-	reads, writes, err := tableNames(res.Reads, res.Writes)
+	reads, writes, err := tableNames(append(res.Reads, req.Reads...), append(res.Writes, req.Writes...))
 	if err != nil {
 		return nil, nil, lineage.FieldErrorf("script", "%s", lineage.ErrorMessage(err))
+	}
+	if len(req.Writes) > 0 {
+		reads = slices.DeleteFunc(reads, func(r string) bool { return slices.Contains(writes, r) && slices.Contains(req.Writes, r) })
 	}
 	warnings := []Warning{}
 	for _, wn := range res.Warnings {
 		warnings = append(warnings, Warning{Line: wn.Line, Column: wn.Column, Message: wn.Message})
 	}
-	job := lineage.Job{ID: id, Source: source, Path: path, Dialect: dialect, Owner: owner,
-		Hash: jobHash(path, dialect, owner, defaultDB, req.Vars, []byte(req.Script))}
+	job := lineage.Job{ID: id, Source: source, Path: path, Dialect: dialect, Owner: owner, Hash: hash}
 	text, skipped := scriptText([]byte(req.Script))
 	if skipped != "" {
 		warnings = append(warnings, Warning{Message: skipped})
 	}
-	return &lineage.JobPut{Job: job, Reads: reads, Writes: writes, OwnerInfo: info, Script: text, Columns: jobColumns(res)}, warnings, nil
+	var cols lineage.JobColumns
+	if res != nil {
+		var cw *parser.Warning
+		if cols, cw = jobColumns(res); cw != nil {
+			warnings = append(warnings, Warning{Line: cw.Line, Message: cw.Message})
+		}
+	}
+	return &lineage.JobPut{Job: job, Reads: reads, Writes: writes, OwnerInfo: info, Script: text, Columns: cols}, warnings, nil
 }
 
 func (h *handler) list(w http.ResponseWriter, r *http.Request) {

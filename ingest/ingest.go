@@ -91,6 +91,10 @@ type Summary struct {
 	Skipped int `json:"skipped"`
 	// Warnings are the parser's warnings on the jobs parsed.
 	Warnings []Failure `json:"warnings"`
+	// Watchers maps a job id to the further owners its project names (the
+	// owners after the first in a metadata.yaml). The graph does not keep
+	// them yet: lineage.Job has no field for them.
+	Watchers map[string][]string `json:"watchers,omitempty"`
 	// RemovalsSkipped explains why no vanished job was removed, if so.
 	RemovalsSkipped string `json:"removalsSkipped,omitempty"`
 	// Counts sums up the lists above, for CI pipelines.
@@ -195,6 +199,15 @@ func (in *Ingester) RunFS(ctx context.Context, fsys fs.FS, opts Options) (*Summa
 		}
 	}
 
+	sum.Warnings = append(sum.Warnings, plan.Warnings...)
+	for _, s := range plan.Jobs {
+		if len(s.Watchers) > 0 {
+			if sum.Watchers == nil {
+				sum.Watchers = map[string][]string{}
+			}
+			sum.Watchers[s.ID] = s.Watchers
+		}
+	}
 	r := &run{in: in, opts: opts, plan: plan, stored: stored, sum: sum, start: start, schema: newGraphSchema(ctx, in.Graph)}
 	r.prog.Total = len(plan.Jobs)
 	r.prog.Failed = len(plan.Failures)
@@ -513,12 +526,32 @@ type worker struct {
 func (w *worker) do(ctx context.Context, fsys fs.FS, s Spec) (outcome, error) {
 	r := w.run
 	o := outcome{spec: s}
-	script, err := fs.ReadFile(fsys, s.Path)
-	if err != nil {
-		o.failure = &Failure{Job: s.ID, File: s.Path, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))}
+	if s.held != nil {
+		o.failure = s.held
 		return o, nil
 	}
-	hash := jobHash(s.Path, s.Dialect, s.Owner, s.DefaultDB, s.Vars, script)
+	script := s.content
+	if script == nil {
+		var err error
+		if script, err = fs.ReadFile(fsys, s.Path); err != nil {
+			o.failure = &Failure{Job: s.ID, File: s.Path, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))}
+			return o, nil
+		}
+	}
+	hash := jobHash(s.Path, s.Dialect, s.Owner, s.DefaultDB, s.Vars, script, s.layout()...)
+	var pushText []byte
+	if r.in.Client != nil {
+		// The server hashes what it is sent: the text to parse.
+		switch {
+		case s.noSQL:
+			pushText = []byte{}
+		case s.text != nil:
+			pushText = s.text
+		default:
+			pushText = script
+		}
+		hash = jobHash(s.Path, s.Dialect, s.Owner, s.DefaultDB, s.Vars, pushText, layoutOf(s.Reads, s.Writes)...)
+	}
 	prev, known := r.stored[s.ID]
 	if known && prev == hash && !r.opts.Force {
 		return o, nil
@@ -527,8 +560,8 @@ func (w *worker) do(ctx context.Context, fsys fs.FS, s Spec) (outcome, error) {
 	if r.in.Client != nil && !r.opts.DryRun {
 		res, err := r.in.Client.Push(ctx, PushRequest{
 			Source: r.plan.Source, Name: strings.TrimPrefix(s.ID, r.plan.Source+":"), Path: s.Path,
-			Owner: s.Owner, OwnerInfo: r.ownerInfo(s.Owner), Dialect: s.Dialect, DefaultDB: s.DefaultDB,
-			Vars: s.Vars, Script: string(script),
+			Owner: s.Owner, OwnerInfo: r.ownerInfo(s), Dialect: s.Dialect, DefaultDB: s.DefaultDB,
+			Vars: s.Vars, Script: string(pushText), Reads: s.Reads, Writes: s.Writes,
 		})
 		if err != nil {
 			var ae *APIError
@@ -543,7 +576,7 @@ func (w *worker) do(ctx context.Context, fsys fs.FS, s Spec) (outcome, error) {
 		}
 		return o, nil
 	}
-	put, warnings, fail := w.parse(s, script, hash)
+	put, warnings, fail := w.parse(s, script, hash, known)
 	o.warnings = warnings
 	if fail != nil {
 		o.failure = fail
@@ -552,25 +585,92 @@ func (w *worker) do(ctx context.Context, fsys fs.FS, s Spec) (outcome, error) {
 	if r.opts.DryRun {
 		return o, nil
 	}
-	put.OwnerInfo = r.ownerInfo(s.Owner)
-	var skipped string
-	put.Script, skipped = scriptText(script)
-	if skipped != "" {
-		o.warnings = append(o.warnings, Failure{Job: s.ID, File: s.Path, Message: skipped})
+	put.OwnerInfo = r.ownerInfo(s)
+	if !s.noSQL {
+		var skipped string
+		put.Script, skipped = scriptText(script)
+		if skipped != "" {
+			o.warnings = append(o.warnings, Failure{Job: s.ID, File: s.Path, Message: skipped})
+		}
 	}
 	o.put = put
 	return o, nil
 }
 
-func (r *run) ownerInfo(handle string) lineage.Owner {
-	if o, ok := r.plan.Config.Owners[handle]; ok && handle != "" {
+// ownerInfo returns the details of a job's owner: lineage.yaml's owners:
+// first, then what the project says (an e-mail in metadata.yaml, a dbt
+// group's owner).
+func (r *run) ownerInfo(s Spec) lineage.Owner {
+	if s.Owner == "" {
+		return lineage.Owner{}
+	}
+	if o, ok := r.plan.Config.Owners[s.Owner]; ok {
 		return o
+	}
+	if s.ownerInfo.Handle == s.Owner {
+		return s.ownerInfo
 	}
 	return lineage.Owner{}
 }
 
-// parse parses one script into the JobPut to store, or a Failure.
-func (w *worker) parse(s Spec, script []byte, hash string) (*lineage.JobPut, []Failure, *Failure) {
+// layout returns what, besides its script, decides a job's lineage: the
+// tables its layout gives and the text the parser reads. It is empty for
+// a plain script, so that plain scripts keep the hashes they had.
+func (s Spec) layout() []string {
+	var l []string
+	if len(s.Writes) > 0 {
+		l = append(l, "writes="+strings.Join(s.Writes, ","))
+	}
+	if len(s.Reads) > 0 {
+		l = append(l, "reads="+strings.Join(s.Reads, ","))
+	}
+	if s.text != nil {
+		l = append(l, "text="+string(s.text))
+	}
+	if s.noSQL {
+		l = append(l, "nosql")
+	}
+	return l
+}
+
+// parse parses one script into the JobPut to store, or a Failure. The
+// tables the job's layout gives (Spec.Writes, Spec.Reads) are added to the
+// script's own. A script that does not parse at all is a Failure, and its
+// stored lineage stays; but a job not stored before whose layout names the
+// table it writes is stored with that lineage and a warning, so that a
+// dbt model the parser cannot read still writes its relation.
+func (w *worker) parse(s Spec, script []byte, hash string, known bool) (*lineage.JobPut, []Failure, *Failure) {
+	put := func(reads, writes []string) (*lineage.JobPut, error) {
+		reads = append(append([]string{}, reads...), s.Reads...)
+		writes = append(append([]string{}, writes...), s.Writes...)
+		if s.Kind != "" {
+			// A dbt model reading {{ this }} (an incremental one) does
+			// not depend on itself.
+			// Nor on the CTE an ephemeral model becomes.
+			reads = slices.DeleteFunc(reads, func(r string) bool {
+				return slices.Contains(s.Writes, r) || strings.HasPrefix(strings.ToLower(r), ephemeralCTE)
+			})
+		}
+		reads, writes, err := tableNames(reads, writes)
+		if err != nil {
+			return nil, err
+		}
+		return &lineage.JobPut{
+			Job:    lineage.Job{ID: s.ID, Source: w.run.plan.Source, Path: s.Path, Dialect: s.Dialect, Hash: hash, Owner: s.Owner},
+			Reads:  reads,
+			Writes: writes,
+		}, nil
+	}
+	if s.noSQL {
+		p, err := put(nil, nil)
+		if err != nil {
+			return nil, nil, &Failure{Job: s.ID, File: s.Path, Message: lineage.ErrorMessage(err)}
+		}
+		return p, nil, nil
+	}
+	if s.text != nil {
+		script = s.text
+	}
 	if w.p == nil {
 		w.p = parser.New()
 	}
@@ -581,7 +681,15 @@ func (w *worker) parse(s Spec, script []byte, hash string) (*lineage.JobPut, []F
 			w.p = nil // a parser that panicked may be left in any state
 		}
 		f := parseFailure(s.ID, s.Path, err)
-		return nil, nil, &f
+		if known || len(s.Writes) == 0 {
+			return nil, nil, &f
+		}
+		p, perr := put(nil, nil)
+		if perr != nil {
+			return nil, nil, &f
+		}
+		f.Message += fmt.Sprintf("; stored with the lineage its layout gives (%s)", s.WritesFrom)
+		return p, []Failure{f}, nil
 	}
 	var warnings []Failure
 	for _, wn := range res.Warnings {
@@ -592,16 +700,15 @@ func (w *worker) parse(s Spec, script []byte, hash string) (*lineage.JobPut, []F
 			return nil, warnings, f
 		}
 	}
-	reads, writes, err := tableNames(res.Reads, res.Writes)
+	p, err := put(res.Reads, res.Writes)
 	if err != nil {
 		return nil, warnings, &Failure{Job: s.ID, File: s.Path, Message: lineage.ErrorMessage(err)}
 	}
-	return &lineage.JobPut{
-		Job:     lineage.Job{ID: s.ID, Source: w.run.plan.Source, Path: s.Path, Dialect: s.Dialect, Hash: hash, Owner: s.Owner},
-		Reads:   reads,
-		Writes:  writes,
-		Columns: jobColumns(res),
-	}, warnings, nil
+	var cw *parser.Warning
+	if p.Columns, cw = jobColumns(res); cw != nil {
+		warnings = append(warnings, Failure{Job: s.ID, File: s.Path, Line: cw.Line, Message: cw.Message})
+	}
+	return p, warnings, nil
 }
 
 // strictFailure returns a Failure for the first statement of res that did
@@ -695,7 +802,7 @@ const hashVersion = "lineage-ingest-3" // 3: column lineage
 
 // jobHash is the content hash of a job: everything that decides its
 // lineage and owner.
-func jobHash(path, dialect, owner, defaultDB string, vars map[string]string, script []byte) string {
+func jobHash(path, dialect, owner, defaultDB string, vars map[string]string, script []byte, layout ...string) string {
 	h := sha256.New()
 	for _, s := range []string{hashVersion, path, dialect, owner, defaultDB} {
 		h.Write([]byte(s))
@@ -713,5 +820,9 @@ func jobHash(path, dialect, owner, defaultDB string, vars map[string]string, scr
 		h.Write([]byte{0})
 	}
 	h.Write(script)
+	for _, l := range layout {
+		h.Write([]byte{0})
+		h.Write([]byte(l))
+	}
 	return hex.EncodeToString(h.Sum(nil))
 }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -34,6 +35,39 @@ type Spec struct {
 	Workflow string `json:"workflow,omitempty"`
 	// Line is the line of the job in its workflow file.
 	Line int `json:"line,omitempty"`
+	// Writes are the tables the repository's layout says the job writes
+	// (a writes: rule of lineage.yaml, a workflow job's writes:, a dbt
+	// model's relation), besides those its script writes itself.
+	Writes []string `json:"writes,omitempty"`
+	// WritesFrom says where Writes came from, such as "lineage.yaml:4"
+	// or "dbt model".
+	WritesFrom string `json:"writesFrom,omitempty"`
+	// Reads are the tables the layout says the job reads (a dbt model's
+	// refs and sources), besides those its script reads.
+	Reads []string `json:"reads,omitempty"`
+	// Watchers are further owners the project names for the job (the
+	// owners after the first in a metadata.yaml): people a campaign ticket
+	// should name besides its assignee.
+	Watchers []string `json:"watchers,omitempty"`
+	// Kind is "" for a script, "dbt model", "dbt snapshot" or "dbt seed".
+	Kind string `json:"kind,omitempty"`
+
+	// text, when not nil, is what the parser reads instead of the file:
+	// a dbt model with its refs, sources and configs resolved.
+	text []byte
+	// content, when not nil, is the job's script as already read (a dbt
+	// model), or its script when it has no file of its own (a dbt
+	// manifest's compiled code).
+	content []byte
+	// noSQL marks a job that has no SQL to parse (a dbt seed): its
+	// lineage is Reads and Writes.
+	noSQL bool
+	// held, when set, is why the job cannot be read now: it is reported
+	// as failed and its stored lineage stays.
+	held *Failure
+	// ownerInfo holds what the project says of the owner (an e-mail),
+	// used when lineage.yaml's owners: does not name it.
+	ownerInfo lineage.Owner
 }
 
 // Plan is what a repository holds: its configuration and its jobs.
@@ -46,8 +80,15 @@ type Plan struct {
 	// Failures are workflow files that could not be read, workflow jobs
 	// that name no script, and duplicate job ids.
 	Failures []Failure
+	// Warnings are things the scan could read but not fully resolve: a
+	// dbt ref to a model that does not exist, a source not declared, a
+	// manifest of an unknown version, a walk that found no script.
+	Warnings []Failure
 	// Skipped counts workflow jobs that are not SQL (shell, python, ...).
 	Skipped int
+	// metadata holds the owners of each directory's metadata.yaml, read
+	// when a script of the directory first needs them.
+	metadata map[string]dirMetadata
 	// Complete is false when part of the repository could not be read (a
 	// broken workflow file, an unreadable directory): jobs missing from
 	// Jobs may then still exist, so nothing is removed.
@@ -73,9 +114,10 @@ func Scan(fsys fs.FS, source string) (*Plan, error) {
 	if source, err = lineage.NormalizeName("source", source, false); err != nil {
 		return nil, lineage.FieldErrorf("source", "a source name is needed: pass one or set source: in %s", ConfigFile)
 	}
-	p := &Plan{Source: source, Config: cfg, Codeowners: owners, Complete: true}
+	p := &Plan{Source: source, Config: cfg, Codeowners: owners, Complete: true, metadata: map[string]dirMetadata{}}
 
-	var workflows, scripts []string
+	var workflows, scripts, dbtProjects []string
+	suffixes := map[string]int{} // suffix -> files, for the no-script message
 	err = fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if name == "." {
@@ -102,15 +144,30 @@ func Scan(fsys fs.FS, source string) (*Plan, error) {
 			return nil
 		}
 		switch {
+		case base == dbtProjectFile:
+			dbtProjects = append(dbtProjects, name)
+		case base == MetadataFile:
+			p.metadata[path.Dir(name)] = dirMetadata{unread: true}
 		case cfg.isWorkflow(name):
 			workflows = append(workflows, name)
-		case isScript(name):
+		case cfg.isScript(name):
 			scripts = append(scripts, name)
+		default:
+			suffixes[strings.ToLower(path.Ext(base))]++
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("ingest: walk repository: %w", err)
+	}
+
+	// dbt projects claim their files: models, snapshots and seeds are
+	// jobs of their own kind; macros, tests and analyses are not jobs.
+	var dbtJobs []Spec
+	if len(dbtProjects) > 0 {
+		var dbtOwns func(string) bool
+		dbtJobs, dbtOwns = p.scanDBT(fsys, dbtProjects)
+		scripts = slices.DeleteFunc(scripts, dbtOwns)
 	}
 
 	isFile := make(map[string]bool, len(scripts))
@@ -154,11 +211,135 @@ func Scan(fsys fs.FS, source string) (*Plan, error) {
 		}
 		spec := Spec{ID: source + ":" + s, Path: s, Vars: cfg.Vars, DefaultDB: cfg.DefaultDB}
 		spec.Dialect = p.dialect(s, "")
-		spec.Owner, spec.OwnerFrom = p.owner(s)
+		p.layoutWrites(&spec)
+		p.scriptOwner(fsys, &spec)
 		add(spec, s)
+	}
+	for _, s := range dbtJobs {
+		add(s, s.Path)
+	}
+	if len(p.Jobs) == 0 && len(workflows) == 0 && len(dbtProjects) == 0 {
+		p.Warnings = append(p.Warnings, Failure{File: ".", Message: p.noScriptMessage(suffixes)})
 	}
 	sort.Slice(p.Jobs, func(i, j int) bool { return p.Jobs[i].ID < p.Jobs[j].ID })
 	return p, nil
+}
+
+// dirMetadata is what a directory's metadata.yaml says of owners.
+type dirMetadata struct {
+	unread   bool // the file is there, not read yet
+	owner    string
+	watchers []string
+	line     int
+	err      error
+}
+
+// layoutWrites adds the table lineage.yaml's writes: rules give a script.
+func (p *Plan) layoutWrites(s *Spec) {
+	if t, line := p.Config.writesFor(s.Path); t != "" {
+		s.Writes = appendNew(s.Writes, strings.ToLower(t))
+		s.WritesFrom = fmt.Sprintf("%s:%d", ConfigFile, line)
+	}
+}
+
+// scriptOwner sets the owner of a job that no workflow gives one: the
+// owners: of a metadata.yaml beside the script (the first owns the job,
+// the others watch it), then CODEOWNERS, then lineage.yaml's default.
+func (p *Plan) scriptOwner(fsys fs.FS, s *Spec) {
+	dir := path.Dir(s.Path)
+	md := p.metadata[dir] // zero: the walk saw no metadata.yaml there
+	if md.unread {
+		md = dirMetadata{}
+		md.owner, md.watchers, md.line, md.err = metadataOwners(fsys, dir)
+		p.metadata[dir] = md // scripts of one directory share it
+	}
+	owner, watchers, line, err := md.owner, md.watchers, md.line, md.err
+	if err != nil {
+		// Without its metadata the job's owner is not known: it is left
+		// as stored (held), not given another owner.
+		var f Failure
+		if !errors.As(err, &f) {
+			f = Failure{File: path.Join(path.Dir(s.Path), MetadataFile), Message: err.Error()}
+		}
+		f.Job = s.ID
+		f.Message += "; the job is left as it is"
+		s.held = &f
+	}
+	if owner != "" {
+		s.Owner, s.Watchers = owner, watchers
+		s.OwnerFrom = fmt.Sprintf("%s:%d", path.Join(path.Dir(s.Path), MetadataFile), line)
+		if strings.Contains(owner, "@") {
+			s.ownerInfo = lineage.Owner{Handle: owner, Email: owner}
+		}
+		return
+	}
+	s.Owner, s.OwnerFrom = p.owner(s.Path)
+}
+
+// noScriptMessage says what a walk that found no job looked for, and how
+// to make it find the repository's scripts.
+func (p *Plan) noScriptMessage(suffixes map[string]int) string {
+	looked := "files ending in " + strings.Join(ScriptSuffixes, ", ")
+	if len(p.Config.Include) > 0 {
+		looked = "files matching include: " + strings.Join(p.Config.Include, ", ") + " of " + ConfigFile
+	}
+	msg := "no job found: looked for " + looked + ", workflow files (*.sch.yaml, *.sch.yml, workflows: of " + ConfigFile + ") and dbt projects (" + dbtProjectFile + ")"
+	if len(p.Config.Ignore) > 0 {
+		msg += ", skipping ignore:/exclude: " + strings.Join(p.Config.Ignore, ", ")
+	}
+	type n struct {
+		ext   string
+		count int
+	}
+	var top []n
+	example := ""
+	for e, c := range suffixes {
+		if e != "" && e != ".yaml" && e != ".yml" && e != ".md" {
+			top = append(top, n{e, c})
+		}
+	}
+	sort.Slice(top, func(i, j int) bool {
+		if top[i].count != top[j].count {
+			return top[i].count > top[j].count
+		}
+		return top[i].ext < top[j].ext
+	})
+	if len(top) > 0 {
+		var parts []string
+		for i, t := range top {
+			if i == 5 {
+				break
+			}
+			parts = append(parts, fmt.Sprintf("%s (%d)", t.ext, t.count))
+		}
+		msg += "; the files here end in " + strings.Join(parts, ", ")
+		for _, t := range top {
+			if !notSQLSuffixes[t.ext] {
+				example = `"**/*` + t.ext + `"`
+				break
+			}
+		}
+	}
+	if example == "" {
+		example = `"sql/**/*"`
+	}
+	return msg + `. To name your scripts, set include: in ` + ConfigFile + `, such as include: [` + example + `]`
+}
+
+// notSQLSuffixes are suffixes of files that are surely not SQL scripts,
+// not to be suggested for include:.
+var notSQLSuffixes = map[string]bool{".py": true, ".sh": true, ".json": true, ".csv": true, ".txt": true, ".java": true,
+	".scala": true, ".go": true, ".js": true, ".ts": true, ".xml": true, ".toml": true, ".cfg": true, ".ini": true,
+	".lock": true, ".png": true, ".jpg": true, ".svg": true, ".html": true, ".css": true, ".r": true, ".ipynb": true}
+
+// appendNew appends the names of add that list lacks.
+func appendNew(list []string, add ...string) []string {
+	for _, a := range add {
+		if a != "" && !slices.Contains(list, a) {
+			list = append(list, a)
+		}
+	}
+	return list
 }
 
 func under(name string, dirs []string) bool {
@@ -180,9 +361,15 @@ func unwrapPathError(err error) error {
 	return err
 }
 
+// ScriptSuffixes are the file name endings of job scripts, when
+// lineage.yaml sets no include:. Hive scripts are .hql, .q and .hive.
+var ScriptSuffixes = []string{".sql", ".hql", ".q", ".hive", ".ddl", ".dml", ".pgsql", ".psql"}
+
+// suffixDialects are the suffixes that name a dialect.
+var suffixDialects = map[string]string{".hql": "hive", ".q": "hive", ".hive": "hive", ".pgsql": "postgres", ".psql": "postgres"}
+
 func isScript(name string) bool {
-	ext := strings.ToLower(path.Ext(name))
-	return ext == ".sql" || ext == ".hql"
+	return slices.Contains(ScriptSuffixes, strings.ToLower(path.Ext(name)))
 }
 
 // dialect resolves a script's dialect: the explicit one (from a workflow),
@@ -195,8 +382,8 @@ func (p *Plan) dialect(script, explicit string) string {
 	if d := p.Config.dialectFor(script); d != "" {
 		return d
 	}
-	if strings.EqualFold(path.Ext(script), ".hql") {
-		if d, err := checkDialect("hive"); err == nil {
+	if name, ok := suffixDialects[strings.ToLower(path.Ext(script))]; ok {
+		if d, err := checkDialect(name); err == nil {
 			return d
 		}
 	}
@@ -235,6 +422,7 @@ type rawWorkflowJob struct {
 	Dialect   posString         `yaml:"dialect"`
 	DefaultDB string            `yaml:"default_db"`
 	Vars      map[string]string `yaml:"vars"`
+	Writes    stringList        `yaml:"writes"`
 	Line      int               `yaml:"-"`
 	Column    int               `yaml:"-"`
 }
@@ -354,6 +542,15 @@ func (p *Plan) readWorkflow(fsys fs.FS, file string, isFile map[string]bool) ([]
 			explicit = d
 		}
 		s.Dialect = p.dialect(rel, explicit)
+		p.layoutWrites(&s)
+		for _, w := range j.Writes.Values {
+			t, err := lineage.NormalizeName("writes", w, true)
+			if err != nil {
+				return nil, skipped, bad(posString{Line: j.Writes.Line, Column: j.Writes.Column}, "job %s: writes: %s", id, lineage.ErrorMessage(err))
+			}
+			s.Writes = appendNew(s.Writes, t)
+			s.WritesFrom = fmt.Sprintf("workflow %s:%d", file, j.Writes.Line)
+		}
 		if j.DefaultDB != "" {
 			s.DefaultDB = strings.ToLower(strings.TrimSpace(j.DefaultDB))
 		}
@@ -367,11 +564,29 @@ func (p *Plan) readWorkflow(fsys fs.FS, file string, isFile map[string]bool) ([]
 		case wfOwner != "":
 			s.Owner, s.OwnerFrom = wfOwner, fmt.Sprintf("workflow %s:%d", file, wf.Owner.Line)
 		default:
-			s.Owner, s.OwnerFrom = p.owner(rel)
+			p.scriptOwner(fsys, &s)
 		}
 		specs = append(specs, s)
 	}
 	return specs, skipped, nil
+}
+
+// stringList is a YAML string or list of strings, with its position.
+type stringList struct {
+	Values       []string
+	Line, Column int
+}
+
+func (l *stringList) UnmarshalYAML(n *yaml.Node) error {
+	l.Line, l.Column = n.Line, n.Column
+	switch n.Kind {
+	case yaml.ScalarNode:
+		l.Values = []string{n.Value}
+		return nil
+	case yaml.SequenceNode:
+		return n.Decode(&l.Values)
+	}
+	return fmt.Errorf("line %d: want a table name or a list of them", n.Line)
 }
 
 // resolveScript finds a workflow's script: relative to the workflow file's

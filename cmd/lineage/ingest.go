@@ -25,11 +25,18 @@ func runIngest(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	const synopsis = `
 Usage: lineage ingest [flags] DIR
 
-Loads a repository of job scripts into the lineage graph: .sql and .hql
-files, and the jobs of workflow files (*.sch.yaml: jobs with id, type,
-script and owner). Owners come from the workflow files, then CODEOWNERS,
-then default_owner in lineage.yaml, which also sets dialects, template
-variables and owners' details.
+Loads a repository of job scripts into the lineage graph: .sql, .hql, .q
+(and .hive, .ddl, .dml, .pgsql, .psql) files, or those include: in
+lineage.yaml names; the jobs of workflow files (*.sch.yaml: jobs with id,
+type, script, owner and writes); and dbt projects (dbt_project.yml: models,
+snapshots and seeds, or target/manifest.json when compiled). A job writes
+the tables its script writes, plus the table its place names: a dbt
+model's relation, or a writes: path rule of lineage.yaml such as
+"sql/{project}/{dataset}/{table}/query.sql": "{project}.{dataset}.{table}".
+Owners come from the workflow files, then dbt meta.owner and groups, then
+a metadata.yaml beside the script (owners:), then CODEOWNERS, then
+default_owner in lineage.yaml, which also sets dialects, template
+variables, the dbt target (dbt: {database, schema}) and owners' details.
 
 Ingest is incremental: jobs whose content hash is unchanged are skipped, jobs
 gone from DIR are removed (only those of the same source), and scripts that
