@@ -3,9 +3,35 @@ package lineage
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
+
+// ColumnChange says what a column-scoped campaign does to its columns.
+type ColumnChange string
+
+// Column changes.
+const (
+	ChangeDrop   ColumnChange = "DROP"
+	ChangeRename ColumnChange = "RENAME"
+	ChangeRetype ColumnChange = "RETYPE"
+)
+
+// Valid reports whether c is one of the three changes.
+func (c ColumnChange) Valid() bool { return c == ChangeDrop || c == ChangeRename || c == ChangeRetype }
+
+// Subject is what a campaign is about, in words: "sales.orders", or
+// "sales.orders.status" and "sales.orders (status, amount)" for columns.
+func (c *Campaign) Subject() string {
+	switch len(c.Columns) {
+	case 0:
+		return c.Table
+	case 1:
+		return c.Table + "." + c.Columns[0]
+	}
+	return c.Table + " (" + strings.Join(c.Columns, ", ") + ")"
+}
 
 // Reach says whom a campaign asks to act.
 type Reach string
@@ -71,14 +97,21 @@ const (
 // Campaign is a migration campaign: one table to change or retire, and one
 // target per owner downstream of it.
 type Campaign struct {
-	ID          string        `json:"id"`
-	Table       string        `json:"table"`
-	Replacement string        `json:"replacement,omitempty"`
-	Title       string        `json:"title"`
-	Message     string        `json:"message"`
-	Deadline    time.Time     `json:"deadline"` // zero: none
-	Reach       Reach         `json:"reach"`
-	State       CampaignState `json:"state"`
+	ID          string    `json:"id"`
+	Table       string    `json:"table"`
+	Replacement string    `json:"replacement,omitempty"`
+	Title       string    `json:"title"`
+	Message     string    `json:"message"`
+	Deadline    time.Time `json:"deadline"` // zero: none
+	Reach       Reach     `json:"reach"`
+	// Columns, when set, scopes the campaign to these columns of Table:
+	// only the owners whose jobs use them are targets, and verification
+	// checks those columns. Empty means the whole table.
+	Columns []string `json:"columns,omitempty"`
+	// Change says what happens to Columns: DROP, RENAME or RETYPE; empty
+	// for a table-wide campaign.
+	Change ColumnChange  `json:"change,omitempty"`
+	State  CampaignState `json:"state"`
 	// Creator is the name of the token that started the campaign.
 	Creator     string    `json:"creator"`
 	CreatedAt   time.Time `json:"createdAt"`
@@ -432,6 +465,34 @@ func (c *Campaign) Normalize(now time.Time) error {
 		c.Reach = ReachDirect
 	} else if !c.Reach.Valid() {
 		return FieldErrorf("reach", "must be DIRECT or TRANSITIVE, got %q", c.Reach)
+	}
+	if len(c.Columns) > 0 {
+		cols := make([]string, 0, len(c.Columns))
+		for i, col := range c.Columns {
+			col, err := NormalizeName(fmt.Sprintf("columns[%d]", i), col, true)
+			if err != nil {
+				return err
+			}
+			if col == Star {
+				return FieldErrorf(fmt.Sprintf("columns[%d]", i), "must name a column, not *")
+			}
+			if !slices.Contains(cols, col) {
+				cols = append(cols, col)
+			}
+		}
+		slices.Sort(cols)
+		c.Columns = cols
+		if c.Change == "" {
+			c.Change = ChangeDrop
+		}
+	} else {
+		c.Columns = nil
+		if c.Change != "" {
+			return FieldErrorf("change", "applies to column-scoped campaigns only: name the columns too")
+		}
+	}
+	if c.Change != "" && !c.Change.Valid() {
+		return FieldErrorf("change", "must be DROP, RENAME or RETYPE, got %q", c.Change)
 	}
 	if c.State == "" {
 		c.State = CampaignActive

@@ -57,6 +57,10 @@ type JobPut struct {
 	// MaxScriptBytes long. It is not part of Job: walks return many jobs and
 	// stay light; only GraphStore.Job returns it.
 	Script string
+	// Columns is the job's column-level lineage (the columns it uses, the
+	// column flow it computes, the schemas it declares). It replaces what
+	// the job had, like Reads and Writes; empty means none known.
+	Columns JobColumns
 }
 
 // JobInfo is a job with its lineage and owner.
@@ -68,6 +72,8 @@ type JobInfo struct {
 	OwnerInfo Owner `json:"ownerInfo"`
 	// Script is the script text stored by PutJobs, "" when none was given.
 	Script string `json:"script,omitempty"`
+	// Columns is the column-level lineage stored by PutJobs.
+	Columns JobColumns `json:"columns"`
 }
 
 // OwnerInfo is an owner with the ids of its jobs.

@@ -60,6 +60,18 @@ type Impact struct {
 	Jobs      int  `json:"jobs"`
 	Tables    int  `json:"tables"`
 	Truncated bool `json:"truncated"`
+
+	// The fields below are set by a column-scoped impact
+	// (ComputeColumnImpact) only.
+
+	// Columns are the changed columns; empty for a table-wide impact.
+	Columns []string `json:"columns,omitempty"`
+	// Spared are the owners whose jobs read the table but, by their column
+	// lineage, use none of the changed columns: a table-wide campaign would
+	// ticket them, a column-scoped one does not.
+	Spared []Owner `json:"spared,omitempty"`
+	// Derived are the columns computed from the changed ones, hop by hop.
+	Derived []ColumnName `json:"derived,omitempty"`
 }
 
 // OwnerImpact is one owner's share of an impact.
@@ -69,6 +81,21 @@ type OwnerImpact struct {
 	// of theirs reads the table itself, so they must act.
 	Hops int           `json:"hops"`
 	Jobs []ImpactedJob `json:"jobs"`
+	// Role is set by a column-scoped impact: the most concerned role among
+	// the owner's jobs. A table-wide impact leaves it empty (see RoleOf).
+	Role ImpactRole `json:"role,omitempty"`
+}
+
+// RoleOf returns the owner's role: Role when set, else must act for a
+// direct reader and informed for the others.
+func (o OwnerImpact) RoleOf() ImpactRole {
+	switch {
+	case o.Role != "":
+		return o.Role
+	case o.Direct():
+		return ImpactMustAct
+	}
+	return ImpactInformed
 }
 
 // Direct reports whether the owner reads the table itself.
@@ -84,6 +111,13 @@ type ImpactedJob struct {
 	Reads []string `json:"reads"`
 	// Writes are the tables this job writes, which become impacted in turn.
 	Writes []string `json:"writes"`
+
+	// Role, Uses and Reason are set by a column-scoped impact only: how
+	// concerned the job is, its uses of the changed (or derived) columns
+	// with kind and line, and why it is listed, in words.
+	Role   ImpactRole  `json:"role,omitempty"`
+	Uses   []ColumnRef `json:"uses,omitempty"`
+	Reason string      `json:"reason,omitempty"`
 }
 
 // NodeKind names the three kinds of node in the graph.

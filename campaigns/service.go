@@ -47,6 +47,11 @@ type StartInput struct {
 	Deadline time.Time
 	// Reach is DIRECT (default) or TRANSITIVE.
 	Reach lineage.Reach
+	// Columns, optional, scopes the campaign to these columns of Table;
+	// Change (DROP, the default, RENAME or RETYPE) says what happens to
+	// them. Needs Service.Columns.
+	Columns []string
+	Change  lineage.ColumnChange
 	// DryRun computes and returns the preview without storing anything.
 	DryRun bool
 }
@@ -64,7 +69,10 @@ type Preview struct {
 // Service runs campaigns. Fill in Graph, Store and Tracker; the other fields
 // have defaults. It is safe for concurrent use.
 type Service struct {
-	Graph   lineage.GraphStore
+	Graph lineage.GraphStore
+	// Columns answers column-level lineage for column-scoped campaigns;
+	// nil refuses them.
+	Columns lineage.ColumnStore
 	Store   lineage.CampaignStore
 	Tracker lineage.Tracker
 	// Now is the clock; nil means time.Now.
@@ -215,14 +223,29 @@ func (s *Service) Start(ctx context.Context, in StartInput) (*Preview, error) {
 	if in.Reach == lineage.ReachTransitive {
 		depth = min(s.Depth, lineage.MaxDepth)
 	}
-	impact, err := s.Graph.Impact(ctx, in.Table, depth)
-	if err != nil {
-		return nil, err
-	}
 	c := lineage.Campaign{
 		Table: in.Table, Replacement: in.Replacement, Title: in.Title, Message: in.Message,
 		Deadline: in.Deadline.UTC(), Reach: in.Reach, State: lineage.CampaignActive,
+		Columns: in.Columns, Change: in.Change,
 		Creator: who, CreatedAt: now, UpdatedAt: now, Targets: []lineage.Target{},
+	}
+	if in.Columns != nil && len(in.Columns) == 0 {
+		return nil, lineage.FieldErrorf("columns", "must name at least one column, or be left out for a table-wide campaign")
+	}
+	if err := c.Normalize(now); err != nil {
+		return nil, err
+	}
+	var impact *lineage.Impact
+	if len(c.Columns) > 0 {
+		if s.Columns == nil {
+			return nil, lineage.Errorf(lineage.EUNAVAILABLE, "Column-scoped campaigns need column lineage, which this server's store does not provide.")
+		}
+		impact, err = lineage.ComputeColumnImpact(ctx, s.Graph, s.Columns, in.Table, c.Columns, depth)
+	} else {
+		impact, err = s.Graph.Impact(ctx, in.Table, depth)
+	}
+	if err != nil {
+		return nil, err
 	}
 	if in.Deadline.IsZero() {
 		c.Deadline = time.Time{}
@@ -237,7 +260,7 @@ func (s *Service) Start(ctx context.Context, in StartInput) (*Preview, error) {
 			continue
 		}
 		role := lineage.RoleInform
-		if oi.Direct() {
+		if oi.RoleOf() != lineage.ImpactInformed {
 			role = lineage.RoleAct
 		}
 		t := lineage.Target{
@@ -245,6 +268,15 @@ func (s *Service) Start(ctx context.Context, in StartInput) (*Preview, error) {
 			Jobs: []string{}, Tables: []string{},
 			State: lineage.TargetPending, Verification: lineage.VerifyUnknown,
 			CreatedAt: now, UpdatedAt: now,
+		}
+		if oi.RoleOf() == lineage.ImpactMayUse {
+			// Column-scoped: the owner's jobs read the table, but whether
+			// they use the columns is unknown; they are asked to check.
+			var why []string
+			for _, j := range oi.Jobs {
+				why = append(why, j.Job.ID+" "+j.Reason)
+			}
+			t.Detail = "May use " + c.Subject() + ": " + strings.Join(why, "; ") + "."
 		}
 		for _, j := range oi.Jobs {
 			t.Jobs = append(t.Jobs, j.Job.ID)
@@ -279,7 +311,7 @@ func (s *Service) Start(ctx context.Context, in StartInput) (*Preview, error) {
 		}
 	}
 	s.event(ctx, c.ID, who, "created", "", "Started a %s campaign on %s: %d owner(s) to act, %d to inform; tickets go through the %s tracker.",
-		strings.ToLower(string(c.Reach)), c.Table, act, len(c.Targets)-act, s.Tracker.Name())
+		strings.ToLower(string(c.Reach)), c.Subject(), act, len(c.Targets)-act, s.Tracker.Name())
 	if len(unowned) > 0 {
 		slices.Sort(unowned)
 		s.event(ctx, c.ID, who, "unowned_jobs", "", "%d job(s) concerned have no owner and get no ticket: %s.", len(unowned), listSome(unowned, 10))

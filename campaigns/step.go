@@ -30,7 +30,7 @@ func (s *Service) step(ctx context.Context, id string) (*lineage.Campaign, error
 	case lineage.CampaignComplete:
 		return c, nil
 	}
-	readers, err := s.readers(ctx, c.Table)
+	readers, err := s.readers(ctx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -52,9 +52,14 @@ func (s *Service) step(ctx context.Context, id string) (*lineage.Campaign, error
 	return s.Store.Campaign(ctx, id)
 }
 
-// readers returns the jobs reading a table now, by owner ("" for none).
-func (s *Service) readers(ctx context.Context, table string) (map[string][]string, error) {
-	info, err := s.Graph.Table(ctx, table)
+// readers returns the jobs reading the campaign's table now, by owner (""
+// for none); for a column-scoped campaign, the jobs that still use one of
+// its columns by name.
+func (s *Service) readers(ctx context.Context, c *lineage.Campaign) (map[string][]string, error) {
+	if len(c.Columns) > 0 {
+		return s.columnReaders(ctx, c)
+	}
+	info, err := s.Graph.Table(ctx, c.Table)
 	if lineage.ErrorCode(err) == lineage.ENOTFOUND {
 		return map[string][]string{}, nil
 	}
@@ -64,6 +69,36 @@ func (s *Service) readers(ctx context.Context, table string) (map[string][]strin
 	out := map[string][]string{}
 	for _, j := range info.Readers {
 		out[j.Owner] = append(out[j.Owner], j.ID)
+	}
+	for o := range out {
+		slices.Sort(out[o])
+	}
+	return out, nil
+}
+
+// columnReaders returns, by owner, the jobs that use one of a
+// column-scoped campaign's columns by name.
+func (s *Service) columnReaders(ctx context.Context, c *lineage.Campaign) (map[string][]string, error) {
+	if s.Columns == nil {
+		return nil, lineage.Errorf(lineage.EUNAVAILABLE, "Campaign %s is scoped to columns, but this server has no column store.", c.ID)
+	}
+	cols, err := s.Columns.Columns(ctx, c.Table)
+	if lineage.ErrorCode(err) == lineage.ENOTFOUND {
+		return map[string][]string{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]string{}
+	for _, ci := range cols {
+		if !slices.Contains(c.Columns, ci.Name) {
+			continue
+		}
+		for _, u := range ci.Uses {
+			if !u.Unresolved && !slices.Contains(out[u.Job.Owner], u.Job.ID) {
+				out[u.Job.Owner] = append(out[u.Job.Owner], u.Job.ID)
+			}
+		}
 	}
 	for o := range out {
 		slices.Sort(out[o])
@@ -91,7 +126,7 @@ func (s *Service) addReaders(ctx context.Context, c *lineage.Campaign, readers m
 			Owner: o, Role: lineage.RoleAct, Hops: 1,
 			Jobs: readers[o], Tables: []string{c.Table},
 			State: lineage.TargetPending, Verification: lineage.VerifyStillReading,
-			Detail:    fmt.Sprintf("%s %s %s.", plural(len(readers[o]), "Job", "Jobs"), listSome(readers[o], 5), verb(len(readers[o]), "reads", "read")+" "+c.Table),
+			Detail:    fmt.Sprintf("%s %s %s.", plural(len(readers[o]), "Job", "Jobs"), listSome(readers[o], 5), verb(len(readers[o]), "reads", "read")+" "+c.Subject()),
 			CreatedAt: now, UpdatedAt: now,
 		}
 		err := s.Store.AddTarget(ctx, c.ID, t)
@@ -102,7 +137,7 @@ func (s *Service) addReaders(ctx context.Context, c *lineage.Campaign, readers m
 			return err
 		}
 		s.event(ctx, c.ID, SystemActor, "target_added", o, "%s %s started reading %s during the campaign; %s is now a target.",
-			plural(len(readers[o]), "Job", "Jobs"), listSome(readers[o], 5), c.Table, o)
+			plural(len(readers[o]), "Job", "Jobs"), listSome(readers[o], 5), c.Subject(), o)
 		c.Targets = append(c.Targets, t)
 	}
 	return nil
@@ -324,7 +359,7 @@ func (s *Service) verify(ctx context.Context, c *lineage.Campaign, readers map[s
 		set := func(apply func()) { apply(); changed = true }
 
 		if len(jobs) > 0 {
-			detail := fmt.Sprintf("%s %s still %s %s.", plural(len(jobs), "Job", "Jobs"), listSome(jobs, 5), verb(len(jobs), "reads", "read"), c.Table)
+			detail := fmt.Sprintf("%s %s still %s %s.", plural(len(jobs), "Job", "Jobs"), listSome(jobs, 5), verb(len(jobs), "reads", "read"), c.Subject())
 			if t.Verification != lineage.VerifyStillReading {
 				v := lineage.VerifyStillReading
 				set(func() { u.Verification = &v })
@@ -342,7 +377,7 @@ func (s *Service) verify(ctx context.Context, c *lineage.Campaign, readers map[s
 			}
 			if t.TicketKey != "" && t.TicketStatus == lineage.TicketDone && t.LastError != flagPrefix+detail {
 				body := fmt.Sprintf("This ticket was closed, but the lineage graph shows that %s, so the migration off %s is not finished. "+
-					"It has been reopened: please move %s off %s", strings.ToLower(detail[:1])+detail[1:len(detail)-1], c.Table, plural(len(jobs), "this job", "these jobs"), c.Table)
+					"It has been reopened: please move %s off %s", strings.ToLower(detail[:1])+detail[1:len(detail)-1], c.Subject(), plural(len(jobs), "this job", "these jobs"), c.Subject())
 				if c.Replacement != "" {
 					body += " (to " + c.Replacement + ")"
 				}
@@ -370,13 +405,13 @@ func (s *Service) verify(ctx context.Context, c *lineage.Campaign, readers map[s
 			}
 		} else {
 			v := lineage.VerifyClean
-			detail := fmt.Sprintf("No job of %s reads %s.", t.Owner, c.Table)
+			detail := fmt.Sprintf("No job of %s reads %s.", t.Owner, c.Subject())
 			if t.Role == lineage.RoleInform {
 				detail = fmt.Sprintf("Informed only: %s's jobs read tables downstream of %s, not %s itself.", t.Owner, c.Table, c.Table)
 			}
 			if t.Verification != v {
 				if t.Verification == lineage.VerifyStillReading {
-					s.event(ctx, c.ID, SystemActor, "verified", t.Owner, "No job of %s reads %s any more.", t.Owner, c.Table)
+					s.event(ctx, c.ID, SystemActor, "verified", t.Owner, "No job of %s reads %s any more.", t.Owner, c.Subject())
 				}
 				set(func() { u.Verification = &v })
 			}
@@ -409,7 +444,7 @@ func (s *Service) verify(ctx context.Context, c *lineage.Campaign, readers map[s
 				st, empty := lineage.TargetComplete, ""
 				set(func() { u.State = &st; u.LastError = &empty })
 				if t.Role == lineage.RoleAct {
-					s.event(ctx, c.ID, SystemActor, "target_complete", t.Owner, "%s is done and no job of %s reads %s: complete.", t.TicketKey, t.Owner, c.Table)
+					s.event(ctx, c.ID, SystemActor, "target_complete", t.Owner, "%s is done and no job of %s reads %s: complete.", t.TicketKey, t.Owner, c.Subject())
 				} else {
 					s.event(ctx, c.ID, SystemActor, "target_complete", t.Owner, "%s is done: informed.", t.TicketKey)
 				}
@@ -501,7 +536,7 @@ func (s *Service) completeIfDone(ctx context.Context, c *lineage.Campaign, unown
 		return err
 	}
 	c.State, c.CompletedAt, c.UpdatedAt = st, now, now
-	msg := fmt.Sprintf("Every target is complete and no owner's job reads %s: the campaign is complete.", c.Table)
+	msg := fmt.Sprintf("Every target is complete and no owner's job reads %s: the campaign is complete.", c.Subject())
 	if len(unowned) > 0 {
 		msg += fmt.Sprintf(" %d job(s) without an owner still read it: %s.", len(unowned), listSome(unowned, 10))
 	}

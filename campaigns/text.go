@@ -20,27 +20,31 @@ func ticketRequest(c *lineage.Campaign, t *lineage.Target, owner lineage.Owner) 
 	}
 	switch t.Role {
 	case lineage.RoleAct:
-		fmt.Fprintf(&b, "The table %s is being changed or retired", c.Table)
+		if len(c.Columns) > 0 {
+			fmt.Fprintf(&b, "Columns of %s change (%s): %s. Only jobs that use these columns are concerned", c.Table, c.Change, strings.Join(c.Columns, ", "))
+		} else {
+			fmt.Fprintf(&b, "The table %s is being changed or retired", c.Table)
+		}
 		if c.Replacement != "" {
 			fmt.Fprintf(&b, "; its replacement is %s", c.Replacement)
 		}
 		fmt.Fprintf(&b, ". These jobs of %s read it:\n", t.Owner)
 	default:
-		fmt.Fprintf(&b, "The table %s is being changed or retired. Your jobs do not read it, but they read tables built from it (%d hops downstream), so you are told; there is nothing to do unless you see a reason. Jobs of %s concerned:\n",
-			c.Table, t.Hops, t.Owner)
+		fmt.Fprintf(&b, "%s is being changed. Your jobs do not read it, but they read tables built from it (%d hops downstream), so you are told; there is nothing to do unless you see a reason. Jobs of %s concerned:\n",
+			c.Subject(), t.Hops, t.Owner)
 	}
 	for _, j := range t.Jobs {
 		fmt.Fprintf(&b, "- %s\n", j)
 	}
 	if t.Role != lineage.RoleAct && len(t.Tables) > 0 {
-		fmt.Fprintf(&b, "Tables they read that depend on %s: %s\n", c.Table, strings.Join(t.Tables, ", "))
+		fmt.Fprintf(&b, "Tables they read that depend on %s: %s\n", c.Subject(), strings.Join(t.Tables, ", "))
 	}
 	b.WriteString("\n")
 	if !c.Deadline.IsZero() {
 		fmt.Fprintf(&b, "Deadline: %s.\n", c.Deadline.UTC().Format("2006-01-02"))
 	}
 	if t.Role == lineage.RoleAct {
-		fmt.Fprintf(&b, "Please move them off %s and close this ticket. lineage checks the lineage graph itself: if a job of yours still reads %s when the ticket is closed, it is reopened.\n", c.Table, c.Table)
+		fmt.Fprintf(&b, "Please move them off %s and close this ticket. lineage checks the lineage graph itself: if a job of yours still reads %s when the ticket is closed, it is reopened.\n", c.Subject(), c.Subject())
 	}
 	fmt.Fprintf(&b, "Campaign %s, started by %s.", c.ID, c.Creator)
 	summary := c.Title

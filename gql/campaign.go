@@ -48,6 +48,8 @@ func (r *Resolver) startCampaign(ctx context.Context, svc CampaignService, in mo
 		Deadline:    deref(in.Deadline, time.Time{}),
 		Reach:       deref(in.Reach, lineage.ReachDirect),
 		DryRun:      deref(in.DryRun, false),
+		Columns:     in.Columns,
+		Change:      deref(in.Change, ""),
 	})
 	var le *lineage.Error
 	if errors.As(err, &le) && le.Field != "" {

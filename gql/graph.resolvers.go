@@ -18,16 +18,16 @@ func (r *impactResolver) Table(ctx context.Context, obj *lineage.Impact) (*linea
 }
 
 func (r *impactResolver) MustAct(ctx context.Context, obj *lineage.Impact) ([]lineage.OwnerImpact, error) {
-	return ownerImpacts(obj, true), nil
+	return ownerImpacts(obj, lineage.ImpactMustAct), nil
 }
 
 func (r *impactResolver) Informed(ctx context.Context, obj *lineage.Impact) ([]lineage.OwnerImpact, error) {
-	return ownerImpacts(obj, false), nil
+	return ownerImpacts(obj, lineage.ImpactInformed), nil
 }
 
 func (r *impactResolver) Totals(ctx context.Context, obj *lineage.Impact) (*model.ImpactTotals, error) {
-	direct := len(ownerImpacts(obj, true))
-	return &model.ImpactTotals{Owners: len(obj.Owners), MustAct: direct, Informed: len(obj.Owners) - direct, Jobs: obj.Jobs, Tables: obj.Tables}, nil
+	return &model.ImpactTotals{Owners: len(obj.Owners), MustAct: len(ownerImpacts(obj, lineage.ImpactMustAct)),
+		Informed: len(ownerImpacts(obj, lineage.ImpactInformed)), Jobs: obj.Jobs, Tables: obj.Tables}, nil
 }
 
 func (r *impactedJobResolver) Reads(ctx context.Context, obj *lineage.ImpactedJob) ([]lineage.Table, error) {

@@ -35,6 +35,9 @@ const (
 type Config struct {
 	// Graph is the lineage graph. Required.
 	Graph lineage.GraphStore
+	// Columns answers column-level queries; nil means Graph, if it
+	// implements lineage.ColumnStore.
+	Columns lineage.ColumnStore
 	// Campaigns runs migration campaigns. If nil, campaign fields return
 	// UNAVAILABLE ("Campaigns are not configured.").
 	Campaigns CampaignService

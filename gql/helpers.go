@@ -89,10 +89,10 @@ func (r *Resolver) walk(ctx context.Context, table string, dir lineage.Direction
 
 // ownerImpacts returns the owners of an impact that do (direct) or do not
 // read the table themselves.
-func ownerImpacts(im *lineage.Impact, direct bool) []lineage.OwnerImpact {
+func ownerImpacts(im *lineage.Impact, role lineage.ImpactRole) []lineage.OwnerImpact {
 	out := []lineage.OwnerImpact{}
 	for _, o := range im.Owners {
-		if o.Direct() == direct {
+		if o.RoleOf() == role {
 			out = append(out, o)
 		}
 	}

@@ -37,7 +37,9 @@ func setComplexity(c *generated.ComplexityRoot) {
 	c.Table.Upstream = walk
 	c.Table.Downstream = walk
 	c.Query.Lineage = func(child int, _ string, _ *lineage.Direction, _, _ *int) int { return walkCost + child }
-	c.Query.Impact = func(child int, _ string, _ *int) int { return walkCost + child }
+	c.Query.Impact = func(child int, _ string, _ *int, _ []string) int { return walkCost + child }
+	c.Query.ColumnLineage = func(child int, _, _ string, _ *lineage.Direction, _, _ *int) int { return walkCost + child }
+	c.Table.Columns = list
 }
 
 // depthLimit refuses operations whose selections nest deeper than max,

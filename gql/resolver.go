@@ -14,6 +14,7 @@ import (
 // helpers they share are in helpers.go, loader.go and errors.go.
 type Resolver struct {
 	graph     lineage.GraphStore
+	columns   lineage.ColumnStore // nil: column queries are UNAVAILABLE
 	campaigns CampaignService
 	logger    *slog.Logger
 	// maxLoads bounds the objects one request may read (see loads).
@@ -26,10 +27,23 @@ type Resolver struct {
 func newResolver(cfg Config) *Resolver {
 	r := &Resolver{
 		graph:     cfg.Graph,
+		columns:   cfg.Columns,
 		campaigns: cfg.Campaigns,
 		logger:    cfg.Logger,
 		maxLoads:  cfg.MaxLoads,
 	}
+	if r.columns == nil {
+		r.columns, _ = cfg.Graph.(lineage.ColumnStore)
+	}
 	r.parsers.New = func() any { return parser.New() }
 	return r
+}
+
+// columnStore returns the column store, or EUNAVAILABLE when the server
+// has none.
+func (r *Resolver) columnStore() (lineage.ColumnStore, error) {
+	if r.columns == nil {
+		return nil, lineage.Errorf(lineage.EUNAVAILABLE, "Column lineage is not available from this server's store.")
+	}
+	return r.columns, nil
 }

@@ -69,7 +69,7 @@ func (r *queryResolver) Lineage(ctx context.Context, table string, direction *li
 	return r.walk(ctx, table, deref(direction, lineage.Downstream), depth, limit)
 }
 
-func (r *queryResolver) Impact(ctx context.Context, table string, depth *int) (*lineage.Impact, error) {
+func (r *queryResolver) Impact(ctx context.Context, table string, depth *int, columns []string) (*lineage.Impact, error) {
 	n, err := lineage.NormalizeName("table", table, true)
 	if err != nil {
 		return nil, err
@@ -78,8 +78,17 @@ func (r *queryResolver) Impact(ctx context.Context, table string, depth *int) (*
 	if err != nil {
 		return nil, err
 	}
-	im, err := r.graph.Impact(ctx, n, d)
-	if err != nil {
+	var im *lineage.Impact
+	if columns != nil {
+		cs, err := r.columnStore()
+		if err != nil {
+			return nil, err
+		}
+		im, err = lineage.ComputeColumnImpact(ctx, r.graph, cs, n, columns, d)
+		if err != nil {
+			return nil, err
+		}
+	} else if im, err = r.graph.Impact(ctx, n, d); err != nil {
 		return nil, err
 	}
 	l := r.loads(ctx)

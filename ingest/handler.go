@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -141,7 +142,7 @@ func (h *handler) push(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, err)
 		return
 	}
-	put, warnings, err := h.preparePush(req)
+	put, warnings, err := h.preparePush(r.Context(), req)
 	if err != nil {
 		h.fail(w, err)
 		return
@@ -154,7 +155,7 @@ func (h *handler) push(w http.ResponseWriter, r *http.Request) {
 }
 
 // preparePush validates and parses a pushed job.
-func (h *handler) preparePush(req PushRequest) (*lineage.JobPut, []Warning, error) {
+func (h *handler) preparePush(ctx context.Context, req PushRequest) (*lineage.JobPut, []Warning, error) {
 	source := req.Source
 	if strings.TrimSpace(source) == "" {
 		source = DefaultPushSource
@@ -215,7 +216,8 @@ func (h *handler) preparePush(req PushRequest) (*lineage.JobPut, []Warning, erro
 	}
 
 	p := h.parsers.Get().(*parser.Parser)
-	res, err := safeParse(p, req.Script, parser.Options{Dialect: dialect, Vars: req.Vars, DefaultDB: defaultDB, File: path})
+	res, err := safeParse(p, req.Script, parser.Options{Dialect: dialect, Vars: req.Vars, DefaultDB: defaultDB, File: path,
+		Columns: true, Schema: newGraphSchema(ctx, h.cfg.Graph).lookup()})
 	if !errors.Is(err, errParserPanic) {
 		h.parsers.Put(p)
 	}
@@ -245,7 +247,14 @@ func (h *handler) preparePush(req PushRequest) (*lineage.JobPut, []Warning, erro
 	if skipped != "" {
 		warnings = append(warnings, Warning{Message: skipped})
 	}
-	return &lineage.JobPut{Job: job, Reads: reads, Writes: writes, OwnerInfo: info, Script: text}, warnings, nil
+	var cols lineage.JobColumns
+	if res != nil {
+		var cw *parser.Warning
+		if cols, cw = jobColumns(res); cw != nil {
+			warnings = append(warnings, Warning{Line: cw.Line, Message: cw.Message})
+		}
+	}
+	return &lineage.JobPut{Job: job, Reads: reads, Writes: writes, OwnerInfo: info, Script: text, Columns: cols}, warnings, nil
 }
 
 func (h *handler) list(w http.ResponseWriter, r *http.Request) {

@@ -208,7 +208,7 @@ func (in *Ingester) RunFS(ctx context.Context, fsys fs.FS, opts Options) (*Summa
 			sum.Watchers[s.ID] = s.Watchers
 		}
 	}
-	r := &run{in: in, opts: opts, plan: plan, stored: stored, sum: sum, start: start}
+	r := &run{in: in, opts: opts, plan: plan, stored: stored, sum: sum, start: start, schema: newGraphSchema(ctx, in.Graph)}
 	r.prog.Total = len(plan.Jobs)
 	r.prog.Failed = len(plan.Failures)
 	if err := r.jobs(ctx, fsys); err != nil {
@@ -296,6 +296,9 @@ type run struct {
 	stored map[string]string
 	sum    *Summary
 	start  time.Time
+	// schema answers the parser's column lookups from the graph; nil in
+	// client mode.
+	schema *graphSchema
 
 	mu   sync.Mutex // guards sum and prog once workers run
 	prog Progress
@@ -671,7 +674,8 @@ func (w *worker) parse(s Spec, script []byte, hash string, known bool) (*lineage
 	if w.p == nil {
 		w.p = parser.New()
 	}
-	res, err := safeParse(w.p, string(script), parser.Options{Dialect: s.Dialect, Vars: s.Vars, DefaultDB: s.DefaultDB, File: s.Path})
+	res, err := safeParse(w.p, string(script), parser.Options{Dialect: s.Dialect, Vars: s.Vars, DefaultDB: s.DefaultDB, File: s.Path,
+		Columns: true, Schema: w.run.schema.lookup()})
 	if err != nil {
 		if errors.Is(err, errParserPanic) {
 			w.p = nil // a parser that panicked may be left in any state
@@ -699,6 +703,10 @@ func (w *worker) parse(s Spec, script []byte, hash string, known bool) (*lineage
 	p, err := put(res.Reads, res.Writes)
 	if err != nil {
 		return nil, warnings, &Failure{Job: s.ID, File: s.Path, Message: lineage.ErrorMessage(err)}
+	}
+	var cw *parser.Warning
+	if p.Columns, cw = jobColumns(res); cw != nil {
+		warnings = append(warnings, Failure{Job: s.ID, File: s.Path, Line: cw.Line, Message: cw.Message})
 	}
 	return p, warnings, nil
 }
@@ -790,7 +798,7 @@ func scriptText(script []byte) (text, skipped string) {
 // job holds, so that every job is parsed and stored again. 2: the store
 // keeps the script text, which jobs stored by version 1 lack. The hash
 // still covers the same inputs.
-const hashVersion = "lineage-ingest-2"
+const hashVersion = "lineage-ingest-3" // 3: column lineage
 
 // jobHash is the content hash of a job: everything that decides its
 // lineage and owner.

@@ -26,6 +26,14 @@ type Options struct {
 	DefaultDB string
 	// File names the script in errors and warnings only.
 	File string
+	// Columns asks for column-level lineage as well (Result.Columns and
+	// References, per statement too); without it none is computed.
+	Columns bool
+	// Schema, if set, gives the columns of a persistent table by its
+	// qualified lower-case name ("db.table"), for SELECT *, unqualified
+	// columns over joins and INSERT without a column list. DDL earlier in
+	// the script is used first. Only read when Columns is set.
+	Schema func(table string) ([]string, bool)
 }
 
 // Result is the lineage of one script.
@@ -34,6 +42,13 @@ type Result struct {
 	Writes     []string    `json:"writes"` // sorted, deduplicated, never nil
 	Statements []Statement `json:"statements"`
 	Warnings   []Warning   `json:"warnings"`
+	// Columns is the column lineage of the script when Options.Columns is
+	// set: one entry per written column, sorted by target (see
+	// ColumnLineage). Nil otherwise.
+	Columns []ColumnLineage `json:"columns,omitzero"`
+	// References lists every use of a column of a persistent table, sorted
+	// and deduplicated, when Options.Columns is set. Nil otherwise.
+	References []ColumnRef `json:"references,omitzero"`
 }
 
 // Statement is the lineage of one statement of a script.
@@ -43,6 +58,11 @@ type Statement struct {
 	Reads      []string `json:"reads"`
 	Writes     []string `json:"writes"`
 	Confidence string   `json:"confidence"` // "parsed" or "fallback"
+	// Columns and References are the statement's column lineage and
+	// column uses when Options.Columns is set (empty for a statement that
+	// fell back); nil otherwise.
+	Columns    []ColumnLineage `json:"columns,omitzero"`
+	References []ColumnRef     `json:"references,omitzero"`
 }
 
 // Confidence values of a Statement.
@@ -192,6 +212,7 @@ type Parser struct {
 	sc      script
 	visitor extractor
 	rs      resolveState
+	cols    colState // column lineage, when asked for
 }
 
 // New returns a Parser.

@@ -96,6 +96,7 @@ func (p *Parser) parse(src string, opts Options, dl dialect) (*Result, error) {
 	d := &p.d
 	sc := &p.sc
 	sc.reset(src, opts.File)
+	p.cols.reset(opts)
 	p.setMode(*d)
 	text := p.expandTemplate(src, opts.Vars, func(off int, msg string) {
 		line, col := sc.pos(off)
@@ -114,6 +115,9 @@ func (p *Parser) parse(src string, opts Options, dl dialect) (*Result, error) {
 		sc.stmts = append(sc.stmts, s)
 	}
 	res := p.resolve(opts.DefaultDB)
+	if p.cols.on {
+		p.cols.attach(res)
+	}
 	if len(sc.stmts) > 0 {
 		extracted := false
 		for _, st := range res.Statements {
@@ -160,6 +164,10 @@ func (p *Parser) process(s *stmt) {
 	s.plan()
 	s.sortEdits()
 	s.conf = Parsed
+	if p.cols.on {
+		p.cols.begin(p, s)
+		defer p.cols.finish(s)
+	}
 	nr, nw := len(s.reads), len(s.writes)
 	for i := range s.units {
 		if !p.runUnit(s, &s.units[i]) {
@@ -209,6 +217,9 @@ func (p *Parser) runUnit(s *stmt, u *unit) bool {
 	}
 	for _, n := range nodes {
 		p.visitor.extract(s, n, u.target)
+		if p.cols.on && p.cols.s == s {
+			p.cols.unit(s, u, n)
+		}
 	}
 	return true
 }

@@ -27,7 +27,7 @@ func (v varFlags) Set(s string) error {
 	return nil
 }
 
-const parseUsage = `Usage: lineage parse [--dialect D] [--var K=V]... [--default-db DB] [--format json|text] FILE...|-
+const parseUsage = `Usage: lineage parse [--dialect D] [--var K=V]... [--default-db DB] [--format json|text] [--columns [--schema FILE]] FILE...|-
 
 Prints the tables each SQL script reads and writes, statement by statement.
 A FILE of "-" reads the script from standard input. With several files, JSON
@@ -56,6 +56,8 @@ func runParse(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.Var(vars, "var", "template variable K=V for ${K}, ${hiveconf:K}, ${hivevar:K} and {{ K }} (repeatable)")
 	defaultDB := fs.String("default-db", "", "database that qualifies unqualified table names, as USE DB would")
 	format := fs.String("format", "json", "output format: json or text")
+	columns := fs.Bool("columns", false, "also print column lineage (columns: target column <- source columns) and column references")
+	schemaFile := fs.String("schema", "", `JSON file {"db.table": ["col", ...]} giving table columns for --columns (SELECT *, unqualified columns, INSERT by position)`)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), parseUsage)
 		fs.PrintDefaults()
@@ -80,6 +82,12 @@ func runParse(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return 2
 	}
 
+	schema, err := loadSchema(*schemaFile, *columns)
+	if err != nil {
+		fmt.Fprintf(stderr, "lineage parse: %v\n", err)
+		return 2
+	}
+
 	p := parser.New()
 	results := make([]*parser.Result, 0, len(files))
 	code := 0
@@ -94,7 +102,7 @@ func runParse(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			code = 1
 			continue
 		}
-		res, err := p.Parse(script, parser.Options{Dialect: *dialect, Vars: vars, DefaultDB: *defaultDB, File: display})
+		res, err := p.Parse(script, parser.Options{Dialect: *dialect, Vars: vars, DefaultDB: *defaultDB, File: display, Columns: *columns, Schema: schema})
 		if err != nil {
 			// *parser.Error's text already names file, line and column.
 			fmt.Fprintf(stderr, "lineage parse: %v\n", err)
@@ -159,6 +167,7 @@ func writeText(w io.Writer, name string, res *parser.Result) {
 		}
 		fmt.Fprintln(w)
 	}
+	writeColumnsText(w, res)
 	for _, wn := range res.Warnings {
 		fmt.Fprintf(w, "  warning: %s\n", wn)
 	}

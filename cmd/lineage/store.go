@@ -10,11 +10,13 @@ import (
 )
 
 // store is what lineage serve needs of a store: the graph, campaigns and the
-// built-in tracker's tickets. Both graph/sqlite and graph/neo4j provide all three.
+// built-in tracker's tickets, and column lineage. Both graph/sqlite and
+// graph/neo4j provide all four.
 type store interface {
 	lineage.GraphStore
 	lineage.CampaignStore
 	lineage.TicketStore
+	lineage.ColumnStore
 }
 
 // neo4jAuth holds the Neo4j credentials given by flags or environment.

@@ -100,7 +100,7 @@ func (m *Main) campaignService(baseURL string) (*campaigns.Service, http.Handler
 	if err != nil {
 		return nil, nil, err
 	}
-	svc := &campaigns.Service{Graph: m.store, Store: m.store, Tracker: tr, Logger: m.Logger}
+	svc := &campaigns.Service{Graph: m.store, Columns: m.store, Store: m.store, Tracker: tr, Logger: m.Logger}
 	var hooks http.Handler
 	if m.Config.Jira.URL != "" {
 		if m.Config.Jira.WebhookSecret == "" {
@@ -120,7 +120,7 @@ func (m *Main) campaignService(baseURL string) (*campaigns.Service, http.Handler
 // routes mounts every handler on mux.
 func (m *Main) routes(mux *http.ServeMux, tokens *auth.Tokens, svc *campaigns.Service, hooks http.Handler) {
 	reads := m.Config.ReadsNeed
-	api := gql.NewHandler(gql.Config{Graph: m.store, Campaigns: svc, RequireTokenForReads: reads, Logger: m.Logger})
+	api := gql.NewHandler(gql.Config{Graph: m.store, Columns: m.store, Campaigns: svc, RequireTokenForReads: reads, Logger: m.Logger})
 	mux.Handle("/graphql", tokens.Middleware(api, false))
 	mux.Handle("GET /playground", gql.PlaygroundHandler("/graphql"))
 	mux.Handle("/api/v1/", tokens.Middleware(ingest.NewHandler(ingest.HandlerConfig{Graph: m.store, Logger: m.Logger}), reads))

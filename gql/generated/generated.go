@@ -31,6 +31,10 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Campaign() CampaignResolver
 	CampaignConnection() CampaignConnectionResolver
+	Column() ColumnResolver
+	ColumnEdge() ColumnEdgeResolver
+	ColumnLineage() ColumnLineageResolver
+	ColumnRef() ColumnRefResolver
 	Impact() ImpactResolver
 	ImpactedJob() ImpactedJobResolver
 	Job() JobResolver
@@ -49,6 +53,8 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	Campaign struct {
+		Change      func(childComplexity int) int
+		Columns     func(childComplexity int) int
 		CompletedAt func(childComplexity int) int
 		CreatedAt   func(childComplexity int) int
 		Creator     func(childComplexity int) int
@@ -70,6 +76,43 @@ type ComplexityRoot struct {
 	CampaignConnection struct {
 		Nodes    func(childComplexity int) int
 		PageInfo func(childComplexity int) int
+	}
+
+	Column struct {
+		Declared func(childComplexity int) int
+		JobCount func(childComplexity int) int
+		Name     func(childComplexity int) int
+		Uses     func(childComplexity int) int
+		Writers  func(childComplexity int) int
+	}
+
+	ColumnEdge struct {
+		Job    func(childComplexity int) int
+		Source func(childComplexity int) int
+		Target func(childComplexity int) int
+	}
+
+	ColumnLineage struct {
+		Columns   func(childComplexity int) int
+		Edges     func(childComplexity int) int
+		Start     func(childComplexity int) int
+		Truncated func(childComplexity int) int
+	}
+
+	ColumnRef struct {
+		Column     func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Line       func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Table      func(childComplexity int) int
+		Unresolved func(childComplexity int) int
+	}
+
+	ColumnUse struct {
+		Job        func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Line       func(childComplexity int) int
+		Unresolved func(childComplexity int) int
 	}
 
 	Counts struct {
@@ -96,10 +139,14 @@ type ComplexityRoot struct {
 	}
 
 	Impact struct {
+		Columns   func(childComplexity int) int
 		Depth     func(childComplexity int) int
+		Derived   func(childComplexity int) int
 		Informed  func(childComplexity int) int
+		MayUse    func(childComplexity int) int
 		MustAct   func(childComplexity int) int
 		Owners    func(childComplexity int) int
+		Spared    func(childComplexity int) int
 		Table     func(childComplexity int) int
 		Totals    func(childComplexity int) int
 		Truncated func(childComplexity int) int
@@ -117,6 +164,9 @@ type ComplexityRoot struct {
 		Hops   func(childComplexity int) int
 		Job    func(childComplexity int) int
 		Reads  func(childComplexity int) int
+		Reason func(childComplexity int) int
+		Role   func(childComplexity int) int
+		Uses   func(childComplexity int) int
 		Writes func(childComplexity int) int
 	}
 
@@ -165,6 +215,7 @@ type ComplexityRoot struct {
 		Hops   func(childComplexity int) int
 		Jobs   func(childComplexity int) int
 		Owner  func(childComplexity int) int
+		Role   func(childComplexity int) int
 		Tables func(childComplexity int) int
 	}
 
@@ -204,18 +255,19 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Campaign  func(childComplexity int, id string) int
-		Campaigns func(childComplexity int, state *lineage.CampaignState, first *int, after *string) int
-		Counts    func(childComplexity int) int
-		Dialects  func(childComplexity int) int
-		Impact    func(childComplexity int, table string, depth *int) int
-		Job       func(childComplexity int, id string) int
-		Lineage   func(childComplexity int, table string, direction *lineage.Direction, depth *int, limit *int) int
-		Owner     func(childComplexity int, handle string) int
-		Parse     func(childComplexity int, sql string, dialect *string, vars map[string]string, defaultDb *string) int
-		Search    func(childComplexity int, query string, kinds []lineage.NodeKind, first *int, after *string) int
-		Table     func(childComplexity int, name string) int
-		Ticket    func(childComplexity int, key string) int
+		Campaign      func(childComplexity int, id string) int
+		Campaigns     func(childComplexity int, state *lineage.CampaignState, first *int, after *string) int
+		ColumnLineage func(childComplexity int, table string, column string, direction *lineage.Direction, depth *int, limit *int) int
+		Counts        func(childComplexity int) int
+		Dialects      func(childComplexity int) int
+		Impact        func(childComplexity int, table string, depth *int, columns []string) int
+		Job           func(childComplexity int, id string) int
+		Lineage       func(childComplexity int, table string, direction *lineage.Direction, depth *int, limit *int) int
+		Owner         func(childComplexity int, handle string) int
+		Parse         func(childComplexity int, sql string, dialect *string, vars map[string]string, defaultDb *string) int
+		Search        func(childComplexity int, query string, kinds []lineage.NodeKind, first *int, after *string) int
+		Table         func(childComplexity int, name string) int
+		Ticket        func(childComplexity int, key string) int
 	}
 
 	SearchConnection struct {
@@ -237,6 +289,7 @@ type ComplexityRoot struct {
 	}
 
 	Table struct {
+		Columns    func(childComplexity int) int
 		Downstream func(childComplexity int, depth *int, limit *int) int
 		Name       func(childComplexity int) int
 		Owners     func(childComplexity int) int
@@ -307,10 +360,26 @@ type CampaignResolver interface {
 	Progress(ctx context.Context, obj *lineage.Campaign) (*model.Progress, error)
 	Events(ctx context.Context, objs []*lineage.Campaign) ([][]lineage.Event, error)
 	Tracker(ctx context.Context, obj *lineage.Campaign) (string, error)
+
+	Change(ctx context.Context, obj *lineage.Campaign) (*lineage.ColumnChange, error)
 }
 type CampaignConnectionResolver interface {
 	Nodes(ctx context.Context, obj *lineage.CampaignPage) ([]lineage.Campaign, error)
 	PageInfo(ctx context.Context, obj *lineage.CampaignPage) (*model.PageInfo, error)
+}
+type ColumnResolver interface {
+	JobCount(ctx context.Context, obj *lineage.ColumnInfo) (int, error)
+}
+type ColumnEdgeResolver interface {
+	Source(ctx context.Context, obj *lineage.ColumnEdge) (string, error)
+	Target(ctx context.Context, obj *lineage.ColumnEdge) (string, error)
+}
+type ColumnLineageResolver interface {
+	Start(ctx context.Context, obj *lineage.ColumnLineage) (string, error)
+	Columns(ctx context.Context, obj *lineage.ColumnLineage) ([]string, error)
+}
+type ColumnRefResolver interface {
+	Name(ctx context.Context, obj *lineage.ColumnRef) (string, error)
 }
 type ImpactResolver interface {
 	Table(ctx context.Context, obj *lineage.Impact) (*lineage.Table, error)
@@ -318,10 +387,15 @@ type ImpactResolver interface {
 	MustAct(ctx context.Context, obj *lineage.Impact) ([]lineage.OwnerImpact, error)
 	Informed(ctx context.Context, obj *lineage.Impact) ([]lineage.OwnerImpact, error)
 	Totals(ctx context.Context, obj *lineage.Impact) (*model.ImpactTotals, error)
+
+	MayUse(ctx context.Context, obj *lineage.Impact) ([]lineage.OwnerImpact, error)
+
+	Derived(ctx context.Context, obj *lineage.Impact) ([]string, error)
 }
 type ImpactedJobResolver interface {
 	Reads(ctx context.Context, obj *lineage.ImpactedJob) ([]lineage.Table, error)
 	Writes(ctx context.Context, obj *lineage.ImpactedJob) ([]lineage.Table, error)
+	Role(ctx context.Context, obj *lineage.ImpactedJob) (lineage.ImpactRole, error)
 }
 type JobResolver interface {
 	Owner(ctx context.Context, objs []*lineage.Job) ([]*lineage.Owner, error)
@@ -344,6 +418,7 @@ type OwnerResolver interface {
 }
 type OwnerImpactResolver interface {
 	Tables(ctx context.Context, obj *lineage.OwnerImpact) ([]lineage.Table, error)
+	Role(ctx context.Context, obj *lineage.OwnerImpact) (lineage.ImpactRole, error)
 }
 type QueryResolver interface {
 	Table(ctx context.Context, name string) (*lineage.Table, error)
@@ -351,13 +426,14 @@ type QueryResolver interface {
 	Owner(ctx context.Context, handle string) (*lineage.Owner, error)
 	Search(ctx context.Context, query string, kinds []lineage.NodeKind, first *int, after *string) (*lineage.SearchPage, error)
 	Lineage(ctx context.Context, table string, direction *lineage.Direction, depth *int, limit *int) (*model.Lineage, error)
-	Impact(ctx context.Context, table string, depth *int) (*lineage.Impact, error)
+	Impact(ctx context.Context, table string, depth *int, columns []string) (*lineage.Impact, error)
 	Parse(ctx context.Context, sql string, dialect *string, vars map[string]string, defaultDb *string) (*model.ParseResult, error)
 	Dialects(ctx context.Context) ([]string, error)
 	Counts(ctx context.Context) (*lineage.Counts, error)
 	Campaign(ctx context.Context, id string) (*lineage.Campaign, error)
 	Campaigns(ctx context.Context, state *lineage.CampaignState, first *int, after *string) (*lineage.CampaignPage, error)
 	Ticket(ctx context.Context, key string) (*lineage.Ticket, error)
+	ColumnLineage(ctx context.Context, table string, column string, direction *lineage.Direction, depth *int, limit *int) (*lineage.ColumnLineage, error)
 }
 type SearchConnectionResolver interface {
 	Nodes(ctx context.Context, obj *lineage.SearchPage) ([]model.Node, error)
@@ -369,6 +445,7 @@ type TableResolver interface {
 	Owners(ctx context.Context, objs []*lineage.Table) ([][]lineage.Owner, error)
 	Upstream(ctx context.Context, obj *lineage.Table, depth *int, limit *int) (*model.Lineage, error)
 	Downstream(ctx context.Context, obj *lineage.Table, depth *int, limit *int) (*model.Lineage, error)
+	Columns(ctx context.Context, obj *lineage.Table) ([]lineage.ColumnInfo, error)
 }
 type TargetResolver interface {
 	Owner(ctx context.Context, objs []*lineage.Target) ([]*lineage.Owner, error)
@@ -395,6 +472,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	_ = ec
 	switch typeName + "." + field {
 
+	case "Campaign.change":
+		if e.ComplexityRoot.Campaign.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Change(childComplexity), true
+	case "Campaign.columns":
+		if e.ComplexityRoot.Campaign.Columns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Columns(childComplexity), true
 	case "Campaign.completedAt":
 		if e.ComplexityRoot.Campaign.CompletedAt == nil {
 			break
@@ -505,6 +594,143 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CampaignConnection.PageInfo(childComplexity), true
 
+	case "Column.declared":
+		if e.ComplexityRoot.Column.Declared == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Column.Declared(childComplexity), true
+	case "Column.jobCount":
+		if e.ComplexityRoot.Column.JobCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Column.JobCount(childComplexity), true
+	case "Column.name":
+		if e.ComplexityRoot.Column.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Column.Name(childComplexity), true
+	case "Column.uses":
+		if e.ComplexityRoot.Column.Uses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Column.Uses(childComplexity), true
+	case "Column.writers":
+		if e.ComplexityRoot.Column.Writers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Column.Writers(childComplexity), true
+
+	case "ColumnEdge.job":
+		if e.ComplexityRoot.ColumnEdge.Job == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnEdge.Job(childComplexity), true
+	case "ColumnEdge.source":
+		if e.ComplexityRoot.ColumnEdge.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnEdge.Source(childComplexity), true
+	case "ColumnEdge.target":
+		if e.ComplexityRoot.ColumnEdge.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnEdge.Target(childComplexity), true
+
+	case "ColumnLineage.columns":
+		if e.ComplexityRoot.ColumnLineage.Columns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnLineage.Columns(childComplexity), true
+	case "ColumnLineage.edges":
+		if e.ComplexityRoot.ColumnLineage.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnLineage.Edges(childComplexity), true
+	case "ColumnLineage.start":
+		if e.ComplexityRoot.ColumnLineage.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnLineage.Start(childComplexity), true
+	case "ColumnLineage.truncated":
+		if e.ComplexityRoot.ColumnLineage.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnLineage.Truncated(childComplexity), true
+
+	case "ColumnRef.column":
+		if e.ComplexityRoot.ColumnRef.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnRef.Column(childComplexity), true
+	case "ColumnRef.kind":
+		if e.ComplexityRoot.ColumnRef.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnRef.Kind(childComplexity), true
+	case "ColumnRef.line":
+		if e.ComplexityRoot.ColumnRef.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnRef.Line(childComplexity), true
+	case "ColumnRef.name":
+		if e.ComplexityRoot.ColumnRef.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnRef.Name(childComplexity), true
+	case "ColumnRef.table":
+		if e.ComplexityRoot.ColumnRef.Table == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnRef.Table(childComplexity), true
+	case "ColumnRef.unresolved":
+		if e.ComplexityRoot.ColumnRef.Unresolved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnRef.Unresolved(childComplexity), true
+
+	case "ColumnUse.job":
+		if e.ComplexityRoot.ColumnUse.Job == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnUse.Job(childComplexity), true
+	case "ColumnUse.kind":
+		if e.ComplexityRoot.ColumnUse.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnUse.Kind(childComplexity), true
+	case "ColumnUse.line":
+		if e.ComplexityRoot.ColumnUse.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnUse.Line(childComplexity), true
+	case "ColumnUse.unresolved":
+		if e.ComplexityRoot.ColumnUse.Unresolved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnUse.Unresolved(childComplexity), true
+
 	case "Counts.edges":
 		if e.ComplexityRoot.Counts.Edges == nil {
 			break
@@ -592,18 +818,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Event.Owner(childComplexity), true
 
+	case "Impact.columns":
+		if e.ComplexityRoot.Impact.Columns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Impact.Columns(childComplexity), true
 	case "Impact.depth":
 		if e.ComplexityRoot.Impact.Depth == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Impact.Depth(childComplexity), true
+	case "Impact.derived":
+		if e.ComplexityRoot.Impact.Derived == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Impact.Derived(childComplexity), true
 	case "Impact.informed":
 		if e.ComplexityRoot.Impact.Informed == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Impact.Informed(childComplexity), true
+	case "Impact.mayUse":
+		if e.ComplexityRoot.Impact.MayUse == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Impact.MayUse(childComplexity), true
 	case "Impact.mustAct":
 		if e.ComplexityRoot.Impact.MustAct == nil {
 			break
@@ -616,6 +860,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Impact.Owners(childComplexity), true
+	case "Impact.spared":
+		if e.ComplexityRoot.Impact.Spared == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Impact.Spared(childComplexity), true
 	case "Impact.table":
 		if e.ComplexityRoot.Impact.Table == nil {
 			break
@@ -684,6 +934,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImpactedJob.Reads(childComplexity), true
+	case "ImpactedJob.reason":
+		if e.ComplexityRoot.ImpactedJob.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImpactedJob.Reason(childComplexity), true
+	case "ImpactedJob.role":
+		if e.ComplexityRoot.ImpactedJob.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImpactedJob.Role(childComplexity), true
+	case "ImpactedJob.uses":
+		if e.ComplexityRoot.ImpactedJob.Uses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImpactedJob.Uses(childComplexity), true
 	case "ImpactedJob.writes":
 		if e.ComplexityRoot.ImpactedJob.Writes == nil {
 			break
@@ -912,6 +1180,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OwnerImpact.Owner(childComplexity), true
+	case "OwnerImpact.role":
+		if e.ComplexityRoot.OwnerImpact.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnerImpact.Role(childComplexity), true
 	case "OwnerImpact.tables":
 		if e.ComplexityRoot.OwnerImpact.Tables == nil {
 			break
@@ -1066,6 +1340,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Campaigns(childComplexity, args["state"].(*lineage.CampaignState), args["first"].(*int), args["after"].(*string)), true
+	case "Query.columnLineage":
+		if e.ComplexityRoot.Query.ColumnLineage == nil {
+			break
+		}
+
+		args, err := ec.field_Query_columnLineage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ColumnLineage(childComplexity, args["table"].(string), args["column"].(string), args["direction"].(*lineage.Direction), args["depth"].(*int), args["limit"].(*int)), true
 	case "Query.counts":
 		if e.ComplexityRoot.Query.Counts == nil {
 			break
@@ -1088,7 +1373,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Impact(childComplexity, args["table"].(string), args["depth"].(*int)), true
+		return e.ComplexityRoot.Query.Impact(childComplexity, args["table"].(string), args["depth"].(*int), args["columns"].([]string)), true
 
 	case "Query.job":
 		if e.ComplexityRoot.Query.Job == nil {
@@ -1225,6 +1510,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StartCampaignPayload.Tickets(childComplexity), true
 
+	case "Table.columns":
+		if e.ComplexityRoot.Table.Columns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Table.Columns(childComplexity), true
 	case "Table.downstream":
 		if e.ComplexityRoot.Table.Downstream == nil {
 			break
@@ -1818,6 +2109,156 @@ type StartCampaignPayload {
   dryRun: Boolean!
 }
 `, BuiltIn: false},
+	{Name: "../schema/column.graphqls", Input: `# Column-level lineage: a table's columns and who uses them, column flow
+# walks, and the column-scoped fields of impact (impact(columns: [...])).
+
+extend type Table {
+  """
+  The columns the graph knows of, by name: declared by DDL or a schema, used
+  by a job, or written by a job's column flow. A column named ` + "`" + `*` + "`" + ` lists the
+  jobs that read the table through a star over unknown columns: they may use
+  any column.
+  """
+  columns: [Column!]!
+}
+
+"A column of a table, with the jobs that use and write it."
+type Column {
+  name: String!
+  "Set when some job's schema (CREATE TABLE, dbt columns, OpenLineage schema) declares the column."
+  declared: Boolean!
+  "Each job's uses of the column, with the kind of use and the line."
+  uses: [ColumnUse!]!
+  "Distinct jobs that use the column."
+  jobCount: Int!
+  "Ids of the jobs whose column flow writes the column."
+  writers: [String!]!
+}
+
+"How a job uses a column."
+enum ColumnUseKind {
+  "Selected or computed into an output."
+  VALUE
+  "In WHERE, HAVING or QUALIFY."
+  FILTER
+  "A join key (JOIN ... ON / USING, MERGE ON)."
+  JOIN
+  "In GROUP BY."
+  GROUPING
+  "In ORDER BY."
+  ORDERING
+  "In a window's PARTITION BY or ORDER BY."
+  WINDOW
+  OTHER
+}
+
+"One job's use of a column."
+type ColumnUse {
+  job: Job!
+  kind: ColumnUseKind!
+  "Line of the use in the job's script; 0 when unknown."
+  line: Int!
+  "The parser could not pin the use to this table (ambiguous name, or a star over unknown columns): the job may use the column."
+  unresolved: Boolean!
+}
+
+"A column use as listed in an impact."
+type ColumnRef {
+  "table.column"
+  name: String!
+  table: String!
+  column: String!
+  kind: ColumnUseKind!
+  line: Int!
+  unresolved: Boolean!
+}
+
+"How an owner or job is concerned by a change."
+enum ImpactRole {
+  "A job references the changed table (or column) itself: they must act."
+  MUST_ACT
+  "A job reads the table, but whether it uses the changed columns is unknown (star over unknown columns, ambiguous name, no column lineage): they should check."
+  MAY_USE
+  "Further down: they use something derived from what changes."
+  INFORMED
+}
+
+"One step of column flow: ` + "`" + `job` + "`" + ` computes ` + "`" + `target` + "`" + ` from ` + "`" + `source` + "`" + ` (each table.column)."
+type ColumnEdge {
+  job: String!
+  source: String!
+  target: String!
+}
+
+"The column flow reachable from a column."
+type ColumnLineage {
+  "The start column, table.column."
+  start: String!
+  "Columns reached, table.column, the start included."
+  columns: [String!]!
+  edges: [ColumnEdge!]!
+  "Set when the edge cap cut the walk."
+  truncated: Boolean!
+}
+
+extend type Query {
+  """
+  The column flow from ` + "`" + `table` + "`" + `.` + "`" + `column` + "`" + `: where its data comes from (UPSTREAM),
+  where it goes (DOWNSTREAM) or both, ` + "`" + `depth` + "`" + ` hops, at most ` + "`" + `limit` + "`" + ` edges.
+  """
+  columnLineage(table: String!, column: String!, direction: Direction = DOWNSTREAM, depth: Int = 3, limit: Int = 500): ColumnLineage!
+}
+
+extend type Impact {
+  "The changed columns of a column-scoped impact; empty for a table-wide one."
+  columns: [String!]!
+  "Owners who read the table but may or may not use the changed columns (column-scoped impact only)."
+  mayUse: [OwnerImpact!]!
+  "Owners who read the table but use none of the changed columns: a column-scoped campaign spares them."
+  spared: [Owner!]!
+  "Columns derived from the changed ones, table.column."
+  derived: [String!]!
+}
+
+extend type OwnerImpact {
+  "The most concerned role among the owner's jobs."
+  role: ImpactRole!
+}
+
+extend type ImpactedJob {
+  role: ImpactRole!
+  "The job's uses of the changed or derived columns (column-scoped impact only)."
+  uses: [ColumnRef!]!
+  "Why the job is listed, in words (column-scoped impact only)."
+  reason: String
+}
+
+"What a column-scoped campaign does to its columns."
+enum ColumnChange {
+  DROP
+  RENAME
+  RETYPE
+}
+
+extend input StartCampaignInput {
+  """
+  Scope the campaign to these columns of ` + "`" + `table` + "`" + `: only owners whose jobs use
+  one of them get a ticket (must act), owners who may use them (star over
+  unknown columns, ambiguous names, no column lineage) are asked to check, and
+  verification checks the columns, not the whole table.
+  """
+  columns: [String!]
+  "What happens to ` + "`" + `columns` + "`" + ` (default DROP)."
+  change: ColumnChange
+}
+
+extend type Campaign {
+  "The columns a column-scoped campaign concerns; empty for a table-wide one."
+  columns: [String!]!
+  "DROP, RENAME or RETYPE for a column-scoped campaign; null for a table-wide one."
+  change: ColumnChange
+}
+`, BuiltIn: false},
 	{Name: "../schema/graph.graphqls", Input: `"A persistent table or view, named as the scripts qualify it, lower-case."
 type Table {
   name: String!
@@ -2071,8 +2512,13 @@ type Query {
   """
   Who must act if ` + "`" + `table` + "`" + ` changes (owners whose jobs read it) and who is
   downstream of them within ` + "`" + `depth` + "`" + ` hops, with the jobs and tables concerned.
+  With ` + "`" + `columns` + "`" + `, the impact of changing only those columns: owners whose jobs
+  use one of them (must act, with kind and line), owners who may use them
+  (` + "`" + `mayUse` + "`" + `: star over unknown columns, ambiguous names, no column lineage),
+  owners of jobs using columns derived from them (informed), and the readers
+  spared.
   """
-  impact(table: String!, depth: Int = 3): Impact
+  impact(table: String!, depth: Int = 3, columns: [String!]): Impact
 
   """
   Parses a SQL script the way ingest does and returns the tables it reads and
@@ -2130,6 +2576,10 @@ func (ec *executionContext) childFields_Campaign(ctx context.Context, field grap
 		return ec.fieldContext_Campaign_events(ctx, field)
 	case "tracker":
 		return ec.fieldContext_Campaign_tracker(ctx, field)
+	case "columns":
+		return ec.fieldContext_Campaign_columns(ctx, field)
+	case "change":
+		return ec.fieldContext_Campaign_change(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Campaign", field.Name)
 }
@@ -2142,6 +2592,80 @@ func (ec *executionContext) childFields_CampaignConnection(ctx context.Context, 
 		return ec.fieldContext_CampaignConnection_pageInfo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CampaignConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_Column(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Column_name(ctx, field)
+	case "declared":
+		return ec.fieldContext_Column_declared(ctx, field)
+	case "uses":
+		return ec.fieldContext_Column_uses(ctx, field)
+	case "jobCount":
+		return ec.fieldContext_Column_jobCount(ctx, field)
+	case "writers":
+		return ec.fieldContext_Column_writers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Column", field.Name)
+}
+
+func (ec *executionContext) childFields_ColumnEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "job":
+		return ec.fieldContext_ColumnEdge_job(ctx, field)
+	case "source":
+		return ec.fieldContext_ColumnEdge_source(ctx, field)
+	case "target":
+		return ec.fieldContext_ColumnEdge_target(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ColumnEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ColumnLineage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_ColumnLineage_start(ctx, field)
+	case "columns":
+		return ec.fieldContext_ColumnLineage_columns(ctx, field)
+	case "edges":
+		return ec.fieldContext_ColumnLineage_edges(ctx, field)
+	case "truncated":
+		return ec.fieldContext_ColumnLineage_truncated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ColumnLineage", field.Name)
+}
+
+func (ec *executionContext) childFields_ColumnRef(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_ColumnRef_name(ctx, field)
+	case "table":
+		return ec.fieldContext_ColumnRef_table(ctx, field)
+	case "column":
+		return ec.fieldContext_ColumnRef_column(ctx, field)
+	case "kind":
+		return ec.fieldContext_ColumnRef_kind(ctx, field)
+	case "line":
+		return ec.fieldContext_ColumnRef_line(ctx, field)
+	case "unresolved":
+		return ec.fieldContext_ColumnRef_unresolved(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ColumnRef", field.Name)
+}
+
+func (ec *executionContext) childFields_ColumnUse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "job":
+		return ec.fieldContext_ColumnUse_job(ctx, field)
+	case "kind":
+		return ec.fieldContext_ColumnUse_kind(ctx, field)
+	case "line":
+		return ec.fieldContext_ColumnUse_line(ctx, field)
+	case "unresolved":
+		return ec.fieldContext_ColumnUse_unresolved(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ColumnUse", field.Name)
 }
 
 func (ec *executionContext) childFields_Counts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2206,6 +2730,14 @@ func (ec *executionContext) childFields_Impact(ctx context.Context, field graphq
 		return ec.fieldContext_Impact_totals(ctx, field)
 	case "truncated":
 		return ec.fieldContext_Impact_truncated(ctx, field)
+	case "columns":
+		return ec.fieldContext_Impact_columns(ctx, field)
+	case "mayUse":
+		return ec.fieldContext_Impact_mayUse(ctx, field)
+	case "spared":
+		return ec.fieldContext_Impact_spared(ctx, field)
+	case "derived":
+		return ec.fieldContext_Impact_derived(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Impact", field.Name)
 }
@@ -2236,6 +2768,12 @@ func (ec *executionContext) childFields_ImpactedJob(ctx context.Context, field g
 		return ec.fieldContext_ImpactedJob_reads(ctx, field)
 	case "writes":
 		return ec.fieldContext_ImpactedJob_writes(ctx, field)
+	case "role":
+		return ec.fieldContext_ImpactedJob_role(ctx, field)
+	case "uses":
+		return ec.fieldContext_ImpactedJob_uses(ctx, field)
+	case "reason":
+		return ec.fieldContext_ImpactedJob_reason(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImpactedJob", field.Name)
 }
@@ -2316,6 +2854,8 @@ func (ec *executionContext) childFields_OwnerImpact(ctx context.Context, field g
 		return ec.fieldContext_OwnerImpact_jobs(ctx, field)
 	case "tables":
 		return ec.fieldContext_OwnerImpact_tables(ctx, field)
+	case "role":
+		return ec.fieldContext_OwnerImpact_role(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OwnerImpact", field.Name)
 }
@@ -2440,6 +2980,8 @@ func (ec *executionContext) childFields_Table(ctx context.Context, field graphql
 		return ec.fieldContext_Table_upstream(ctx, field)
 	case "downstream":
 		return ec.fieldContext_Table_downstream(ctx, field)
+	case "columns":
+		return ec.fieldContext_Table_columns(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Table", field.Name)
 }
@@ -2814,6 +3356,52 @@ func (ec *executionContext) field_Query_campaigns_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_columnLineage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "table",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["table"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "column",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["column"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
+		func(ctx context.Context, v any) (*lineage.Direction, error) {
+			return ec.unmarshalODirection2ᚖgithubᚗcomᚋlineagehqᚋlineageᚐDirection(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["direction"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "depth",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["depth"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_impact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2833,6 +3421,14 @@ func (ec *executionContext) field_Query_impact_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["depth"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "columns",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["columns"] = arg2
 	return args, nil
 }
 
@@ -3551,6 +4147,52 @@ func (ec *executionContext) fieldContext_Campaign_tracker(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Campaign", field, true, true, "String")
 }
 
+func (ec *executionContext) _Campaign_columns(ctx context.Context, field graphql.CollectedField, obj *lineage.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_columns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Columns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_columns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Campaign", field, false, false, "String")
+}
+
+func (ec *executionContext) _Campaign_change(ctx context.Context, field graphql.CollectedField, obj *lineage.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Campaign().Change(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *lineage.ColumnChange) graphql.Marshaler {
+			return ec.marshalOColumnChange2ᚖgithubᚗcomᚋlineagehqᚋlineageᚐColumnChange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Campaign", field, true, true, "ColumnChange")
+}
+
 func (ec *executionContext) _CampaignConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *lineage.CampaignPage) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3613,6 +4255,539 @@ func (ec *executionContext) fieldContext_CampaignConnection_pageInfo(_ context.C
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Column_name(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Column_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Column_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Column", field, false, false, "String")
+}
+
+func (ec *executionContext) _Column_declared(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Column_declared(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Declared, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Column_declared(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Column", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Column_uses(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Column_uses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Uses, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []lineage.ColumnUse) graphql.Marshaler {
+			return ec.marshalNColumnUse2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐColumnUseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Column_uses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Column",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ColumnUse(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Column_jobCount(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Column_jobCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Column().JobCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Column_jobCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Column", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Column_writers(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Column_writers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Writers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Column_writers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Column", field, false, false, "String")
+}
+
+func (ec *executionContext) _ColumnEdge_job(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnEdge_job(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Job, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnEdge_job(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ColumnEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ColumnEdge_source(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnEdge_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ColumnEdge().Source(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnEdge_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ColumnEdge", field, true, true, "String")
+}
+
+func (ec *executionContext) _ColumnEdge_target(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnEdge_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ColumnEdge().Target(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnEdge_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ColumnEdge", field, true, true, "String")
+}
+
+func (ec *executionContext) _ColumnLineage_start(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnLineage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnLineage_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ColumnLineage().Start(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnLineage_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ColumnLineage", field, true, true, "String")
+}
+
+func (ec *executionContext) _ColumnLineage_columns(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnLineage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnLineage_columns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ColumnLineage().Columns(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnLineage_columns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ColumnLineage", field, true, true, "String")
+}
+
+func (ec *executionContext) _ColumnLineage_edges(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnLineage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnLineage_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []lineage.ColumnEdge) graphql.Marshaler {
+			return ec.marshalNColumnEdge2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐColumnEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnLineage_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ColumnLineage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ColumnEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ColumnLineage_truncated(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnLineage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnLineage_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnLineage_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ColumnLineage", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ColumnRef_name(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnRef_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ColumnRef().Name(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnRef_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ColumnRef", field, true, true, "String")
+}
+
+func (ec *executionContext) _ColumnRef_table(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnRef_table(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Table, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnRef_table(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ColumnRef", field, false, false, "String")
+}
+
+func (ec *executionContext) _ColumnRef_column(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnRef_column(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Column, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnRef_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ColumnRef", field, false, false, "String")
+}
+
+func (ec *executionContext) _ColumnRef_kind(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnRef_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v lineage.ColumnUseKind) graphql.Marshaler {
+			return ec.marshalNColumnUseKind2githubᚗcomᚋlineagehqᚋlineageᚐColumnUseKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnRef_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ColumnRef", field, false, false, "ColumnUseKind")
+}
+
+func (ec *executionContext) _ColumnRef_line(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnRef_line(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Line, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnRef_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ColumnRef", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ColumnRef_unresolved(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnRef_unresolved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unresolved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnRef_unresolved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ColumnRef", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ColumnUse_job(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnUse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnUse_job(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Job, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v lineage.Job) graphql.Marshaler {
+			return ec.marshalNJob2githubᚗcomᚋlineagehqᚋlineageᚐJob(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnUse_job(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ColumnUse",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Job(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ColumnUse_kind(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnUse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnUse_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v lineage.ColumnUseKind) graphql.Marshaler {
+			return ec.marshalNColumnUseKind2githubᚗcomᚋlineagehqᚋlineageᚐColumnUseKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnUse_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ColumnUse", field, false, false, "ColumnUseKind")
+}
+
+func (ec *executionContext) _ColumnUse_line(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnUse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnUse_line(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Line, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnUse_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ColumnUse", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ColumnUse_unresolved(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnUse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnUse_unresolved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unresolved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnUse_unresolved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ColumnUse", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Counts_tables(ctx context.Context, field graphql.CollectedField, obj *lineage.Counts) (ret graphql.Marshaler) {
@@ -4143,6 +5318,116 @@ func (ec *executionContext) fieldContext_Impact_truncated(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Impact", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Impact_columns(ctx context.Context, field graphql.CollectedField, obj *lineage.Impact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Impact_columns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Columns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Impact_columns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Impact", field, false, false, "String")
+}
+
+func (ec *executionContext) _Impact_mayUse(ctx context.Context, field graphql.CollectedField, obj *lineage.Impact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Impact_mayUse(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Impact().MayUse(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []lineage.OwnerImpact) graphql.Marshaler {
+			return ec.marshalNOwnerImpact2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐOwnerImpactᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Impact_mayUse(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Impact",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OwnerImpact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Impact_spared(ctx context.Context, field graphql.CollectedField, obj *lineage.Impact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Impact_spared(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Spared, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []lineage.Owner) graphql.Marshaler {
+			return ec.marshalNOwner2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐOwnerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Impact_spared(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Impact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Owner(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Impact_derived(ctx context.Context, field graphql.CollectedField, obj *lineage.Impact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Impact_derived(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Impact().Derived(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Impact_derived(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Impact", field, true, true, "String")
+}
+
 func (ec *executionContext) _ImpactTotals_owners(ctx context.Context, field graphql.CollectedField, obj *model.ImpactTotals) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4375,6 +5660,84 @@ func (ec *executionContext) fieldContext_ImpactedJob_writes(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ImpactedJob_role(ctx context.Context, field graphql.CollectedField, obj *lineage.ImpactedJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImpactedJob_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImpactedJob().Role(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v lineage.ImpactRole) graphql.Marshaler {
+			return ec.marshalNImpactRole2githubᚗcomᚋlineagehqᚋlineageᚐImpactRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImpactedJob_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImpactedJob", field, true, true, "ImpactRole")
+}
+
+func (ec *executionContext) _ImpactedJob_uses(ctx context.Context, field graphql.CollectedField, obj *lineage.ImpactedJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImpactedJob_uses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Uses, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []lineage.ColumnRef) graphql.Marshaler {
+			return ec.marshalNColumnRef2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐColumnRefᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImpactedJob_uses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImpactedJob",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ColumnRef(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImpactedJob_reason(ctx context.Context, field graphql.CollectedField, obj *lineage.ImpactedJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImpactedJob_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImpactedJob_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImpactedJob", field, false, false, "String")
 }
 
 func (ec *executionContext) _Job_id(ctx context.Context, field graphql.CollectedField, obj *lineage.Job) (ret graphql.Marshaler) {
@@ -5464,6 +6827,29 @@ func (ec *executionContext) fieldContext_OwnerImpact_tables(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _OwnerImpact_role(ctx context.Context, field graphql.CollectedField, obj *lineage.OwnerImpact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnerImpact_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OwnerImpact().Role(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v lineage.ImpactRole) graphql.Marshaler {
+			return ec.marshalNImpactRole2githubᚗcomᚋlineagehqᚋlineageᚐImpactRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnerImpact_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnerImpact", field, true, true, "ImpactRole")
+}
+
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6172,7 +7558,7 @@ func (ec *executionContext) _Query_impact(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Impact(ctx, fc.Args["table"].(string), fc.Args["depth"].(*int))
+			return ec.Resolvers.Query().Impact(ctx, fc.Args["table"].(string), fc.Args["depth"].(*int), fc.Args["columns"].([]string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *lineage.Impact) graphql.Marshaler {
@@ -6431,6 +7817,50 @@ func (ec *executionContext) fieldContext_Query_ticket(ctx context.Context, field
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_ticket_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_columnLineage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_columnLineage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ColumnLineage(ctx, fc.Args["table"].(string), fc.Args["column"].(string), fc.Args["direction"].(*lineage.Direction), fc.Args["depth"].(*int), fc.Args["limit"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *lineage.ColumnLineage) graphql.Marshaler {
+			return ec.marshalNColumnLineage2ᚖgithubᚗcomᚋlineagehqᚋlineageᚐColumnLineage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_columnLineage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ColumnLineage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_columnLineage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7037,6 +8467,38 @@ func (ec *executionContext) fieldContext_Table_downstream(ctx context.Context, f
 	if fc.Args, err = ec.field_Table_downstream_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Table_columns(ctx context.Context, field graphql.CollectedField, obj *lineage.Table) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Table_columns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Table().Columns(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []lineage.ColumnInfo) graphql.Marshaler {
+			return ec.marshalNColumn2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐColumnInfoᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Table_columns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Table",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Column(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -9111,7 +10573,7 @@ func (ec *executionContext) unmarshalInputStartCampaignInput(ctx context.Context
 		asMap["dryRun"] = false
 	}
 
-	fieldsInOrder := [...]string{"table", "replacement", "title", "message", "deadline", "reach", "dryRun"}
+	fieldsInOrder := [...]string{"table", "replacement", "title", "message", "deadline", "reach", "dryRun", "columns", "change"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -9167,6 +10629,20 @@ func (ec *executionContext) unmarshalInputStartCampaignInput(ctx context.Context
 				return it, err
 			}
 			it.DryRun = data
+		case "columns":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("columns"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Columns = data
+		case "change":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("change"))
+			data, err := ec.unmarshalOColumnChange2ᚖgithubᚗcomᚋlineagehqᚋlineageᚐColumnChange(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Change = data
 		}
 	}
 	return it, nil
@@ -9321,6 +10797,17 @@ func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Campaign_tracker(ctx, field, obj)
 				})
+		case "columns":
+			out.Values[i] = ec._Campaign_columns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "change":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Campaign_change(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -9361,6 +10848,262 @@ func (ec *executionContext) _CampaignConnection(ctx context.Context, sel ast.Sel
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._CampaignConnection_pageInfo(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var columnImplementors = []string{"Column"}
+
+func (ec *executionContext) _Column(ctx context.Context, sel ast.SelectionSet, obj *lineage.ColumnInfo) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, columnImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Column")
+		case "name":
+			out.Values[i] = ec._Column_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "declared":
+			out.Values[i] = ec._Column_declared(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "uses":
+			out.Values[i] = ec._Column_uses(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "jobCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Column_jobCount(ctx, field, obj)
+				})
+		case "writers":
+			out.Values[i] = ec._Column_writers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var columnEdgeImplementors = []string{"ColumnEdge"}
+
+func (ec *executionContext) _ColumnEdge(ctx context.Context, sel ast.SelectionSet, obj *lineage.ColumnEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, columnEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ColumnEdge")
+		case "job":
+			out.Values[i] = ec._ColumnEdge_job(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ColumnEdge_source(ctx, field, obj)
+				})
+		case "target":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ColumnEdge_target(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var columnLineageImplementors = []string{"ColumnLineage"}
+
+func (ec *executionContext) _ColumnLineage(ctx context.Context, sel ast.SelectionSet, obj *lineage.ColumnLineage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, columnLineageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ColumnLineage")
+		case "start":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ColumnLineage_start(ctx, field, obj)
+				})
+		case "columns":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ColumnLineage_columns(ctx, field, obj)
+				})
+		case "edges":
+			out.Values[i] = ec._ColumnLineage_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "truncated":
+			out.Values[i] = ec._ColumnLineage_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var columnRefImplementors = []string{"ColumnRef"}
+
+func (ec *executionContext) _ColumnRef(ctx context.Context, sel ast.SelectionSet, obj *lineage.ColumnRef) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, columnRefImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ColumnRef")
+		case "name":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ColumnRef_name(ctx, field, obj)
+				})
+		case "table":
+			out.Values[i] = ec._ColumnRef_table(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "column":
+			out.Values[i] = ec._ColumnRef_column(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._ColumnRef_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "line":
+			out.Values[i] = ec._ColumnRef_line(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unresolved":
+			out.Values[i] = ec._ColumnRef_unresolved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var columnUseImplementors = []string{"ColumnUse"}
+
+func (ec *executionContext) _ColumnUse(ctx context.Context, sel ast.SelectionSet, obj *lineage.ColumnUse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, columnUseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ColumnUse")
+		case "job":
+			out.Values[i] = ec._ColumnUse_job(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._ColumnUse_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "line":
+			out.Values[i] = ec._ColumnUse_line(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unresolved":
+			out.Values[i] = ec._ColumnUse_unresolved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -9582,6 +11325,28 @@ func (ec *executionContext) _Impact(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "columns":
+			out.Values[i] = ec._Impact_columns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mayUse":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Impact_mayUse(ctx, field, obj)
+				})
+		case "spared":
+			out.Values[i] = ec._Impact_spared(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "derived":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Impact_derived(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -9685,6 +11450,22 @@ func (ec *executionContext) _ImpactedJob(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ImpactedJob_writes(ctx, field, obj)
 				})
+		case "role":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImpactedJob_role(ctx, field, obj)
+				})
+		case "uses":
+			out.Values[i] = ec._ImpactedJob_uses(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._ImpactedJob_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10014,6 +11795,12 @@ func (ec *executionContext) _OwnerImpact(ctx context.Context, sel ast.SelectionS
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._OwnerImpact_tables(ctx, field, obj)
+				})
+		case "role":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OwnerImpact_role(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -10363,6 +12150,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_ticket(ctx, field)
 				})
+		case "columnLineage":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_columnLineage(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -10570,6 +12363,12 @@ func (ec *executionContext) _Table(ctx context.Context, sel ast.SelectionSet, ob
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Table_downstream(ctx, field, obj)
+				})
+		case "columns":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Table_columns(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -11326,6 +13125,109 @@ func (ec *executionContext) marshalNCampaignState2githubᚗcomᚋlineagehqᚋlin
 	return res
 }
 
+func (ec *executionContext) marshalNColumn2githubᚗcomᚋlineagehqᚋlineageᚐColumnInfo(ctx context.Context, sel ast.SelectionSet, v lineage.ColumnInfo) graphql.Marshaler {
+	return ec._Column(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNColumn2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐColumnInfoᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.ColumnInfo) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNColumn2githubᚗcomᚋlineagehqᚋlineageᚐColumnInfo(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNColumnEdge2githubᚗcomᚋlineagehqᚋlineageᚐColumnEdge(ctx context.Context, sel ast.SelectionSet, v lineage.ColumnEdge) graphql.Marshaler {
+	return ec._ColumnEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNColumnEdge2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐColumnEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.ColumnEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNColumnEdge2githubᚗcomᚋlineagehqᚋlineageᚐColumnEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNColumnLineage2ᚖgithubᚗcomᚋlineagehqᚋlineageᚐColumnLineage(ctx context.Context, sel ast.SelectionSet, v *lineage.ColumnLineage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ColumnLineage!")
+		return graphql.Null
+	}
+	return ec._ColumnLineage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNColumnRef2githubᚗcomᚋlineagehqᚋlineageᚐColumnRef(ctx context.Context, sel ast.SelectionSet, v lineage.ColumnRef) graphql.Marshaler {
+	return ec._ColumnRef(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNColumnRef2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐColumnRefᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.ColumnRef) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNColumnRef2githubᚗcomᚋlineagehqᚋlineageᚐColumnRef(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNColumnUse2githubᚗcomᚋlineagehqᚋlineageᚐColumnUse(ctx context.Context, sel ast.SelectionSet, v lineage.ColumnUse) graphql.Marshaler {
+	return ec._ColumnUse(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNColumnUse2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐColumnUseᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.ColumnUse) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNColumnUse2githubᚗcomᚋlineagehqᚋlineageᚐColumnUse(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNColumnUseKind2githubᚗcomᚋlineagehqᚋlineageᚐColumnUseKind(ctx context.Context, v any) (lineage.ColumnUseKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := lineage.ColumnUseKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNColumnUseKind2githubᚗcomᚋlineagehqᚋlineageᚐColumnUseKind(ctx context.Context, sel ast.SelectionSet, v lineage.ColumnUseKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ColumnUseKind!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNCounts2ᚖgithubᚗcomᚋlineagehqᚋlineageᚐCounts(ctx context.Context, sel ast.SelectionSet, v *lineage.Counts) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Counts!")
@@ -11445,6 +13347,21 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNImpactRole2githubᚗcomᚋlineagehqᚋlineageᚐImpactRole(ctx context.Context, v any) (lineage.ImpactRole, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := lineage.ImpactRole(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNImpactRole2githubᚗcomᚋlineagehqᚋlineageᚐImpactRole(ctx context.Context, sel ast.SelectionSet, v lineage.ImpactRole) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ImpactRole!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNImpactTotals2ᚖgithubᚗcomᚋlineagehqᚋlineageᚋgqlᚋmodelᚐImpactTotals(ctx context.Context, sel ast.SelectionSet, v *model.ImpactTotals) graphql.Marshaler {
@@ -12176,6 +14093,25 @@ func (ec *executionContext) marshalOCampaignState2ᚖgithubᚗcomᚋlineagehqᚋ
 	return res
 }
 
+func (ec *executionContext) unmarshalOColumnChange2ᚖgithubᚗcomᚋlineagehqᚋlineageᚐColumnChange(ctx context.Context, v any) (*lineage.ColumnChange, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := lineage.ColumnChange(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOColumnChange2ᚖgithubᚗcomᚋlineagehqᚋlineageᚐColumnChange(ctx context.Context, sel ast.SelectionSet, v *lineage.ColumnChange) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalODirection2ᚖgithubᚗcomᚋlineagehqᚋlineageᚐDirection(ctx context.Context, v any) (*lineage.Direction, error) {
 	if v == nil {
 		return nil, nil
@@ -12301,6 +14237,53 @@ func (ec *executionContext) marshalOStartCampaignPayload2ᚖgithubᚗcomᚋlinea
 		return graphql.Null
 	}
 	return ec._StartCampaignPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

@@ -104,6 +104,13 @@ type StartCampaignInput struct {
 	Reach    *lineage.Reach `json:"reach,omitempty"`
 	// Preview only: store nothing and create no ticket.
 	DryRun *bool `json:"dryRun,omitempty"`
+	// Scope the campaign to these columns of `table`: only owners whose jobs use
+	// one of them get a ticket (must act), owners who may use them (star over
+	// unknown columns, ambiguous names, no column lineage) are asked to check, and
+	// verification checks the columns, not the whole table.
+	Columns []string `json:"columns,omitempty"`
+	// What happens to `columns` (default DROP).
+	Change *lineage.ColumnChange `json:"change,omitempty"`
 }
 
 // The campaign started (or, with dryRun, the one that would be) and what it asks of whom.

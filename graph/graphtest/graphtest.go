@@ -15,6 +15,7 @@ type Store interface {
 	lineage.GraphStore
 	lineage.CampaignStore
 	lineage.TicketStore
+	lineage.ColumnStore
 }
 
 // Config lists permitted differences between stores. Keep it small: every
@@ -42,6 +43,9 @@ var tests = []test{
 	{name: "DeleteJob", run: testDeleteJob},
 	{name: "TableAndJob", run: testTableAndJob},
 	{name: "JobScript", run: testJobScript},
+	{name: "ColumnsStored", run: testColumnsStored},
+	{name: "Columns", run: testColumns},
+	{name: "ColumnImpact", run: testColumnImpact},
 	{name: "WalkDownstream", run: testWalkDownstream},
 	{name: "WalkUpstream", run: testWalkUpstream},
 	{name: "WalkBoth", run: testWalkBoth},

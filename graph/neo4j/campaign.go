@@ -154,6 +154,7 @@ func campaignFrom(p map[string]any) lineage.Campaign {
 		State: lineage.CampaignState(pstr(p, "state")), Creator: pstr(p, "creator"),
 		CreatedAt: timeOf(p["createdAt"]), UpdatedAt: timeOf(p["updatedAt"]), CompletedAt: timeOf(p["completedAt"]),
 		CreatingUntil: timeOf(p["creatingUntil"]),
+		Columns:       pstrs(p, "columns"), Change: lineage.ColumnChange(pstr(p, "change")),
 	}
 }
 
@@ -190,6 +191,7 @@ func (s *Store) CreateCampaign(ctx context.Context, c *lineage.Campaign) error {
 		"deadline": timeParam(c.Deadline), "reach": string(cc.Reach), "state": string(cc.State), "creator": nonEmpty(c.Creator),
 		"createdAt": timeParam(created), "updatedAt": timeParam(updated), "completedAt": timeParam(c.CompletedAt),
 		"creatingUntil": timeParam(c.CreatingUntil), "targets": rows,
+		"columns": cc.Columns, "change": nonEmpty(string(cc.Change)),
 	}
 	err := s.write(ctx, "create campaign "+id, func(tx driver.ManagedTransaction) error {
 		recs, err := collect(ctx, tx, `MATCH (c:Campaign {id: $id}) RETURN c.id AS id`, params)
@@ -201,7 +203,8 @@ func (s *Store) CreateCampaign(ctx context.Context, c *lineage.Campaign) error {
 		}
 		return consume(ctx, tx, `CREATE (c:Campaign {id: $id, table: $table, replacement: $replacement, title: $title,
   message: $message, deadline: $deadline, reach: $reach, state: $state, creator: $creator,
-  createdAt: $createdAt, updatedAt: $updatedAt, completedAt: $completedAt, creatingUntil: $creatingUntil})
+  createdAt: $createdAt, updatedAt: $updatedAt, completedAt: $completedAt, creatingUntil: $creatingUntil,
+  columns: $columns, change: $change})
 WITH c
 OPTIONAL MATCH (t:Table {name: $table})
 FOREACH (_ IN CASE WHEN t IS NULL THEN [] ELSE [1] END | CREATE (c)-[:MIGRATES]->(t))
@@ -214,6 +217,7 @@ SET g = row`, params)
 		return err
 	}
 	c.ID, c.Table, c.Reach, c.State, c.Targets = id, table, cc.Reach, cc.State, targets
+	c.Columns, c.Change = cc.Columns, cc.Change
 	c.CreatedAt, c.UpdatedAt = created.UTC(), updated.UTC()
 	if !c.Deadline.IsZero() {
 		c.Deadline = c.Deadline.UTC()

@@ -32,6 +32,12 @@ type putPlan struct {
 	tables []any // distinct table names
 	reads  []any // {job, table}
 	writes []any // {job, table}
+
+	columns  []any // {table, name}: distinct columns named
+	colUses  []any // {job, table, name, kind, line, unresolved}
+	colFlows []any // {job, st, sn, tt, tn}: source and target table and name
+	colDecls []any // {job, table, name}
+	seenCol  map[lineage.ColumnName]bool
 }
 
 // planPut validates jobs and builds the rows to write. Repeated jobs in one
@@ -42,6 +48,7 @@ func planPut(jobs []lineage.JobPut) (*putPlan, error) {
 		job           lineage.Job
 		reads, writes []string
 		script        string
+		columns       lineage.JobColumns
 	}
 	var (
 		order  []string
@@ -70,6 +77,10 @@ func planPut(jobs []lineage.JobPut) (*putPlan, error) {
 		if err := lineage.CheckScript(fmt.Sprintf("jobs[%d].script", i), jp.Script); err != nil {
 			return nil, err
 		}
+		cols := jp.Columns
+		if err := cols.Normalize(fmt.Sprintf("jobs[%d].columns", i)); err != nil {
+			return nil, err
+		}
 		if owner != "" {
 			row := map[string]any{"handle": owner, "email": nil, "jiraUser": nil, "team": nil}
 			if h, err := lineage.NormalizeName("owner", jp.OwnerInfo.Handle, true); err == nil && h == owner {
@@ -84,7 +95,7 @@ func planPut(jobs []lineage.JobPut) (*putPlan, error) {
 		}
 		j := jp.Job
 		j.ID, j.Owner = id, owner
-		byID[id] = normJob{job: j, reads: reads, writes: writes, script: jp.Script}
+		byID[id] = normJob{job: j, reads: reads, writes: writes, script: jp.Script, columns: cols}
 	}
 	// Take locks in one order (tables, owners, jobs, each sorted by key) so
 	// that concurrent batches deadlock less; the stable sort keeps the
@@ -119,8 +130,48 @@ func planPut(jobs []lineage.JobPut) (*putPlan, error) {
 			addTable(t)
 			p.writes = append(p.writes, map[string]any{"job": id, "table": t})
 		}
+		p.planColumns(id, nj.columns, addTable)
 	}
+	slices.SortFunc(p.columns, func(a, b any) int {
+		x, y := a.(map[string]any), b.(map[string]any)
+		return lineage.CompareColumns(lineage.ColumnName{Table: x["table"].(string), Column: x["name"].(string)},
+			lineage.ColumnName{Table: y["table"].(string), Column: y["name"].(string)})
+	})
 	return p, nil
+}
+
+// planColumns adds the rows of one job's column lineage.
+func (p *putPlan) planColumns(job string, c lineage.JobColumns, addTable func(string)) {
+	if p.seenCol == nil {
+		p.seenCol = map[lineage.ColumnName]bool{}
+	}
+	col := func(n lineage.ColumnName) {
+		addTable(n.Table)
+		if !p.seenCol[n] {
+			p.seenCol[n] = true
+			p.columns = append(p.columns, map[string]any{"table": n.Table, "name": n.Column})
+		}
+	}
+	for _, r := range c.Refs {
+		col(r.ColumnName)
+		p.colUses = append(p.colUses, map[string]any{"job": job, "table": r.Table, "name": r.Column,
+			"kind": string(r.Kind), "line": int64(r.Line), "unresolved": r.Unresolved})
+	}
+	for _, f := range c.Flows {
+		col(f.Target)
+		for _, src := range f.Sources {
+			col(src)
+			p.colFlows = append(p.colFlows, map[string]any{"job": job, "st": src.Table, "sn": src.Column,
+				"tt": f.Target.Table, "tn": f.Target.Column})
+		}
+	}
+	for _, d := range c.Declares {
+		for _, name := range d.Columns {
+			n := lineage.ColumnName{Table: d.Table, Column: name}
+			col(n)
+			p.colDecls = append(p.colDecls, map[string]any{"job": job, "table": n.Table, "name": n.Column})
+		}
+	}
 }
 
 // normalizeList normalizes table names, naming field[j] on error, and drops
@@ -197,6 +248,29 @@ MERGE (:Table {name: name})`
 MATCH (c:Campaign {table: name})
 MATCH (t:Table {name: name})
 MERGE (c)-[:MIGRATES]->(t)`
+	cypherDropColumnEdges = `UNWIND $rows AS id
+MATCH (j:Job {id: id})
+OPTIONAL MATCH (j)-[r:READS_COLUMN|DECLARES]->(:Column)
+DELETE r
+WITH DISTINCT id
+MATCH (:Column)-[d:DERIVES {job: id}]->(:Column)
+DELETE d`
+	cypherMergeColumns = `UNWIND $rows AS row
+MATCH (t:Table {name: row.table})
+MERGE (c:Column {table: row.table, name: row.name})
+MERGE (t)-[:HAS_COLUMN]->(c)`
+	cypherColumnUses = `UNWIND $rows AS row
+MATCH (j:Job {id: row.job})
+MATCH (c:Column {table: row.table, name: row.name})
+CREATE (j)-[:READS_COLUMN {kind: row.kind, line: row.line, unresolved: row.unresolved}]->(c)`
+	cypherColumnFlows = `UNWIND $rows AS row
+MATCH (s:Column {table: row.st, name: row.sn})
+MATCH (t:Column {table: row.tt, name: row.tn})
+CREATE (s)-[:DERIVES {job: row.job}]->(t)`
+	cypherColumnDecls = `UNWIND $rows AS row
+MATCH (j:Job {id: row.job})
+MATCH (c:Column {table: row.table, name: row.name})
+CREATE (j)-[:DECLARES]->(c)`
 	cypherReads = `UNWIND $rows AS row
 MATCH (j:Job {id: row.job})
 MATCH (t:Table {name: row.table})
@@ -235,6 +309,11 @@ func (s *Store) PutJobs(ctx context.Context, jobs []lineage.JobPut) error {
 		{cypherOwns, p.owns},
 		{cypherReads, p.reads},
 		{cypherWrites, p.writes},
+		{cypherDropColumnEdges, p.ids},
+		{cypherMergeColumns, p.columns},
+		{cypherColumnUses, p.colUses},
+		{cypherColumnFlows, p.colFlows},
+		{cypherColumnDecls, p.colDecls},
 	}
 	return s.write(ctx, fmt.Sprintf("put %d jobs", len(p.jobs)), func(tx driver.ManagedTransaction) error {
 		for _, st := range steps {
@@ -283,6 +362,9 @@ func (s *Store) DeleteJob(ctx context.Context, id string) error {
 		return err
 	}
 	return s.write(ctx, "delete job "+id, func(tx driver.ManagedTransaction) error {
+		if err := consume(ctx, tx, `MATCH (:Column)-[d:DERIVES {job: $id}]->(:Column) DELETE d`, map[string]any{"id": id}); err != nil {
+			return err
+		}
 		recs, err := collect(ctx, tx, `MATCH (j:Job {id: $id}) DETACH DELETE j RETURN 1`, map[string]any{"id": id})
 		if err != nil {
 			return err
@@ -397,6 +479,9 @@ RETURN `+jobReturn+`, j.script AS script, o.email AS email, o.jiraUser AS jiraUs
 		}
 		r := recs[0]
 		ji = &lineage.JobInfo{Job: jobFrom(r), Reads: sorted(strs(r, "reads")), Writes: sorted(strs(r, "writes")), Script: str(r, "script")}
+		if ji.Columns, err = jobColumnLineage(ctx, tx, id); err != nil {
+			return err
+		}
 		if ji.Owner != "" {
 			ji.OwnerInfo = ownerFrom(r, "owner")
 		}

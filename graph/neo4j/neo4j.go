@@ -75,8 +75,10 @@ var schema = []string{
 	"CREATE CONSTRAINT lineage_target_key IF NOT EXISTS FOR (t:Target) REQUIRE (t.campaignId, t.owner) IS UNIQUE",
 	"CREATE CONSTRAINT lineage_ticket_key IF NOT EXISTS FOR (t:Ticket) REQUIRE t.key IS UNIQUE",
 	"CREATE CONSTRAINT lineage_counter_name IF NOT EXISTS FOR (c:Counter) REQUIRE c.name IS UNIQUE",
+	"CREATE CONSTRAINT lineage_column_key IF NOT EXISTS FOR (c:Column) REQUIRE (c.table, c.name) IS UNIQUE",
 	// Range indexes for listings in key order.
 	"CREATE INDEX lineage_job_source IF NOT EXISTS FOR (j:Job) ON (j.source)",
+	"CREATE INDEX lineage_derives_job IF NOT EXISTS FOR ()-[d:DERIVES]-() ON (d.job)",
 	"CREATE INDEX lineage_campaign_created IF NOT EXISTS FOR (c:Campaign) ON (c.createdAt)",
 	"CREATE INDEX lineage_campaign_table IF NOT EXISTS FOR (c:Campaign) ON (c.table)",
 	"CREATE INDEX lineage_event_campaign IF NOT EXISTS FOR (e:Event) ON (e.campaignId)",

@@ -56,7 +56,7 @@ func benchDB(b *testing.B, cfg synth.Config) string {
 	if p, ok := benchDBs[cfg]; ok {
 		return p
 	}
-	path := filepath.Join(benchDir, fmt.Sprintf("synth-s%d-t%d-j%d-o%d-l%d.db", cfg.Seed, cfg.Tables, cfg.Jobs, cfg.Owners, cfg.Layers))
+	path := filepath.Join(benchDir, fmt.Sprintf("synth-s%d-t%d-j%d-o%d-l%d-c%d.db", cfg.Seed, cfg.Tables, cfg.Jobs, cfg.Owners, cfg.Layers, cfg.Columns))
 	done := path + ".done"
 	if _, err := os.Stat(done); err != nil {
 		os.Remove(path)
@@ -108,4 +108,30 @@ func BenchmarkReads(b *testing.B) {
 	}
 	defer s.Close()
 	graphtest.BenchReads(b, s, graphtest.BenchWarehouse(cfg))
+}
+
+// BenchmarkColumnReads measures the column-scoped impact of one column
+// beside the table-level impact, on the benchmark warehouse with 20 columns
+// a table, and logs the database size with and without columns.
+//
+//	go test ./graph/sqlite -run '^$' -bench ColumnReads -benchtime 200x
+func BenchmarkColumnReads(b *testing.B) {
+	cfg := graphtest.BenchConfig()
+	cfg.Columns = 20
+	path := benchDB(b, cfg)
+	plain := benchDB(b, graphtest.BenchConfig())
+	for _, p := range []string{plain, path} {
+		if st, err := os.Stat(p); err == nil {
+			b.Logf("%s: %.1f MB", filepath.Base(p), float64(st.Size())/1e6)
+		}
+	}
+	s, err := sqlite.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	w := graphtest.BenchWarehouse(cfg)
+	refs, flows := w.ColumnStats()
+	b.Logf("%d column uses, %d column flow edges", refs, flows)
+	graphtest.BenchColumnReads(b, s, w)
 }

@@ -44,10 +44,14 @@ func (s *Store) CreateCampaign(ctx context.Context, c *lineage.Campaign) error {
 		cc.ID = newID()
 	}
 	err := s.write(ctx, "create campaign", func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO campaigns(id, tbl, replacement, title, message, deadline, reach, state,
-			creator, created_at, updated_at, completed_at, creating_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		cols, err := jsonOf(append([]string{}, cc.Columns...))
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO campaigns(id, tbl, replacement, title, message, deadline, reach, state,
+			creator, created_at, updated_at, completed_at, creating_until, columns, change) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			cc.ID, cc.Table, cc.Replacement, cc.Title, cc.Message, nanos(cc.Deadline), cc.Reach, cc.State,
-			cc.Creator, nanos(cc.CreatedAt), nanos(cc.UpdatedAt), nanos(cc.CompletedAt), nanos(cc.CreatingUntil))
+			cc.Creator, nanos(cc.CreatedAt), nanos(cc.UpdatedAt), nanos(cc.CompletedAt), nanos(cc.CreatingUntil), cols, cc.Change)
 		if isConstraint(err) {
 			return lineage.WrapError(lineage.ECONFLICT, err, "Campaign %q exists already.", cc.ID)
 		} else if err != nil {
@@ -96,15 +100,22 @@ func fromJSONList(s string) ([]string, error) {
 	return l, nil
 }
 
-const campaignColumns = `id, tbl, replacement, title, message, deadline, reach, state, creator, created_at, updated_at, completed_at, creating_until`
+const campaignColumns = `id, tbl, replacement, title, message, deadline, reach, state, creator, created_at, updated_at, completed_at,
+	creating_until, columns, change`
 
 func scanCampaign(sc scanner) (lineage.Campaign, error) {
 	var c lineage.Campaign
 	var deadline, created, updated, completed, creating int64
+	var cols string
 	err := sc.Scan(&c.ID, &c.Table, &c.Replacement, &c.Title, &c.Message, &deadline, &c.Reach, &c.State, &c.Creator,
-		&created, &updated, &completed, &creating)
+		&created, &updated, &completed, &creating, &cols, &c.Change)
 	c.Deadline, c.CreatedAt, c.UpdatedAt, c.CompletedAt = fromNanos(deadline), fromNanos(created), fromNanos(updated), fromNanos(completed)
 	c.CreatingUntil = fromNanos(creating)
+	if err == nil {
+		if err = json.Unmarshal([]byte(cols), &c.Columns); err == nil && len(c.Columns) == 0 {
+			c.Columns = nil
+		}
+	}
 	return c, err
 }
 

@@ -22,6 +22,7 @@ type put struct {
 	reads, writes []string
 	ownerInfo     *lineage.Owner // nil: leave the owner's details alone
 	script        string
+	columns       lineage.JobColumns
 }
 
 // normalizePuts validates and normalizes a batch before anything is
@@ -29,8 +30,11 @@ type put struct {
 func normalizePuts(jobs []lineage.JobPut) ([]put, error) {
 	out := make([]put, len(jobs))
 	for i, jp := range jobs {
-		p := put{job: jp.Job, script: jp.Script}
+		p := put{job: jp.Job, script: jp.Script, columns: jp.Columns}
 		var err error
+		if err := p.columns.Normalize(fmt.Sprintf("jobs[%d].columns", i)); err != nil {
+			return nil, err
+		}
 		if p.job.ID, err = lineage.NormalizeName(fmt.Sprintf("jobs[%d].job.id", i), jp.Job.ID, false); err != nil {
 			return nil, err
 		}
@@ -123,6 +127,12 @@ func (s *Store) PutJobs(ctx context.Context, jobs []lineage.JobPut) error {
 				tables = append(tables, t)
 			}
 		}
+		for _, c := range columnNames(p.columns) {
+			if !seenTable[c.Table] {
+				seenTable[c.Table] = true
+				tables = append(tables, c.Table)
+			}
+		}
 	}
 	return s.write(ctx, "put jobs", func(tx *sql.Tx) error {
 		if len(owners) > 0 {
@@ -212,8 +222,132 @@ func (s *Store) PutJobs(ctx context.Context, jobs []lineage.JobPut) error {
 				return fmt.Errorf("scripts: %w", err)
 			}
 		}
-		return nil
+		return putColumns(ctx, tx, puts, last, jobIDs, tableIDs)
 	})
+}
+
+// columnNames lists every column a job's column lineage names.
+func columnNames(c lineage.JobColumns) []lineage.ColumnName {
+	var out []lineage.ColumnName
+	for _, r := range c.Refs {
+		out = append(out, r.ColumnName)
+	}
+	for _, f := range c.Flows {
+		out = append(out, f.Target)
+		out = append(out, f.Sources...)
+	}
+	for _, d := range c.Declares {
+		for _, col := range d.Columns {
+			out = append(out, lineage.ColumnName{Table: d.Table, Column: col})
+		}
+	}
+	return out
+}
+
+// putColumns replaces the column lineage of the batch's jobs: their uses,
+// flows and declared columns, creating the columns they name.
+func putColumns(ctx context.Context, tx *sql.Tx, puts []put, last map[string]int, jobIDs, tableIDs map[string]int64) error {
+	var ids []int64
+	var cols []any
+	seen := map[lineage.ColumnName]bool{}
+	for i, p := range puts {
+		if last[p.job.ID] != i {
+			continue
+		}
+		ids = append(ids, jobIDs[p.job.ID])
+		for _, c := range columnNames(p.columns) {
+			if !seen[c] {
+				seen[c] = true
+				cols = append(cols, []any{tableIDs[c.Table], c.Column})
+			}
+		}
+	}
+	for _, t := range []string{"column_uses", "column_flows", "column_decls"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE job IN (SELECT value FROM json_each(?))`, idList(ids)); err != nil {
+			return fmt.Errorf("old %s: %w", t, err)
+		}
+	}
+	if len(cols) == 0 {
+		return nil
+	}
+	colJSON, err := jsonOf(cols)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO columns(tbl, name) SELECT value->>0, value->>1 FROM json_each(?) WHERE true
+		ON CONFLICT(tbl, name) DO NOTHING`, colJSON); err != nil {
+		return fmt.Errorf("columns: %w", err)
+	}
+	type key struct {
+		tbl  int64
+		name string
+	}
+	colIDs := make(map[key]int64, len(cols))
+	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.tbl, c.name FROM json_each(?) v
+		JOIN columns c ON c.tbl = v.value->>0 AND c.name = v.value->>1`, colJSON)
+	if err != nil {
+		return fmt.Errorf("columns: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var k key
+		if err := rows.Scan(&id, &k.tbl, &k.name); err != nil {
+			rows.Close()
+			return fmt.Errorf("columns: %w", err)
+		}
+		colIDs[k] = id
+	}
+	if err := rows.Close(); err != nil {
+		return fmt.Errorf("columns: %w", err)
+	}
+	col := func(c lineage.ColumnName) int64 { return colIDs[key{tableIDs[c.Table], c.Column}] }
+	var uses, flows, decls []any
+	for i, p := range puts {
+		if last[p.job.ID] != i {
+			continue
+		}
+		job := jobIDs[p.job.ID]
+		for _, r := range p.columns.Refs {
+			un := 0
+			if r.Unresolved {
+				un = 1
+			}
+			uses = append(uses, []any{job, col(r.ColumnName), string(r.Kind), r.Line, un})
+		}
+		for _, f := range p.columns.Flows {
+			for _, src := range f.Sources {
+				flows = append(flows, []int64{job, col(f.Target), col(src)})
+			}
+		}
+		for _, d := range p.columns.Declares {
+			for _, c := range d.Columns {
+				decls = append(decls, []int64{job, col(lineage.ColumnName{Table: d.Table, Column: c})})
+			}
+		}
+	}
+	for _, ins := range []struct {
+		what, q string
+		rows    []any
+	}{
+		{"column uses", `INSERT OR IGNORE INTO column_uses(job, col, kind, line, unresolved)
+			SELECT value->>0, value->>1, value->>2, value->>3, value->>4 FROM json_each(?)`, uses},
+		{"column flows", `INSERT OR IGNORE INTO column_flows(job, target, source)
+			SELECT value->>0, value->>1, value->>2 FROM json_each(?)`, flows},
+		{"column declarations", `INSERT OR IGNORE INTO column_decls(job, col)
+			SELECT value->>0, value->>1 FROM json_each(?)`, decls},
+	} {
+		if len(ins.rows) == 0 {
+			continue
+		}
+		js, err := jsonOf(ins.rows)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, ins.q, js); err != nil {
+			return fmt.Errorf("%s: %w", ins.what, err)
+		}
+	}
+	return nil
 }
 
 // jsonOf encodes rows of ints, strings and nils for json_each.
@@ -380,6 +514,9 @@ func (s *Store) Job(ctx context.Context, id string) (*lineage.JobInfo, error) {
 			return err
 		}
 		if ji.Writes, err = queryStrings(ctx, tx, q, rowID, kindWrites); err != nil {
+			return err
+		}
+		if ji.Columns, err = jobColumnLineage(ctx, tx, rowID); err != nil {
 			return err
 		}
 		switch err := tx.QueryRowContext(ctx, qJobScript, rowID).Scan(&ji.Script); {

@@ -173,6 +173,43 @@ var migrations = []string{
 	// 5: how long a campaign's last ticket creation may have been under way
 	// (Campaign.CreatingUntil), in Unix nanoseconds, 0 for never.
 	`ALTER TABLE campaigns ADD COLUMN creating_until INTEGER NOT NULL DEFAULT 0;`,
+
+	// 6: columns. A column is a (table, name) pair, named "*" for a star
+	// over unknown columns. Jobs' uses, column flow and declared schemas
+	// refer to columns and go with their job.
+	`CREATE TABLE columns (
+		id   INTEGER PRIMARY KEY,
+		tbl  INTEGER NOT NULL REFERENCES tables(id),
+		name TEXT NOT NULL,
+		UNIQUE (tbl, name)
+	);
+	CREATE TABLE column_uses (
+		job        INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+		col        INTEGER NOT NULL REFERENCES columns(id),
+		kind       TEXT NOT NULL,
+		line       INTEGER NOT NULL,
+		unresolved INTEGER NOT NULL,
+		PRIMARY KEY (job, col, kind, line, unresolved)
+	) WITHOUT ROWID;
+	CREATE INDEX column_uses_col ON column_uses(col, job);
+	CREATE TABLE column_flows (
+		job    INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+		target INTEGER NOT NULL REFERENCES columns(id),
+		source INTEGER NOT NULL REFERENCES columns(id),
+		PRIMARY KEY (job, target, source)
+	) WITHOUT ROWID;
+	CREATE INDEX column_flows_source ON column_flows(source, target, job);
+	CREATE INDEX column_flows_target ON column_flows(target, source, job);
+	CREATE TABLE column_decls (
+		job INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+		col INTEGER NOT NULL REFERENCES columns(id),
+		PRIMARY KEY (job, col)
+	) WITHOUT ROWID;
+	CREATE INDEX column_decls_col ON column_decls(col, job);`,
+
+	// 7: column-scoped campaigns: the columns (JSON list) and the change.
+	`ALTER TABLE campaigns ADD COLUMN columns TEXT NOT NULL DEFAULT '[]';
+	ALTER TABLE campaigns ADD COLUMN change TEXT NOT NULL DEFAULT '';`,
 }
 
 // Store is the SQLite store. Create it with Open.

@@ -30,6 +30,10 @@ type Config struct {
 	Owners int   `json:"owners"`
 	// Layers counts table layers, source layer included (at least 2).
 	Layers int `json:"layers"`
+	// Columns, when positive, gives every table that many columns and
+	// every job column lineage over them (see TableColumns); 0 means
+	// table-level lineage only.
+	Columns int `json:"columns,omitempty"`
 }
 
 // Defaults is a small warehouse that generates in milliseconds.
@@ -56,7 +60,7 @@ func (c Config) Check() error {
 	for _, f := range []struct {
 		name string
 		v    int
-	}{{"tables", c.Tables}, {"jobs", c.Jobs}, {"owners", c.Owners}, {"layers", c.Layers}} {
+	}{{"tables", c.Tables}, {"jobs", c.Jobs}, {"owners", c.Owners}, {"layers", c.Layers}, {"columns", c.Columns}} {
 		if f.v < 0 {
 			return lineage.FieldErrorf(f.name, "must not be negative, got %d", f.v)
 		}
@@ -213,6 +217,7 @@ func Generate(cfg Config) *Warehouse {
 		w.Jobs = append(w.Jobs, jp)
 		w.SQL = append(w.SQL, text)
 	}
+	w.addColumns()
 	return w
 }
 

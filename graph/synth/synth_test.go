@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -171,5 +172,31 @@ func TestCheck(t *testing.T) {
 func BenchmarkGenerate(b *testing.B) {
 	for b.Loop() {
 		synth.Generate(synth.Config{Seed: 1, Tables: 10000, Jobs: 30000})
+	}
+}
+
+// TestColumnsKeepTables checks that asking for columns adds column lineage
+// and changes nothing of the table-level warehouse.
+func TestColumnsKeepTables(t *testing.T) {
+	plain := synth.Generate(synth.Config{Seed: 3, Tables: 500, Jobs: 1500})
+	cols := synth.Generate(synth.Config{Seed: 3, Tables: 500, Jobs: 1500, Columns: 20})
+	for i := range plain.Jobs {
+		p, c := plain.Jobs[i], cols.Jobs[i]
+		if p.Job != c.Job || !slices.Equal(p.Reads, c.Reads) || !slices.Equal(p.Writes, c.Writes) || !p.Columns.Empty() {
+			t.Fatalf("job %d differs: %+v vs %+v", i, p, c)
+		}
+	}
+	refs, flows := cols.ColumnStats()
+	if refs < 3*len(cols.Jobs) || flows < len(cols.Jobs) {
+		t.Fatalf("%d refs and %d flow edges for %d jobs: too few", refs, flows, len(cols.Jobs))
+	}
+	if n := len(cols.TableColumns(0)); n != 20 {
+		t.Fatalf("table 0 has %d columns, want 20", n)
+	}
+	for _, j := range cols.Jobs {
+		jc := j.Columns
+		if err := jc.Normalize("columns"); err != nil {
+			t.Fatalf("job %s: %v", j.Job.ID, err)
+		}
 	}
 }

@@ -1,0 +1,403 @@
+package parser
+
+import (
+	"sort"
+	"strings"
+
+	tidb "github.com/pingcap/tidb/pkg/parser"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+)
+
+// This file holds what column lineage needs from the statement's tokens:
+// the clauses the dialect layer blanks or decomposes before TiDB sees the
+// statement (column lists of CREATE ... AS, static partitions, * EXCEPT /
+// REPLACE, QUALIFY, MERGE's WHEN clauses).
+
+// tokenAt returns the index of the first token starting at or after the
+// text offset off.
+func (s *stmt) tokenAt(off int) int {
+	return sort.Search(len(s.t), func(i int) bool { return s.t[i].start >= off })
+}
+
+// nameOf returns the lower-case unquoted name at token i.
+func (s *stmt) nameOf(i int) string {
+	if i < 0 || i >= len(s.t) {
+		return ""
+	}
+	if s.t[i].kind == tQuoted {
+		return strings.ToLower(unquote(s.str(i)))
+	}
+	return strings.ToLower(s.str(i))
+}
+
+// names reads a bracketed list of names at open: the first name of each
+// comma-separated entry ("(a STRING, b INT)" gives a, b).
+func (s *stmt) names(open int) []string {
+	cl := s.closeOf(open)
+	var out []string
+	for x := open + 1; x < cl; x++ {
+		if (x == open+1 || s.isP(x-1, ',')) && s.isName(x) && !s.isAny(x, "PRIMARY", "CONSTRAINT", "UNIQUE", "FOREIGN", "KEY", "INDEX", "CHECK", "PERIOD", "LIKE", "FULLTEXT", "SPATIAL") {
+			out = append(out, s.nameOf(x))
+		}
+		if s.isP(x, '(') {
+			x = s.closeOf(x)
+		} else if s.isP(x, '<') {
+			x = s.skipType(x)
+		}
+	}
+	return out
+}
+
+// columnList returns the target columns a CREATE TABLE/VIEW ... (cols) AS
+// query lists, or nil.
+func (s *stmt) columnList() []string {
+	if !strings.HasPrefix(s.kind, "create") || s.fbTarget <= 0 {
+		return nil
+	}
+	k := s.endOfName(s.fbTarget)
+	if s.isP(k, '(') && !s.isQueryAt(k) {
+		return s.names(k)
+	}
+	return nil
+}
+
+// hasWordAfterName reports whether word w appears after the target name.
+func (s *stmt) hasWordAfterName(w string) bool {
+	for i := s.fbTarget + 1; i < len(s.t); i++ {
+		if s.nameOf(i) == w {
+			return true
+		}
+	}
+	return false
+}
+
+// partitionSpec returns the static partition columns (PARTITION (dt='x'))
+// of the INSERT that unit u starts with.
+func (s *stmt) partitionSpec(u *unit) []string {
+	if len(u.pieces) == 0 {
+		return nil
+	}
+	i := s.tokenAt(u.pieces[0].from)
+	var static []string
+	for ; i < len(s.t) && !s.isAny(i, "SELECT", "WITH", "VALUES", "FROM"); i++ {
+		if s.is(i, "PARTITION") && s.isP(i+1, '(') {
+			cl := s.closeOf(i + 1)
+			for x := i + 2; x < cl; x++ {
+				if (x == i+2 || s.isP(x-1, ',')) && s.isName(x) && s.isP(x+1, '=') {
+					static = append(static, s.nameOf(x))
+				}
+			}
+			return static
+		}
+	}
+	return nil
+}
+
+// subParser returns a TiDB parser for texts cut out of a statement, in the
+// script's SQL mode.
+func (c *colState) subParser() *tidb.Parser {
+	if c.sub == nil {
+		c.sub = tidb.New()
+		c.sub.SetParserConfig(tidb.ParserConfig{EnableWindowFunction: true, EnableStrictDoubleTypeCheck: true, SkipPositionRecording: true})
+	}
+	c.sub.SetSQLMode(c.p.mode)
+	return c.sub
+}
+
+// fieldsOf parses "SELECT text" and returns its fields, or nil.
+func (c *colState) fieldsOf(text string) []*ast.SelectField {
+	nodes, _, err := c.subParser().ParseSQL("SELECT " + text)
+	if err != nil || len(nodes) != 1 {
+		return nil
+	}
+	sel, ok := nodes[0].(*ast.SelectStmt)
+	if !ok || sel.Fields == nil {
+		return nil
+	}
+	return sel.Fields.Fields
+}
+
+// starMods reads EXCEPT/EXCLUDE (cols) and REPLACE (expr AS col, ...)
+// after the star of field f, which the dialect layer blanked.
+func (c *colState) starMods(f *ast.SelectField) (except []string, replace []*ast.SelectField) {
+	s := c.s
+	i := s.tokenAt(c.p.b.srcOf(f.Offset))
+	for i < len(s.t) && !s.isP(i, '*') {
+		i++
+	}
+	i++
+	for i < len(s.t) {
+		switch {
+		case s.isAny(i, "EXCEPT", "EXCLUDE") && s.isP(i+1, '('):
+			except = append(except, s.names(i+1)...)
+			i = s.closeOf(i+1) + 1
+		case s.is(i, "EXCLUDE") && s.isName(i+1):
+			except = append(except, s.nameOf(i+1))
+			i += 2
+		case s.is(i, "REPLACE") && s.isP(i+1, '('):
+			cl := s.closeOf(i + 1)
+			if cl > i+2 {
+				replace = append(replace, c.fieldsOf(s.text[s.t[i+2].start:s.t[cl-1].end])...)
+			}
+			i = cl + 1
+		default:
+			return except, replace
+		}
+	}
+	return except, replace
+}
+
+// starReplace applies REPLACE (expr AS col) to the columns of a star.
+func (c *colState) starReplace(replace []*ast.SelectField, sc *scope, cols []outCol, vkind string) []outCol {
+	for _, rf := range replace {
+		if rf.Expr == nil || rf.AsName.L == "" {
+			continue
+		}
+		var srcs []source
+		c.expr(rf.Expr, sc, vkind, &srcs)
+		for i := range cols {
+			if cols[i].name == rf.AsName.L {
+				cols = append(cols[:i:i], append([]outCol{{name: rf.AsName.L, srcs: srcs}}, cols[i+1:]...)...)
+				break
+			}
+		}
+	}
+	return cols
+}
+
+// qualifyClause walks the QUALIFY condition of sel, which the dialect
+// layer blanked: it follows the select list at bracket depth 0.
+func (c *colState) qualifyClause(sel *ast.SelectStmt, sc *scope) {
+	if sel.Fields == nil || len(sel.Fields.Fields) == 0 {
+		return
+	}
+	s := c.s
+	last := sel.Fields.Fields[len(sel.Fields.Fields)-1]
+	k := s.tokenAt(c.p.b.srcOf(last.Offset))
+	q := s.depth0(k+1, len(s.t), func(i int) bool {
+		return s.isP(i, ')') || s.isAny(i, "QUALIFY", "UNION", "INTERSECT", "MINUS")
+	})
+	if q < 0 || !s.is(q, "QUALIFY") {
+		return
+	}
+	end := s.depth0(q+1, len(s.t), func(i int) bool {
+		return s.isP(i, ')') || s.isP(i, ';') || s.isAny(i, "ORDER", "LIMIT", "WINDOW", "UNION", "INTERSECT", "EXCEPT", "MINUS")
+	})
+	if end < 0 {
+		end = len(s.t)
+	}
+	if end <= q+1 {
+		return
+	}
+	for _, f := range c.fieldsOf(s.text[s.t[q+1].start:s.t[end-1].end]) {
+		c.expr(f.Expr, sc, UseFilter, nil)
+	}
+}
+
+// merge extracts the column lineage of MERGE INTO t USING src ON cond
+// WHEN ... clauses, which the dialect layer decomposed into SELECTs for
+// the tables: each clause becomes a SELECT over the target joined to the
+// source, parsed here for its columns.
+func (c *colState) merge(s *stmt) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.failed = true
+		}
+	}()
+	i, with := 0, -1
+	if s.is(0, "WITH") {
+		with = 0
+		i = s.withEnd(0)
+	}
+	j := i + 1
+	if s.is(j, "INTO") {
+		j++
+	}
+	target, k := s.tableAt(j)
+	if target.s == "" {
+		return
+	}
+	if s.is(k, "AS") {
+		k++
+	}
+	if s.aliasable(k) && !s.is(k, "USING") {
+		k++
+	}
+	using := s.depth0(k, len(s.t), func(x int) bool { return s.is(x, "USING") })
+	if using < 0 {
+		return
+	}
+	on := s.depth0(using+1, len(s.t), func(x int) bool { return s.is(x, "ON") })
+	if on < 0 {
+		return
+	}
+	when := s.depth0(on+1, len(s.t), func(x int) bool { return s.is(x, "WHEN") })
+	if when < 0 {
+		when = len(s.t)
+	}
+	head := func(at int) []piece {
+		if with >= 0 {
+			return []piece{span(s, with, i), s.lit(" ", at)}
+		}
+		return nil
+	}
+	joined := func(ps []piece, at int) []piece {
+		return append(ps, s.lit(" FROM ", at), span(s, j, k), s.lit(" JOIN ", using), span(s, using+1, on), s.lit(" ON ", on), span(s, on+1, when))
+	}
+	q := c.qualify(target)
+	// The ON condition: join keys of both sides.
+	c.mergeUnit(s, joined(append(head(when), s.lit("SELECT 1", when)), when), nil)
+	for w := when; w >= 0 && w < len(s.t); {
+		next := s.depth0(w+1, len(s.t), func(x int) bool { return s.is(x, "WHEN") })
+		end := next
+		if end < 0 {
+			end = len(s.t)
+		}
+		then := s.depth0(w+1, end, func(x int) bool { return s.is(x, "THEN") })
+		if then < 0 {
+			break
+		}
+		and := s.depth0(w+1, then, func(x int) bool { return s.is(x, "AND") })
+		where := func(ps []piece) []piece {
+			if and > 0 {
+				ps = append(ps, s.lit(" WHERE ", and), span(s, and+1, then))
+			}
+			return ps
+		}
+		a := then + 1
+		switch {
+		case s.is(a, "UPDATE") && s.is(a+1, "SET") && s.isP(a+2, '*'),
+			s.is(a, "INSERT") && s.isP(a+1, '*'):
+			// Databricks: every target column from the source column of its name.
+			ps := append(head(a), s.lit("SELECT * FROM ", a), span(s, using+1, on))
+			c.mergeUnit(s, where(ps), func(sel *ast.SelectStmt, sc *scope, cols []outCol) {
+				c.emit(q, cols, nil)
+			})
+		case s.is(a, "UPDATE") && s.is(a+1, "SET"):
+			ps := append(head(a), s.lit("SELECT ", a), span(s, a+2, end))
+			c.mergeUnit(s, where(joined(ps, end)), func(sel *ast.SelectStmt, sc *scope, cols []outCol) {
+				for _, f := range sel.Fields.Fields {
+					if cn := assignTarget(f.Expr); cn != nil {
+						var srcs []source
+						c.exprSkip(f.Expr, sc, UseValue, &srcs, cn)
+						c.emit(q, []outCol{{name: cn.Name.Name.L, srcs: srcs}}, nil)
+					}
+				}
+			})
+		case s.is(a, "INSERT"):
+			x := a + 1
+			var names []string
+			if s.isP(x, '(') {
+				names = s.names(x)
+				x = s.closeOf(x) + 1
+			}
+			if !s.is(x, "VALUES") || !s.isP(x+1, '(') {
+				break
+			}
+			cl := s.closeOf(x + 1)
+			if names == nil {
+				names, _ = c.lookup(q, target.s)
+			}
+			ps := append(head(a), s.lit("SELECT ", a), span(s, x+2, cl), s.lit(" FROM ", cl), span(s, using+1, on))
+			c.mergeUnit(s, where(ps), func(sel *ast.SelectStmt, sc *scope, _ []outCol) {
+				var cols []outCol
+				for _, f := range sel.Fields.Fields {
+					var srcs []source
+					if f.Expr != nil {
+						c.expr(f.Expr, sc, UseValue, &srcs)
+					}
+					cols = append(cols, outCol{name: fieldName(f), srcs: srcs})
+				}
+				if names == nil {
+					return
+				}
+				c.emit(q, renameCols(cols, names), nil)
+			})
+		default: // DELETE, DO NOTHING: the condition only
+			if and > 0 {
+				c.mergeUnit(s, where(joined(append(head(a), s.lit("SELECT 1", a)), a)), nil)
+			}
+		}
+		w = next
+	}
+}
+
+// mergeUnit parses the SELECT built from pieces of s and walks its FROM
+// and WHERE; then fn (if set) gets the statement, its scope and, for a
+// star select, its columns. A unit that does not parse is skipped.
+func (c *colState) mergeUnit(s *stmt, pieces []piece, fn func(*ast.SelectStmt, *scope, []outCol)) {
+	b := &c.p.b
+	b.reset()
+	for _, pc := range pieces {
+		if pc.lit != "" {
+			b.lit(pc.lit, pc.at)
+		} else {
+			b.copyEdited(s.text, pc.from, pc.to, s.edits)
+		}
+	}
+	nodes, _, err := c.p.tidb.ParseSQL(string(b.buf))
+	if err != nil || len(nodes) != 1 {
+		return
+	}
+	sel, ok := nodes[0].(*ast.SelectStmt)
+	if !ok {
+		return
+	}
+	mark := len(c.ctes)
+	defer func() { c.ctes = c.ctes[:mark] }()
+	c.ctesOf(sel.With, nil)
+	sc := &scope{}
+	if sel.From != nil && sel.From.TableRefs != nil {
+		c.from(sel.From.TableRefs, sc)
+	}
+	c.expr(sel.Where, sc, UseFilter, nil)
+	if fn == nil {
+		return
+	}
+	var cols []outCol
+	if sel.Fields != nil && len(sel.Fields.Fields) == 1 && sel.Fields.Fields[0].WildCard != nil {
+		for _, r := range sc.rels {
+			cols = append(cols, c.starOf(r, UseValue, nil, nil)...)
+		}
+	}
+	fn(sel, sc, cols)
+}
+
+// tableFunc recognises a table function (UNNEST(x), FLATTEN(input => x),
+// ...) that the dialect layer replaced by (SELECT 1), and returns the
+// columns its arguments read.
+func (c *colState) tableFunc(n ast.ResultSetNode, sc *scope) ([]source, bool) {
+	sel, ok := n.(*ast.SelectStmt)
+	if !ok || sel.From != nil || sel.Fields == nil || len(sel.Fields.Fields) != 1 || sel.Fields.Fields[0].Expr == nil {
+		return nil, false
+	}
+	s := c.s
+	i := s.tokenAt(c.p.b.srcOf(sel.Fields.Fields[0].Offset))
+	for i < len(s.t) && s.isName(i) && s.isP(i+1, '.') { // a qualified function name
+		i += 2
+	}
+	if !s.isName(i) || !s.isP(i+1, '(') || s.isQueryAt(i+2) {
+		return nil, false
+	}
+	cl := s.closeOf(i + 1)
+	var srcs []source
+	for x := i + 2; x < cl; {
+		end := s.depth0(x, cl, func(j int) bool { return s.isP(j, ',') })
+		if end < 0 {
+			end = cl
+		}
+		from := x
+		if s.isName(from) && from+1 < end && s.str(from+1) == "=>" { // named argument
+			from += 2
+		}
+		if from < end {
+			for _, f := range c.fieldsOf(s.text[s.t[from].start:s.t[end-1].end]) {
+				if f.Expr != nil {
+					c.expr(f.Expr, sc, UseValue, &srcs)
+				}
+			}
+		}
+		x = end + 1
+	}
+	return srcs, true
+}
