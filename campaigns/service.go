@@ -76,8 +76,8 @@ type Service struct {
 	// Watchers, if set, names on each ticket the further owners that the
 	// target's jobs name (lineage.JobPut.Watchers).
 	Watchers lineage.WatcherStore
-	Store   lineage.CampaignStore
-	Tracker lineage.Tracker
+	Store    lineage.CampaignStore
+	Tracker  lineage.Tracker
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Logger logs what the background loop cannot report to anyone; nil
