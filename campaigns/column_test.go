@@ -108,3 +108,29 @@ func TestColumnCampaign(t *testing.T) {
 		t.Fatalf("bob after moving off the column: %+v", tg)
 	}
 }
+
+// TestWatchersOnTickets checks that a ticket names the further owners its
+// jobs name (bigquery-etl's metadata.yaml lists several owners), without
+// the target's own owner.
+func TestWatchersOnTickets(t *testing.T) {
+	store, _ := MustOpen(t)
+	j := graphtest.J("j1", "alice", graphtest.L("a.t"), graphtest.L("b.u"))
+	j.Watchers = graphtest.L("bob@example.com", "alice", "carol")
+	graphtest.MustPutJobs(t, store, j, graphtest.J("j2", "dave", graphtest.L("a.t"), nil))
+	clk := newClock()
+	svc := MustService(t, store, campaigns.NewBuiltinTracker(store, "http://ui", clk.Now), clk, "r1")
+	svc.Watchers = store
+	p := MustStart(t, svc, campaigns.StartInput{Table: "a.t", Title: "Retire a.t", DryRun: true})
+	if w := target(t, &p.Campaign, "alice").Watchers; !slices.Equal(w, []string{"bob@example.com", "carol"}) {
+		t.Fatalf("alice's watchers %v", w)
+	}
+	if w := target(t, &p.Campaign, "dave").Watchers; len(w) != 0 {
+		t.Fatalf("dave's watchers %v, want none", w)
+	}
+	for _, tk := range p.Tickets {
+		named := strings.Contains(tk.Description, "bob@example.com, carol")
+		if named != (tk.Owner.Handle == "alice") {
+			t.Errorf("ticket of %s names the watchers: %v\n%s", tk.Owner.Handle, named, tk.Description)
+		}
+	}
+}

@@ -129,6 +129,11 @@ func (s *Service) addReaders(ctx context.Context, c *lineage.Campaign, readers m
 			Detail:    fmt.Sprintf("%s %s %s.", plural(len(readers[o]), "Job", "Jobs"), listSome(readers[o], 5), verb(len(readers[o]), "reads", "read")+" "+c.Subject()),
 			CreatedAt: now, UpdatedAt: now,
 		}
+		ts := []lineage.Target{t}
+		if err := s.addWatchers(ctx, ts); err != nil {
+			return err
+		}
+		t = ts[0]
 		err := s.Store.AddTarget(ctx, c.ID, t)
 		if lineage.ErrorCode(err) == lineage.ECONFLICT {
 			continue // added meanwhile by another step

@@ -39,6 +39,9 @@ func ticketRequest(c *lineage.Campaign, t *lineage.Target, owner lineage.Owner) 
 	if t.Role != lineage.RoleAct && len(t.Tables) > 0 {
 		fmt.Fprintf(&b, "Tables they read that depend on %s: %s\n", c.Subject(), strings.Join(t.Tables, ", "))
 	}
+	if len(t.Watchers) > 0 {
+		fmt.Fprintf(&b, "Also named as owners of these jobs (watchers, for information): %s\n", strings.Join(t.Watchers, ", "))
+	}
 	b.WriteString("\n")
 	if !c.Deadline.IsZero() {
 		fmt.Fprintf(&b, "Deadline: %s.\n", c.Deadline.UTC().Format("2006-01-02"))

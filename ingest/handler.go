@@ -89,12 +89,20 @@ type PushRequest struct {
 	// may have no script (a dbt seed).
 	Reads  []string `json:"reads,omitempty"`
 	Writes []string `json:"writes,omitempty"`
+	// Watchers are further owners named beside Owner (a bigquery-etl
+	// metadata.yaml's other owners); campaign tickets name them.
+	Watchers []string `json:"watchers,omitempty"`
 }
 
 // layoutOf is the part of a pushed job's hash that its layout decides;
 // empty for a plain script.
-func layoutOf(reads, writes []string) []string {
+func layoutOf(reads, writes, watchers []string) []string {
 	var l []string
+	defer func() {
+		if len(watchers) > 0 {
+			l = append(l, "watchers="+strings.Join(watchers, ","))
+		}
+	}()
 	if len(writes) > 0 {
 		l = append(l, "writes="+strings.Join(writes, ","))
 	}
@@ -202,7 +210,7 @@ func (h *handler) preparePush(ctx context.Context, req PushRequest) (*lineage.Jo
 		}
 	}
 	defaultDB := strings.ToLower(strings.TrimSpace(req.DefaultDB))
-	hash := jobHash(path, dialect, owner, defaultDB, req.Vars, []byte(req.Script), layoutOf(req.Reads, req.Writes)...)
+	hash := jobHash(path, dialect, owner, defaultDB, req.Vars, []byte(req.Script), layoutOf(req.Reads, req.Writes, req.Watchers)...)
 	if strings.TrimSpace(req.Script) == "" {
 		if len(req.Writes) == 0 && len(req.Reads) == 0 {
 			return nil, nil, lineage.FieldErrorf("script", "must not be empty")
@@ -212,7 +220,7 @@ func (h *handler) preparePush(ctx context.Context, req PushRequest) (*lineage.Jo
 			return nil, nil, err
 		}
 		job := lineage.Job{ID: id, Source: source, Path: path, Dialect: dialect, Owner: owner, Hash: hash}
-		return &lineage.JobPut{Job: job, Reads: reads, Writes: writes, OwnerInfo: info}, []Warning{}, nil
+		return &lineage.JobPut{Job: job, Reads: reads, Writes: writes, OwnerInfo: info, Watchers: req.Watchers}, []Warning{}, nil
 	}
 
 	p := h.parsers.Get().(*parser.Parser)
@@ -254,7 +262,7 @@ func (h *handler) preparePush(ctx context.Context, req PushRequest) (*lineage.Jo
 			warnings = append(warnings, Warning{Line: cw.Line, Message: cw.Message})
 		}
 	}
-	return &lineage.JobPut{Job: job, Reads: reads, Writes: writes, OwnerInfo: info, Script: text, Columns: cols}, warnings, nil
+	return &lineage.JobPut{Job: job, Reads: reads, Writes: writes, OwnerInfo: info, Script: text, Columns: cols, Watchers: req.Watchers}, warnings, nil
 }
 
 func (h *handler) list(w http.ResponseWriter, r *http.Request) {

@@ -550,7 +550,7 @@ func (w *worker) do(ctx context.Context, fsys fs.FS, s Spec) (outcome, error) {
 		default:
 			pushText = script
 		}
-		hash = jobHash(s.Path, s.Dialect, s.Owner, s.DefaultDB, s.Vars, pushText, layoutOf(s.Reads, s.Writes)...)
+		hash = jobHash(s.Path, s.Dialect, s.Owner, s.DefaultDB, s.Vars, pushText, layoutOf(s.Reads, s.Writes, s.Watchers)...)
 	}
 	prev, known := r.stored[s.ID]
 	if known && prev == hash && !r.opts.Force {
@@ -561,7 +561,7 @@ func (w *worker) do(ctx context.Context, fsys fs.FS, s Spec) (outcome, error) {
 		res, err := r.in.Client.Push(ctx, PushRequest{
 			Source: r.plan.Source, Name: strings.TrimPrefix(s.ID, r.plan.Source+":"), Path: s.Path,
 			Owner: s.Owner, OwnerInfo: r.ownerInfo(s), Dialect: s.Dialect, DefaultDB: s.DefaultDB,
-			Vars: s.Vars, Script: string(pushText), Reads: s.Reads, Writes: s.Writes,
+			Vars: s.Vars, Script: string(pushText), Reads: s.Reads, Writes: s.Writes, Watchers: s.Watchers,
 		})
 		if err != nil {
 			var ae *APIError
@@ -630,6 +630,9 @@ func (s Spec) layout() []string {
 	if s.noSQL {
 		l = append(l, "nosql")
 	}
+	if len(s.Watchers) > 0 {
+		l = append(l, "watchers="+strings.Join(s.Watchers, ","))
+	}
 	return l
 }
 
@@ -656,9 +659,10 @@ func (w *worker) parse(s Spec, script []byte, hash string, known bool) (*lineage
 			return nil, err
 		}
 		return &lineage.JobPut{
-			Job:    lineage.Job{ID: s.ID, Source: w.run.plan.Source, Path: s.Path, Dialect: s.Dialect, Hash: hash, Owner: s.Owner},
-			Reads:  reads,
-			Writes: writes,
+			Job:      lineage.Job{ID: s.ID, Source: w.run.plan.Source, Path: s.Path, Dialect: s.Dialect, Hash: hash, Owner: s.Owner},
+			Reads:    reads,
+			Writes:   writes,
+			Watchers: s.Watchers,
 		}, nil
 	}
 	if s.noSQL {

@@ -100,7 +100,7 @@ func (m *Main) campaignService(baseURL string) (*campaigns.Service, http.Handler
 	if err != nil {
 		return nil, nil, err
 	}
-	svc := &campaigns.Service{Graph: m.store, Columns: m.store, Store: m.store, Tracker: tr, Logger: m.Logger}
+	svc := &campaigns.Service{Graph: m.store, Columns: m.store, Watchers: m.store, Store: m.store, Tracker: tr, Logger: m.Logger}
 	var hooks http.Handler
 	if m.Config.Jira.URL != "" {
 		if m.Config.Jira.WebhookSecret == "" {

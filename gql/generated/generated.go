@@ -171,15 +171,16 @@ type ComplexityRoot struct {
 	}
 
 	Job struct {
-		Dialect func(childComplexity int) int
-		Hash    func(childComplexity int) int
-		ID      func(childComplexity int) int
-		Owner   func(childComplexity int) int
-		Path    func(childComplexity int) int
-		Reads   func(childComplexity int) int
-		Script  func(childComplexity int) int
-		Source  func(childComplexity int) int
-		Writes  func(childComplexity int) int
+		Dialect  func(childComplexity int) int
+		Hash     func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Owner    func(childComplexity int) int
+		Path     func(childComplexity int) int
+		Reads    func(childComplexity int) int
+		Script   func(childComplexity int) int
+		Source   func(childComplexity int) int
+		Watchers func(childComplexity int) int
+		Writes   func(childComplexity int) int
 	}
 
 	Lineage struct {
@@ -317,6 +318,7 @@ type ComplexityRoot struct {
 		Unassigned   func(childComplexity int) int
 		UpdatedAt    func(childComplexity int) int
 		Verification func(childComplexity int) int
+		Watchers     func(childComplexity int) int
 	}
 
 	Ticket struct {
@@ -402,6 +404,7 @@ type JobResolver interface {
 	Reads(ctx context.Context, objs []*lineage.Job) ([][]lineage.Table, error)
 	Writes(ctx context.Context, objs []*lineage.Job) ([][]lineage.Table, error)
 	Script(ctx context.Context, objs []*lineage.Job) ([]*string, error)
+	Watchers(ctx context.Context, objs []*lineage.Job) ([][]string, error)
 }
 type LineageResolver interface {
 	Nodes(ctx context.Context, obj *model.Lineage) ([]model.Node, error)
@@ -1007,6 +1010,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Job.Source(childComplexity), true
+	case "Job.watchers":
+		if e.ComplexityRoot.Job.Watchers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.Watchers(childComplexity), true
 	case "Job.writes":
 		if e.ComplexityRoot.Job.Writes == nil {
 			break
@@ -1671,6 +1680,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Target.Verification(childComplexity), true
+	case "Target.watchers":
+		if e.ComplexityRoot.Target.Watchers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Target.Watchers(childComplexity), true
 
 	case "Ticket.assignee":
 		if e.ComplexityRoot.Ticket.Assignee == nil {
@@ -2258,6 +2273,16 @@ extend type Campaign {
   "DROP, RENAME or RETYPE for a column-scoped campaign; null for a table-wide one."
   change: ColumnChange
 }
+
+extend type Job {
+  "Further owners the job's project names beside its owner (a bigquery-etl metadata.yaml's other owners); campaign tickets name them."
+  watchers: [String!]!
+}
+
+extend type Target {
+  "Further owners named on the ticket for information: the watchers of the target's jobs."
+  watchers: [String!]!
+}
 `, BuiltIn: false},
 	{Name: "../schema/graph.graphqls", Input: `"A persistent table or view, named as the scripts qualify it, lower-case."
 type Table {
@@ -2798,6 +2823,8 @@ func (ec *executionContext) childFields_Job(ctx context.Context, field graphql.C
 		return ec.fieldContext_Job_writes(ctx, field)
 	case "script":
 		return ec.fieldContext_Job_script(ctx, field)
+	case "watchers":
+		return ec.fieldContext_Job_watchers(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Job", field.Name)
 }
@@ -3024,6 +3051,8 @@ func (ec *executionContext) childFields_Target(ctx context.Context, field graphq
 		return ec.fieldContext_Target_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Target_updatedAt(ctx, field)
+	case "watchers":
+		return ec.fieldContext_Target_watchers(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Target", field.Name)
 }
@@ -6066,6 +6095,52 @@ func (ec *executionContext) resolveBatch_Job_script(ctx context.Context, field g
 	)
 }
 
+func (ec *executionContext) _Job_watchers(ctx context.Context, field graphql.CollectedField, obj *lineage.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Job_watchers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.resolveBatch_Job_watchers(ctx, field, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Job_watchers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Job", field, true, true, "String")
+}
+func (ec *executionContext) resolveBatch_Job_watchers(ctx context.Context, field graphql.CollectedField, obj *lineage.Job) (any, error) {
+	resolver := ec.Resolvers.Job()
+	if batch, ok := graphql.BatchParentsFor[*lineage.Job](ctx, "Job"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Watchers(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[[]string](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Job.watchers",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Watchers(ctx, []*lineage.Job{obj})
+	return graphql.ResolveBatchSingleResult[[]string](
+		ctx,
+		results,
+		err,
+		"Job.watchers",
+	)
+}
+
 func (ec *executionContext) _Lineage_root(ctx context.Context, field graphql.CollectedField, obj *model.Lineage) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8981,6 +9056,29 @@ func (ec *executionContext) fieldContext_Target_updatedAt(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Target", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Target_watchers(ctx context.Context, field graphql.CollectedField, obj *lineage.Target) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Target_watchers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Watchers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Target_watchers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Target", field, false, false, "String")
+}
+
 func (ec *executionContext) _Ticket_key(ctx context.Context, field graphql.CollectedField, obj *lineage.Ticket) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11543,6 +11641,12 @@ func (ec *executionContext) _Job(ctx context.Context, sel ast.SelectionSet, obj 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Job_script(ctx, field, obj)
 				})
+		case "watchers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Job_watchers(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12488,6 +12592,11 @@ func (ec *executionContext) _Target(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Target_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "watchers":
+			out.Values[i] = ec._Target_watchers(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -16,6 +16,7 @@ type Store interface {
 	lineage.CampaignStore
 	lineage.TicketStore
 	lineage.ColumnStore
+	lineage.WatcherStore
 }
 
 // Config lists permitted differences between stores. Keep it small: every
@@ -46,6 +47,7 @@ var tests = []test{
 	{name: "ColumnsStored", run: testColumnsStored},
 	{name: "Columns", run: testColumns},
 	{name: "ColumnImpact", run: testColumnImpact},
+	{name: "Watchers", run: testWatchers},
 	{name: "WalkDownstream", run: testWalkDownstream},
 	{name: "WalkUpstream", run: testWalkUpstream},
 	{name: "WalkBoth", run: testWalkBoth},

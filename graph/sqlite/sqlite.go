@@ -210,6 +210,15 @@ var migrations = []string{
 	// 7: column-scoped campaigns: the columns (JSON list) and the change.
 	`ALTER TABLE campaigns ADD COLUMN columns TEXT NOT NULL DEFAULT '[]';
 	ALTER TABLE campaigns ADD COLUMN change TEXT NOT NULL DEFAULT '';`,
+
+	// 8: watchers, further owners named beside a job's owner, and the
+	// watchers a campaign target's ticket names (a JSON list).
+	`CREATE TABLE job_watchers (
+		job     INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+		watcher TEXT NOT NULL,
+		PRIMARY KEY (job, watcher)
+	) WITHOUT ROWID;
+	ALTER TABLE targets ADD COLUMN watchers TEXT NOT NULL DEFAULT '[]';`,
 }
 
 // Store is the SQLite store. Create it with Open.
