@@ -144,7 +144,7 @@ func (s *stmt) genericEdits() {
 					outerClose = append(outerClose, s.closeOf(i))
 					pendingOuter = false
 				}
-				fn := i > 0 && s.t[i-1].kind == tWord && s.adjacent(i-1) && !s.isAny(i-1, "IN", "FROM", "JOIN", "AS", "ON", "EXISTS", "AND", "OR", "NOT", "USING", "VALUES", "SELECT", "WHERE", "ALL", "ANY", "SOME", "OVER", "LATERAL", "INTO", "TABLE")
+				fn := i > 0 && s.t[i-1].kind == tWord && s.adjacent(i-1) && !s.isAny(i-1, "IN", "FROM", "JOIN", "AS", "ON", "EXISTS", "AND", "OR", "NOT", "USING", "VALUES", "SELECT", "WHERE", "ALL", "ANY", "SOME", "OVER", "LATERAL", "INTO", "TABLE") && !s.isQueryAt(i+1)
 				if len(frames) < cap(frames) {
 					frames = append(frames, frame{fn: fn, open: int32(i)})
 				}
@@ -212,7 +212,7 @@ func (s *stmt) genericEdits() {
 			case '.':
 				if i > 0 && (s.isP(i-1, ')') || s.isP(i-1, ']')) && s.isName(i+1) {
 					i = s.fieldAccess(i) // f(x).field, arr[0].field
-				} else if s.isP(i-1, ')') && s.isP(i+1, '*') && s.adjacent(i) {
+				} else if (s.isP(i-1, ')') || s.isP(i-1, ']')) && s.isP(i+1, '*') && s.adjacent(i) {
 					s.blankTok(i, i+1) // BigQuery IF(c, a, b).*: the struct itself
 					i++
 				}
@@ -267,6 +267,12 @@ func (s *stmt) genericEdits() {
 		case tQuoted, tWord:
 			if i > 0 && s.isP(i-1, '.') {
 				continue
+			}
+			if s.d.bigquery() {
+				if j := s.bqWord(i, cur); j > i {
+					i = j - 1
+					continue
+				}
 			}
 			if tk.kind == tWord {
 				if j, ok := s.keyword(i, cur, &sourceNext, &targetNext, &pendingOuter); ok {
@@ -745,6 +751,18 @@ func (s *stmt) afterSource(k int, outer bool) int {
 		if s.aliasable(k) && !s.isP(k+1, '.') {
 			k++
 		}
+	}
+	if s.is(k, "WITH") && s.is(k+1, "OFFSET") {
+		// BigQuery UNNEST(a) [AS x] WITH OFFSET [AS o]: o numbers the rows.
+		e := k + 2
+		if s.is(e, "AS") {
+			e++
+		}
+		if s.aliasable(e) && !s.isP(e+1, '.') {
+			e++
+		}
+		s.blankTok(k, e-1)
+		k = e
 	}
 	if s.is(k, "WITH") && s.isP(k+1, '(') {
 		cl := s.closeOf(k + 1)
