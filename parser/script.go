@@ -92,16 +92,34 @@ func (p *Parser) warnAt(textOff int, msg string) {
 }
 
 func (p *Parser) parse(src string, opts Options, dl dialect) (*Result, error) {
+	if strings.Contains(src, "{%") {
+		if res, err, ok := p.parseJinja(src, opts, dl); ok {
+			return res, err
+		}
+	}
+	return p.parseText(src, src, nil, opts, dl)
+}
+
+// parseText parses in, which is src itself or a rendering of its Jinja
+// template (jm maps in back to src).
+func (p *Parser) parseText(src, in string, jm []seg, opts Options, dl dialect) (*Result, error) {
 	p.d = dl // statements point at it; kept in the Parser so that it is not allocated per call
 	d := &p.d
 	sc := &p.sc
 	sc.reset(src, opts.File)
 	p.setMode(*d)
-	text := p.expandTemplate(src, opts.Vars, func(off int, msg string) {
+	text := p.expandTemplate(in, opts.Vars, func(off int, msg string) {
+		if jm != nil {
+			off = mapOffset(jm, off)
+		}
 		line, col := sc.pos(off)
 		sc.warnings = append(sc.warnings, Warning{Line: line, Column: col, Message: msg})
 	})
-	if text != src || len(p.tmpl.segs) > 0 && strings.Contains(src, "{") {
+	if text != in || len(p.tmpl.segs) > 0 && strings.Contains(in, "{") {
+		sc.templated = true
+	}
+	if jm != nil {
+		p.tmpl.segs = composeSegs(p.tmpl.segs, jm, len(text))
 		sc.templated = true
 	}
 	sc.text = text
