@@ -113,6 +113,12 @@ func (s *stmt) bqWord(i int, cur *frame) int {
 			s.blankTok(i, e)
 			return e + 1
 		}
+	case "CLUSTER":
+		// CREATE TABLE ... CLUSTER BY a, b AS SELECT ...: a header clause
+		// (create() takes the query), not Hive's CLUSTER BY of a query.
+		if s.is(i+1, "BY") && s.is(0, "CREATE") {
+			return i + 2
+		}
 	case "CORRESPONDING":
 		if s.isAny(i-1, "ALL", "DISTINCT", "UNION", "EXCEPT", "INTERSECT") {
 			s.blankTok(i, i)
