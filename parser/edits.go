@@ -273,6 +273,7 @@ func (s *stmt) genericEdits() {
 					i = j - 1
 					continue
 				}
+				s.exprQuote(i)
 				enclosing := -1
 				if cur.fn {
 					enclosing = int(cur.open)
@@ -700,8 +701,18 @@ func (s *stmt) nameEdit(i, next int, parts []string) {
 		return
 	}
 	for j := i; j < next; j++ {
-		s.fixQuoted(j)
+		s.fixName(j)
 	}
+}
+
+// fixName is fixQuoted for a token known to be a name, which also quotes
+// a word TiDB reserves and the dialect does not (reserved.go).
+func (s *stmt) fixName(j int) {
+	if s.quotable(j) {
+		s.quoteName(j)
+		return
+	}
+	s.fixQuoted(j)
 }
 
 // fixQuoted turns [x] and #x into `x` and `#x`.
@@ -729,7 +740,7 @@ func (s *stmt) afterSource(k int, outer bool) int {
 		k++
 	}
 	if s.aliasable(k) && !s.isP(k+1, '.') {
-		s.fixQuoted(k)
+		s.fixName(k)
 		k++
 		if s.isP(k, '(') {
 			cl := s.closeOf(k)
