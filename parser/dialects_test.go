@@ -49,3 +49,19 @@ func TestReservedWords(t *testing.T) {
 		{"MySQLKeepsKey", "mysql", "CREATE TABLE t (a INT, KEY idx (a))", "", "t"},
 	})
 }
+
+// TestHiveSparkTrinoSyntax covers the Hive, Spark and Trino forms found
+// failing on the real-world corpora.
+func TestHiveSparkTrinoSyntax(t *testing.T) {
+	runSyntaxCases(t, []syntaxCase{
+		{"HiveCLICommands", "hive", "dfs -ls /tmp/x;\n!curl -s http://localhost;\nsource ../scripts/init.sql;\nERASURE listPolicies;\nCRYPTO CREATE_KEY --keyName k --bitLength 128;\ndelete jar /tmp/a.jar;\nreload;\nSELECT key FROM src", "src", ""},
+		{"HiveStarArgument", "hive", "SELECT sum(hash(*)) FROM (SELECT * FROM src WHERE key < 10) t", "src", ""},
+		{"HiveSpacedCalls", "hive", "SELECT cast (key AS int), count (*), count (DISTINCT value), try_cast (a AS string) FROM src", "src", ""},
+		{"HiveNumberSuffixes", "hive", "SELECT 1.0BD, 10L, 1.5D, 2S, 3Y, struct(1L, 'a', 1.5D) FROM src WHERE d <= 11.22BD", "src", ""},
+		{"HiveIntervals", "hive", "SELECT INTERVAL '2-2' YEAR TO MONTH, d + INTERVAL '1' DAY, date_add(d, interval '1' day), f(interval 2 days) FROM src WHERE a = interval '1' day", "src", ""},
+		{"HiveUnknownWindowFunction", "hive", "SELECT collect_set(i) OVER (PARTITION BY t ORDER BY i), mysum(key) OVER (), histogram_numeric(p, 5) OVER w1 FROM src WINDOW w1 AS (PARTITION BY a)", "src", ""},
+		{"SparkLikeAny", "spark", "SELECT a FROM s WHERE a LIKE ALL ('%x%', '%y%') AND b NOT LIKE ANY ('z%') AND c ILIKE ANY ('%Q')", "s", ""},
+		{"SparkIntervalValues", "spark", "SELECT interval 2 years 4 months, INTERVAL '1-1' YEAR TO MONTH, ts - interval 3 hours FROM s", "s", ""},
+		{"TrinoQuotedFunctions", "trino", "SELECT \"count\"(*), \"rank\"() OVER (ORDER BY a), \"sum\"(DISTINCT b) FROM s", "s", ""},
+	})
+}

@@ -264,11 +264,21 @@ func (s *stmt) genericEdits() {
 				s.replaceTok(i, j, "=")
 				i = j
 			}
+		case tNumber:
+			s.numberSuffix(i)
 		case tQuoted, tWord:
 			if i > 0 && s.isP(i-1, '.') {
 				continue
 			}
+			if tk.kind == tQuoted && s.isP(i+1, '(') && s.d.ansiQuotes {
+				s.quotedCall(i)
+				s.starArg(i, i+1)
+			}
 			if tk.kind == tWord {
+				if c := s.text[tk.start]; c >= '0' && c <= '9' {
+					s.numberSuffix(i)
+				}
+				s.spacedCall(i)
 				if j, ok := s.keyword(i, cur, &sourceNext, &targetNext, &pendingOuter); ok {
 					i = j - 1
 					continue
@@ -452,6 +462,13 @@ func (s *stmt) keyword(i int, cur *frame, sourceNext, targetNext, pendingOuter *
 			}
 		}
 	case "INTERVAL":
+		enclosing := -1
+		if cur.fn {
+			enclosing = int(cur.open)
+		}
+		if j, ok := s.interval(i, enclosing); ok {
+			return j, true
+		}
 		if i+1 < len(s.t) && s.t[i+1].kind == tString {
 			u := strings.ToUpper(s.str(i + 2))
 			if rep, ok := intervalUnits[u]; ok {
@@ -491,6 +508,9 @@ func (s *stmt) keyword(i int, cur *frame, sourceNext, targetNext, pendingOuter *
 		}
 	case "ILIKE":
 		s.replaceTok(i, i, "LIKE")
+		s.likeQuantified(i)
+	case "LIKE", "RLIKE":
+		s.likeQuantified(i)
 	case "DISTINCT":
 		if s.is(i+1, "ON") && s.isP(i+2, '(') {
 			cl := s.closeOf(i + 2)
