@@ -131,7 +131,7 @@ func (s *stmt) intervalEnd(i int) int {
 		if _, ok := intervalUnits[upperStr(s.str(j))]; ok {
 			j++
 			if s.is(j, "TO") {
-				if _, ok := intervalUnits[upperStr(s.str(j + 1))]; ok {
+				if _, ok := intervalUnits[upperStr(s.str(j+1))]; ok {
 					j += 2
 				}
 			}
@@ -139,7 +139,7 @@ func (s *stmt) intervalEnd(i int) int {
 		return j
 	case j < len(s.t) && s.t[j].kind == tNumber || s.isName(j) && !s.isP(j+1, '('):
 		for j+1 < len(s.t) && (s.t[j].kind == tNumber || s.isName(j)) {
-			if _, ok := intervalUnits[upperStr(s.str(j + 1))]; !ok {
+			if _, ok := intervalUnits[upperStr(s.str(j+1))]; !ok {
 				break
 			}
 			j += 2
@@ -184,7 +184,7 @@ func (s *stmt) interval(i int, enclosing int) (int, bool) {
 		j++
 	}
 	if end-j == 2 {
-		if rep := intervalUnits[upperStr(s.str(j + 1))]; rep != "" {
+		if rep := intervalUnits[upperStr(s.str(j+1))]; rep != "" {
 			s.replaceTok(j+1, j+1, rep)
 		}
 		return end, true
