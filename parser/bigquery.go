@@ -52,7 +52,7 @@ func (s *stmt) bqWord(i int, cur *frame) int {
 		// `proj.dataset.f`(x): a user-defined function under a quoted path.
 		if s.isP(i+1, '(') && s.adjacent(i) && containsByte(s.str(i), '.') {
 			s.replaceTok(i, i, "udf_")
-			s.blankOver(s.closeOf(i + 1))
+			s.blankOver(s.closeOf(i+1) + 1)
 			return i + 1
 		}
 		if s.isP(i+1, '.') {
@@ -144,7 +144,7 @@ func (s *stmt) bqWord(i int, cur *frame) int {
 	}
 	if bqRename[up] && !s.insideType(i) {
 		s.replaceTok(i, i, w+"_")
-		s.blankOver(s.closeOf(i + 1))
+		s.blankOver(s.closeOf(i+1) + 1)
 		return i + 1
 	}
 	return i
@@ -167,26 +167,8 @@ func (s *stmt) bqDotted(i int) int {
 		return i
 	}
 	s.replaceTok(i, next-1, "udf_")
-	s.blankOver(s.closeOf(next))
+	s.blankOver(s.closeOf(next) + 1)
 	return next
-}
-
-// blankOver blanks a window (OVER (...) or OVER w) after the call whose
-// argument list closes at cl: TiDB takes OVER only after its own window and
-// aggregate functions, and the window does not change what is read.
-func (s *stmt) blankOver(cl int) {
-	k := cl + 1
-	if s.isAny(k, "IGNORE", "RESPECT") && s.is(k+1, "NULLS") {
-		k += 2
-	}
-	if !s.is(k, "OVER") {
-		return
-	}
-	if s.isP(k+1, '(') {
-		s.blankTok(k, s.closeOf(k+1))
-	} else if s.isName(k + 1) {
-		s.blankTok(k, k+1)
-	}
 }
 
 // bqTypedArray rewrites ARRAY<T>[a, b] at i into COALESCE(a, b), keeping
@@ -215,15 +197,9 @@ func (s *stmt) bqTypedArray(i int) int {
 // an argument of anything but date arithmetic (GENERATE_DATE_ARRAY(a, b,
 // INTERVAL 1 DAY)) or as a value (INTERVAL 7 DAY AS grace): only n stays.
 func (s *stmt) bqInterval(i int, cur *frame) int {
-	if i > 0 && (s.isP(i-1, '+') || s.isP(i-1, '-')) {
-		return i
-	}
-	if s.isP(i-1, ',') && cur.fn {
-		fn := int(cur.open) - 1
-		var buf [24]byte
-		if w := s.str(fn); len(w) <= 24 && bqDateArith[string(upper(w, buf[:0]))] {
-			return i
-		}
+	arith := i > 0 && (s.isP(i-1, '+') || s.isP(i-1, '-'))
+	if !arith && s.isP(i-1, ',') && cur.fn {
+		arith = bqDateArith[upperStr(s.str(int(cur.open)-1))]
 	}
 	j := i + 1
 	if s.isP(j, '-') {
@@ -245,6 +221,9 @@ func (s *stmt) bqInterval(i int, cur *frame) int {
 	end := u
 	if s.is(u+1, "TO") && s.intervalUnit(u+2) { // INTERVAL '1-2' YEAR TO MONTH
 		end = u + 2
+	}
+	if arith && end == u {
+		return end + 1 // TiDB takes it as it is
 	}
 	s.blankTok(i, i)
 	s.blankTok(u, end)

@@ -264,6 +264,8 @@ func (s *stmt) genericEdits() {
 				s.replaceTok(i, j, "=")
 				i = j
 			}
+		case tNumber:
+			s.numberSuffix(i)
 		case tQuoted, tWord:
 			if i > 0 && s.isP(i-1, '.') {
 				continue
@@ -274,11 +276,20 @@ func (s *stmt) genericEdits() {
 					continue
 				}
 			}
+			if tk.kind == tQuoted && s.isP(i+1, '(') && s.d.ansiQuotes {
+				s.quotedCall(i)
+				s.starArg(i, i+1)
+			}
 			if tk.kind == tWord {
+				if c := s.text[tk.start]; c >= '0' && c <= '9' {
+					s.numberSuffix(i)
+				}
+				s.spacedCall(i)
 				if j, ok := s.keyword(i, cur, &sourceNext, &targetNext, &pendingOuter); ok {
 					i = j - 1
 					continue
 				}
+				s.exprQuote(i)
 				enclosing := -1
 				if cur.fn {
 					enclosing = int(cur.open)
@@ -457,6 +468,13 @@ func (s *stmt) keyword(i int, cur *frame, sourceNext, targetNext, pendingOuter *
 			}
 		}
 	case "INTERVAL":
+		enclosing := -1
+		if cur.fn {
+			enclosing = int(cur.open)
+		}
+		if j, ok := s.interval(i, enclosing); ok {
+			return j, true
+		}
 		if i+1 < len(s.t) && s.t[i+1].kind == tString {
 			u := strings.ToUpper(s.str(i + 2))
 			if rep, ok := intervalUnits[u]; ok {
@@ -496,6 +514,9 @@ func (s *stmt) keyword(i int, cur *frame, sourceNext, targetNext, pendingOuter *
 		}
 	case "ILIKE":
 		s.replaceTok(i, i, "LIKE")
+		s.likeQuantified(i)
+	case "LIKE", "RLIKE":
+		s.likeQuantified(i)
 	case "DISTINCT":
 		if s.is(i+1, "ON") && s.isP(i+2, '(') {
 			cl := s.closeOf(i + 2)
@@ -706,8 +727,18 @@ func (s *stmt) nameEdit(i, next int, parts []string) {
 		return
 	}
 	for j := i; j < next; j++ {
-		s.fixQuoted(j)
+		s.fixName(j)
 	}
+}
+
+// fixName is fixQuoted for a token known to be a name, which also quotes
+// a word TiDB reserves and the dialect does not (reserved.go).
+func (s *stmt) fixName(j int) {
+	if s.quotable(j) {
+		s.quoteName(j)
+		return
+	}
+	s.fixQuoted(j)
 }
 
 // fixQuoted turns [x] and #x into `x` and `#x`.
@@ -735,7 +766,7 @@ func (s *stmt) afterSource(k int, outer bool) int {
 		k++
 	}
 	if s.aliasable(k) && !s.isP(k+1, '.') {
-		s.fixQuoted(k)
+		s.fixName(k)
 		k++
 		if s.isP(k, '(') {
 			cl := s.closeOf(k)

@@ -44,11 +44,12 @@ var extractUnits = map[string]bool{
 // the call it is an argument of, or -1.
 func (s *stmt) call(i, open, enclosing int) {
 	cl := s.closeOf(open)
+	s.starArg(i, open)
 	w := s.str(i)
-	if len(w) > 16 {
+	if len(w) > 32 {
 		return
 	}
-	var buf [16]byte
+	var buf [32]byte
 	name := string(upper(w, buf[:0]))
 	switch name {
 	case "CONVERT":
@@ -79,6 +80,9 @@ func (s *stmt) call(i, open, enclosing int) {
 	}
 	kind := neutralFuncs[name]
 	if kind == 0 {
+		if !tidbOverFuncs[name] {
+			s.blankOver(cl + 1) // collect_set(x) OVER w: TiDB's grammar has no such window function
+		}
 		return
 	}
 	switch kind {
@@ -118,9 +122,13 @@ func (s *stmt) call(i, open, enclosing int) {
 		}
 	}
 	s.replaceTok(i, i, w+"_")
-	// TiDB takes OVER only after its own window and aggregate functions;
-	// the window does not matter for lineage.
-	k := cl + 1
+	s.blankOver(cl + 1)
+}
+
+// blankOver blanks [IGNORE|RESPECT NULLS] OVER (...) or OVER w at k, after
+// a call TiDB takes OVER after only for its own window and aggregate
+// functions; the window does not matter for lineage.
+func (s *stmt) blankOver(k int) {
 	if s.isAny(k, "IGNORE", "RESPECT") && s.is(k+1, "NULLS") {
 		k += 2
 	}
@@ -132,6 +140,11 @@ func (s *stmt) call(i, open, enclosing int) {
 		}
 	}
 }
+
+// tidbOverFuncs are the functions TiDB's grammar takes OVER after.
+var tidbOverFuncs = wordSet(`COUNT SUM AVG MIN MAX GROUP_CONCAT BIT_AND BIT_OR BIT_XOR STD STDDEV STDDEV_POP
+	STDDEV_SAMP VARIANCE VAR_POP VAR_SAMP JSON_ARRAYAGG JSON_OBJECTAGG APPROX_COUNT_DISTINCT APPROX_PERCENTILE
+	ROW_NUMBER RANK DENSE_RANK CUME_DIST PERCENT_RANK NTILE LEAD LAG FIRST_VALUE LAST_VALUE NTH_VALUE`)
 
 // nameList reports whether the bracket at i holds only names and commas.
 func (s *stmt) nameList(i int) bool {

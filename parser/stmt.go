@@ -130,6 +130,12 @@ func (s *stmt) plan() {
 		first = internUpper(first, buf[:0])
 	}
 	s.kind = lowerKind(first)
+	if s.hiveCLI() {
+		if s.isP(0, '!') {
+			s.kind = "shell"
+		}
+		return
+	}
 	switch first {
 	case "WITH":
 		w := s.withEnd(0)

@@ -1,0 +1,217 @@
+package parser
+
+// Hive, Spark and Trino syntax that TiDB lacks, at expression level. Each
+// rewrite replaces or blanks token spans (see edits.go); none changes the
+// tables a statement names.
+
+// hiveCLI reports whether the statement is one of the Hive CLI's and
+// Beeline's own commands, which a script runs between its SQL statements:
+// dfs -ls ..., !shell, source file, erasure ..., crypto ..., reload,
+// delete jar|file|archive ..., abort transactions ...; they have no lineage.
+func (s *stmt) hiveCLI() bool {
+	switch {
+	case s.isP(0, '!'):
+		return true
+	case s.isAny(0, "DFS", "SOURCE", "ERASURE", "CRYPTO", "RELOAD", "ABORT", "KILLQUERY"):
+		return true
+	case s.isAny(0, "DELETE", "ADD", "LIST") && s.isAny(1, "JAR", "JARS", "FILE", "FILES", "ARCHIVE", "ARCHIVES"):
+		return true
+	}
+	return false
+}
+
+// numericSuffixDialects have Hive's typed number literals (10L, 2S, 3Y,
+// 1.5D, 1.0BD).
+func (d *dialect) numericSuffixes() bool {
+	switch d.name {
+	case "", "hive", "spark", "databricks":
+		return true
+	}
+	return false
+}
+
+// numberSuffix drops the type suffix of a number at token i: 11.22BD is
+// lexed as 11.22 and BD (blanked), 10L as one word (replaced by 10).
+func (s *stmt) numberSuffix(i int) {
+	if !s.d.numericSuffixes() {
+		return
+	}
+	tk := s.t[i]
+	switch tk.kind {
+	case tNumber:
+		if s.adjacent(i) && s.isAny(i+1, "BD", "D", "L", "S", "Y", "F") {
+			s.blankTok(i+1, i+1)
+		}
+	case tWord:
+		w := s.text[tk.start:tk.end]
+		d := 0
+		for d < len(w) && w[d] >= '0' && w[d] <= '9' {
+			d++
+		}
+		if d == 0 || d == len(w) {
+			return
+		}
+		switch string(upper(w[d:], nil)) {
+		case "BD", "D", "L", "S", "Y", "F":
+			s.replaceTok(i, i, w[:d])
+		}
+	}
+}
+
+// spaceCallNames are the functions TiDB's grammar knows by name, which it
+// takes as calls only with the bracket right after the name (MySQL without
+// IGNORE_SPACE): cast (x AS int) and count (*) are calls in the dialects.
+var spaceCallNames = wordSet(`COUNT SUM AVG MIN MAX CAST TRY_CAST EXTRACT POSITION SUBSTRING SUBSTR TRIM
+	STD STDDEV STDDEV_POP STDDEV_SAMP VARIANCE VAR_POP VAR_SAMP BIT_AND BIT_OR BIT_XOR GROUP_CONCAT
+	DATE_ADD DATE_SUB ADDDATE SUBDATE CURDATE NOW ROW_NUMBER RANK DENSE_RANK LEAD LAG FIRST_VALUE
+	LAST_VALUE NTILE NTH_VALUE CUME_DIST PERCENT_RANK CURRENT_DATE CURRENT_TIMESTAMP`)
+
+// spacedCall joins a known function's name to its bracket (cast (x) ->
+// cast(x)) by blanking the space between them.
+func (s *stmt) spacedCall(i int) {
+	if s.adjacent(i) || !s.isP(i+1, '(') || s.isP(i-1, '.') {
+		return
+	}
+	w := s.str(i)
+	if len(w) > 20 {
+		return
+	}
+	var buf [24]byte
+	up := string(upper(w, buf[:0]))
+	if spaceCallNames[up] {
+		// Blanking keeps the space; the name and bracket are rewritten as
+		// one (a blank would be replaced by spaces to keep positions).
+		if up == "TRY_CAST" {
+			up = "CAST"
+		}
+		s.replaceTok(i, i+1, up+"(")
+	}
+}
+
+// quotedCall unquotes a quoted function name ("count"(*), "rank"() OVER
+// (...), Trino): TiDB knows its own functions only by their bare names.
+func (s *stmt) quotedCall(i int) {
+	tk := s.t[i]
+	w := unquote(s.text[tk.start:tk.end])
+	if w == "" || !s.isP(i+1, '(') {
+		return
+	}
+	for j := 0; j < len(w); j++ {
+		c := w[j]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || j > 0 && c >= '0' && c <= '9') {
+			return
+		}
+	}
+	var buf [24]byte
+	if len(w) > 20 || !spaceCallNames[string(upper(w, buf[:0]))] && neutralFuncs[string(upper(w, buf[:0]))] == 0 {
+		return
+	}
+	s.replaceTok(i, i, w)
+}
+
+// starArg replaces a lone * argument of a function other than COUNT with
+// a value: Hive's sum(hash(*)) hashes the whole row.
+func (s *stmt) starArg(i, open int) {
+	if s.isP(open+1, '*') && s.isP(open+2, ')') && !s.is(i, "COUNT") {
+		s.replaceTok(open+1, open+1, "1")
+	}
+}
+
+// intervalEnd returns the index after an interval literal whose INTERVAL
+// is at i (INTERVAL '1' DAY, INTERVAL 2 YEARS 4 MONTHS, INTERVAL '2-2'
+// YEAR TO MONTH, INTERVAL '1 day'), or i+1 if none follows.
+func (s *stmt) intervalEnd(i int) int {
+	j := i + 1
+	if s.isP(j, '-') || s.isP(j, '+') {
+		j++
+	}
+	switch {
+	case j < len(s.t) && s.t[j].kind == tString:
+		j++
+		if _, ok := intervalUnits[upperStr(s.str(j))]; ok {
+			j++
+			if s.is(j, "TO") {
+				if _, ok := intervalUnits[upperStr(s.str(j+1))]; ok {
+					j += 2
+				}
+			}
+		}
+		return j
+	case j < len(s.t) && s.t[j].kind == tNumber || s.isName(j) && !s.isP(j+1, '('):
+		for j+1 < len(s.t) && (s.t[j].kind == tNumber || s.isName(j)) {
+			if _, ok := intervalUnits[upperStr(s.str(j+1))]; !ok {
+				break
+			}
+			j += 2
+			if s.isP(j, '-') && j+1 < len(s.t) && s.t[j+1].kind == tNumber {
+				j++
+			}
+		}
+		return j
+	}
+	return i + 1
+}
+
+func upperStr(w string) string {
+	if len(w) > 20 {
+		return ""
+	}
+	var buf [24]byte
+	return string(upper(w, buf[:0]))
+}
+
+// interval rewrites an interval literal at i that TiDB would not take:
+// TiDB has INTERVAL only as an operand of + and - or an argument of
+// DATE_ADD and its kin, and with one unit. Anywhere else (a value, a
+// comparison, another function's argument) the literal becomes 0; where
+// TiDB takes it, a YEAR TO MONTH range or several parts become one unit.
+// It returns the index after the literal and whether it rewrote anything.
+func (s *stmt) interval(i int, enclosing int) (int, bool) {
+	end := s.intervalEnd(i)
+	if end <= i+1 {
+		return 0, false
+	}
+	dateArith := i > 0 && (s.isP(i-1, '+') || s.isP(i-1, '-')) && s.operand(i-2)
+	if !dateArith && s.isP(i-1, ',') && enclosing > 0 {
+		dateArith = s.isAny(enclosing-1, "DATE_ADD", "DATE_SUB", "ADDDATE", "SUBDATE", "TIMESTAMPADD")
+	}
+	if !dateArith {
+		s.replaceTok(i, end-1, "0")
+		return end, true
+	}
+	j := i + 1
+	if s.isP(j, '-') || s.isP(j, '+') {
+		j++
+	}
+	if end-j == 2 {
+		if rep := intervalUnits[upperStr(s.str(j+1))]; rep != "" {
+			s.replaceTok(j+1, j+1, rep)
+		}
+		return end, true
+	}
+	// Several parts, a string without a unit, or a range: one day does for
+	// lineage.
+	s.replaceTok(j, end-1, "1 DAY")
+	return end, true
+}
+
+// likeQuantified rewrites LIKE ALL|ANY|SOME (p1, p2) at i (the LIKE, or
+// ILIKE, RLIKE) to LIKE p1: one pattern of the list.
+func (s *stmt) likeQuantified(i int) {
+	q := i + 1
+	if !s.isAny(q, "ALL", "ANY", "SOME") || !s.isP(q+1, '(') {
+		return
+	}
+	cl := s.closeOf(q + 1)
+	if s.isQueryAt(q + 2) {
+		return
+	}
+	// Keep the first pattern: blank "ALL (" and the rest from its comma.
+	s.blankTok(q, q+1)
+	comma := s.depth0(q+2, cl, func(j int) bool { return s.isP(j, ',') })
+	if comma > 0 {
+		s.blankTok(comma, cl)
+	} else {
+		s.blankTok(cl, cl)
+	}
+}
