@@ -1,5 +1,11 @@
 package parser
 
+import (
+	"strings"
+
+	"github.com/pingcap/tidb/pkg/parser/ast"
+)
+
 // BigQuery's expression syntax that TiDB's grammar rejects, rewritten token
 // span by token span like the rest of the dialect layer (edits.go). Only
 // statements of the bigquery dialect come here (genericEdits calls bqWord
@@ -247,4 +253,84 @@ func containsByte(s string, c byte) bool {
 		}
 	}
 	return false
+}
+
+// rangeVar is a name a FROM clause binds (an alias, or a table's last name
+// part), with the table it names, if any.
+type rangeVar struct {
+	name string
+	tn   *ast.TableName
+}
+
+// enterSelect puts the names a SELECT's FROM binds in scope.
+func (e *extractor) enterSelect(sel *ast.SelectStmt) {
+	e.rmarks = append(e.rmarks, len(e.ranges))
+	if sel.From == nil || sel.From.TableRefs == nil {
+		return
+	}
+	for _, ts := range sources(sel.From.TableRefs, nil) {
+		tn, _ := ts.Source.(*ast.TableName)
+		switch {
+		case ts.AsName.L != "":
+			e.ranges = append(e.ranges, rangeVar{ts.AsName.L, tn})
+		case tn != nil:
+			name := tn.Name.L
+			if i := placeholderIndex(tn.Name.O); i >= 0 && i < len(e.s.phs) {
+				full := e.s.phs[i].s // proj.dataset.t binds t
+				name = full[strings.LastIndexByte(full, '.')+1:]
+			}
+			e.ranges = append(e.ranges, rangeVar{name, tn})
+		}
+	}
+}
+
+func (e *extractor) leaveSelect() {
+	if k := len(e.rmarks); k > 0 {
+		e.ranges = e.ranges[:e.rmarks[k-1]]
+		e.rmarks = e.rmarks[:k-1]
+	}
+}
+
+// arrayPath reports whether a two-part name in a FROM clause is a path
+// into a range variable in scope (FROM t CROSS JOIN t.arr, or FROM t.arr in
+// a subquery of a query over t): BigQuery unnests the array column; no
+// table is read.
+func (e *extractor) arrayPath(tn *ast.TableName) bool {
+	for i, r := range e.ranges {
+		if r.tn != tn && r.name == tn.Schema.L && !e.isHidden(i) {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *extractor) isHidden(i int) bool {
+	for _, h := range e.hidden {
+		if i >= h[0] && i < h[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// enterSource hides the names of a FROM from a derived table in it:
+// FROM (SELECT * FROM t.arr) AS t reads the table t.arr.
+func (e *extractor) enterSource(ts *ast.TableSource) {
+	switch ts.Source.(type) {
+	case *ast.SelectStmt, *ast.SetOprStmt:
+		if k := len(e.rmarks); k > 0 {
+			e.hidden = append(e.hidden, [2]int{e.rmarks[k-1], len(e.ranges)})
+			return
+		}
+		e.hidden = append(e.hidden, [2]int{0, 0})
+	}
+}
+
+func (e *extractor) leaveSource(ts *ast.TableSource) {
+	switch ts.Source.(type) {
+	case *ast.SelectStmt, *ast.SetOprStmt:
+		if k := len(e.hidden); k > 0 {
+			e.hidden = e.hidden[:k-1]
+		}
+	}
 }
