@@ -424,13 +424,15 @@ func (j *jinjaIf) Execute(r *exec.Renderer, _ *nodes.ControlStructureBlock) erro
 		return errors.New("unexpected writer")
 	}
 	for i, cond := range j.conds {
-		if p := cond.Position(); p != nil {
-			w.curOff = p.Pos
+		at := j.loc.Pos
+		if p := cond.Position(); p != nil && i > 0 {
+			at = p.Pos
 		}
+		w.curOff = tagStart(w.src, at)
 		v := r.Eval(cond)
 		var yes bool
 		if v.IsError() {
-			yes = w.unknown(w.tagText(w.curOff))
+			yes = w.unknown(w.tagText(at))
 		} else {
 			yes = v.IsTrue()
 		}
@@ -482,6 +484,15 @@ func jinjaIfParser(p *gparser.Parser, args *gparser.Parser) (nodes.ControlStruct
 	}
 }
 
+// tagStart returns the offset of the {% that opens the tag around off.
+func tagStart(src string, off int) int {
+	off = max(0, min(off, len(src)))
+	if i := strings.LastIndex(src[:off], "{%"); i >= 0 {
+		return i
+	}
+	return off
+}
+
 // tagText returns the tag text from script offset off to the tag's end,
 // for messages: "is_init()" of {% if is_init() %}.
 func (w *jinjaRender) tagText(off int) string {
@@ -498,14 +509,25 @@ func (w *jinjaRender) tagText(off int) string {
 // jinjaErrOffset finds the script offset of a gonja error ("Line: 3 Col: 5").
 func jinjaErrOffset(src string, err error) int {
 	var se *gparser.SyntaxError
-	if errors.As(err, &se) && se.Line > 0 {
-		off := lineColOffset(src, se.Line, se.Column+1)
-		return min(off, len(src))
+	if !errors.As(err, &se) || se.Line <= 0 {
+		return 0
 	}
-	return 0
+	off := 0
+	for l := 1; l < se.Line; l++ {
+		j := strings.IndexByte(src[off:], '\n')
+		if j < 0 {
+			return len(src)
+		}
+		off += j + 1
+	}
+	return min(off+max(se.Column-1, 0), len(src)) // gonja counts columns from 1
 }
 
 func jinjaMessage(err error) string {
+	var se *gparser.SyntaxError
+	if errors.As(err, &se) {
+		err = se // not the wrapping "failed to parse template '<the whole script>'"
+	}
 	msg := err.Error()
 	if i := strings.IndexByte(msg, '\n'); i >= 0 {
 		msg = msg[:i]
