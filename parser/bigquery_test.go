@@ -34,6 +34,7 @@ func TestSyntaxBigQuery(t *testing.T) {
 		{"SubscriptStar", "SELECT ARRAY_AGG(s ORDER BY n DESC LIMIT 1)[SAFE_OFFSET(0)].*, f(x).* FROM ds.s GROUP BY k", "ds.s", ""},
 		{"ArraySubqueryFromUnnest", "SELECT ARRAY(SELECT AS STRUCT TRIM(a) AS id FROM UNNEST(SPLIT(addons, ',')) AS a) AS addons FROM ds.s", "ds.s", ""},
 		{"CreateTableClusterBy", "CREATE TABLE IF NOT EXISTS `p.ds.t` PARTITION BY d CLUSTER BY c, s OPTIONS (require_partition_filter = TRUE) AS SELECT CAST(NULL AS BYTES) AS b, * FROM `p.ds.s` WHERE FALSE", "p.ds.s", "p.ds.t"},
+		{"ArrayLiteralAfterKeyword", "SELECT CASE WHEN a THEN ['x', 'y'] ELSE [] END, IF(b, [1], [2]) FROM ds.s WHERE c IN UNNEST(['u'])", "ds.s", ""},
 		{"DateTruncPart", "SELECT DATE_TRUNC(@date, MONTH), DATE_DIFF(a, b, DAY) FROM ds.s", "ds.s", ""},
 
 		// An array path in FROM is an implicit UNNEST of a column, not a table.

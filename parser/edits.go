@@ -203,7 +203,7 @@ func (s *stmt) genericEdits() {
 				cl := s.closeOf(i)
 				if i > 0 && s.is(i-1, "ARRAY") {
 					s.replaceTok(i-1, cl, "NULL")
-				} else if i > 0 && (s.isName(i-1) || s.isP(i-1, ')') || s.isP(i-1, ']')) {
+				} else if i > 0 && (s.isName(i-1) && !s.isAny(i-1, "THEN", "ELSE", "WHEN", "AND", "OR", "NOT", "SELECT", "IN", "RETURN") || s.isP(i-1, ')') || s.isP(i-1, ']')) {
 					s.blankTok(i, cl)
 				} else {
 					s.replaceTok(i, cl, "NULL")

@@ -136,7 +136,12 @@ func renderJinja(src string, vars map[string]string, warn func(off int, msg stri
 	}
 	w := &jinjaRender{src: src, limit: max(16*len(src), maxJinjaOutput)}
 	rewriteJinja(tpl)
-	render := func(assign map[string]bool) (jinjaVariant, error) {
+	render := func(assign map[string]bool) (v jinjaVariant, err error) {
+		defer func() {
+			if r := recover(); r != nil { // a bug in gonja must not stop the parse
+				err = fmt.Errorf("internal error in the template engine: %v", r)
+			}
+		}()
 		w.out = builder{}
 		w.last = 0
 		w.assign = assign
@@ -151,7 +156,7 @@ func renderJinja(src string, vars map[string]string, warn func(off int, msg stri
 			ctx.Set(name, func() bool { return w.unknown(key) })
 		}
 		ctx.Set("range", jinjaRange)
-		err := tpl.Execute(w, ctx)
+		err = tpl.Execute(w, ctx)
 		return jinjaVariant{text: string(w.out.buf), segs: slices.Clone(w.out.segs)}, err
 	}
 	first, err := render(map[string]bool{})
