@@ -1,9 +1,11 @@
 package parser
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestJinja checks Jinja control flow: what the vars decide is rendered,
@@ -173,4 +175,47 @@ func TestJinja(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzJinja checks that templated scripts never panic or hang Parse and
+// that errors carry a position (FuzzParse covers plain SQL).
+func FuzzJinja(f *testing.F) {
+	f.Add("{% if is_init() %}SELECT * FROM a{% else %}SELECT * FROM b WHERE d = {{ ds }}{% endif %}", "bigquery")
+	f.Add("{% set xs = [('a', 1), ('b', 2)] %}{% for x, n in xs %}SELECT {{ n }} FROM `p.{{ x }}.t`{% if not loop.last %} UNION ALL {% endif %}{% endfor %}", "bigquery")
+	f.Add("select * from {{ ref('m') }}\n{% if is_incremental() %}where ts > (select max(ts) from {{ this }}){% endif %}", "snowflake")
+	f.Add("{% if a %}{% if b %}INSERT INTO t SELECT 1{% elif c %}x{% endif %}{% endif %}\n{# c #}{% raw %}{{ y }}{% endraw %}", "spark")
+	f.Add("{% for i in range(3) %}{{ i ~ 'x' }}{% endfor %}{{ 'a' if is_init() else 'b' }}", "")
+	p := New()
+	f.Fuzz(func(t *testing.T, sql, dialect string) {
+		if _, ok := dialects[dialect]; !ok {
+			dialect = ""
+		}
+		done := make(chan struct{})
+		var res *Result
+		var err error
+		go func() {
+			defer close(done)
+			res, err = p.Parse(sql, Options{Dialect: dialect})
+		}()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("Parse hangs on %q", sql)
+		}
+		if err != nil {
+			var pe *Error
+			if !errors.As(err, &pe) || pe.Line < 1 || pe.Column < 1 {
+				t.Fatalf("error without position: %v", err)
+			}
+			return
+		}
+		if res.Reads == nil || res.Writes == nil {
+			t.Fatal("nil lists")
+		}
+		for _, w := range res.Warnings {
+			if w.Line < 1 || w.Column < 1 {
+				t.Fatalf("warning without position: %v", w)
+			}
+		}
+	})
 }

@@ -92,7 +92,7 @@ func (p *Parser) warnAt(textOff int, msg string) {
 }
 
 func (p *Parser) parse(src string, opts Options, dl dialect) (*Result, error) {
-	if strings.Contains(src, "{%") {
+	if i := strings.Index(src, "{%"); i >= 0 && strings.Contains(src[i:], "%}") {
 		if res, err, ok := p.parseJinja(src, opts, dl); ok {
 			return res, err
 		}
