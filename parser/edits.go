@@ -163,7 +163,9 @@ func (s *stmt) genericEdits() {
 						outer = true
 						outerClose = outerClose[:k-1]
 					}
-					j := s.afterSource(i+1, outer)
+					open := int(s.match[i])
+					s.lateralAlias(open, i)
+					j := s.afterSource(s.joinParenAlias(open, i), outer)
 					i = j - 1
 				}
 			case ',':
@@ -272,13 +274,16 @@ func (s *stmt) genericEdits() {
 			}
 			if tk.kind == tQuoted && s.isP(i+1, '(') && s.d.ansiQuotes {
 				s.quotedCall(i)
-				s.starArg(i, i+1)
+				s.starArgs(i, i+1)
 			}
 			if tk.kind == tWord {
 				if c := s.text[tk.start]; c >= '0' && c <= '9' {
 					s.numberSuffix(i)
 				}
 				s.spacedCall(i)
+				if s.typedLiteral(i) {
+					continue
+				}
 				if j, ok := s.keyword(i, cur, &sourceNext, &targetNext, &pendingOuter); ok {
 					i = j - 1
 					continue
@@ -333,6 +338,15 @@ func (s *stmt) keyword(i int, cur *frame, sourceNext, targetNext, pendingOuter *
 			*sourceNext = true
 		}
 	case "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "WINDOW", "UNION", "INTERSECT", "MINUS", "SELECT", "SET", "VALUES", "WHEN", "INSERT", "RETURNING", "ON":
+		if j, ok := s.valuesQuery(i); ok {
+			return j, true
+		}
+		if s.is(i, "LIMIT") {
+			if j := s.limitExpr(i); j > 0 {
+				cur.from = false
+				return j, true
+			}
+		}
 		if s.is(i, "VALUES") && s.isP(i+1, '(') && (s.isAny(i-1, "FROM", "JOIN") || s.isP(i-1, ',') && s.inFromList(i-1)) {
 			// Spark's inline table without brackets: FROM VALUES (1), (2) AS v(a)
 			j := s.closeOf(i + 1)
@@ -367,13 +381,14 @@ func (s *stmt) keyword(i int, cur *frame, sourceNext, targetNext, pendingOuter *
 			for j := i + 2; j < len(s.t); j++ {
 				if s.is(j, "GROUPING") && s.is(j+1, "SETS") && s.isP(j+2, '(') {
 					cl := s.closeOf(j + 2)
-					s.blankTok(j, cl)
 					if s.isP(j-1, ',') {
-						s.blankTok(j-1, j-1)
+						s.blankTok(j-1, cl)
 					} else if s.is(j-1, "BY") && s.isP(cl+1, ',') {
-						s.blankTok(cl+1, cl+1)
+						s.blankTok(j, cl+1)
 					} else if s.is(j-1, "BY") {
 						s.replaceTok(j, cl, "1")
+					} else {
+						s.blankTok(j, cl)
 					}
 					j = cl
 					continue
@@ -505,6 +520,10 @@ func (s *stmt) keyword(i int, cur *frame, sourceNext, targetNext, pendingOuter *
 		if s.is(i+1, "NOT") && s.is(i+2, "DISTINCT") && s.is(i+3, "FROM") {
 			s.replaceTok(i, i+3, "<=>")
 			return i + 4, true
+		}
+	case "NATURAL":
+		if s.is(i+1, "JOIN") || s.isAny(i+1, "INNER", "LEFT", "RIGHT", "FULL") {
+			s.blankTok(i, i) // the columns joined on do not matter here
 		}
 	case "ILIKE":
 		s.replaceTok(i, i, "LIKE")

@@ -109,13 +109,6 @@ func (s *stmt) quotedCall(i int) {
 	s.replaceTok(i, i, w)
 }
 
-// starArg replaces a lone * argument of a function other than COUNT with
-// a value: Hive's sum(hash(*)) hashes the whole row.
-func (s *stmt) starArg(i, open int) {
-	if s.isP(open+1, '*') && s.isP(open+2, ')') && !s.is(i, "COUNT") {
-		s.replaceTok(open+1, open+1, "1")
-	}
-}
 
 // intervalEnd returns the index after an interval literal whose INTERVAL
 // is at i (INTERVAL '1' DAY, INTERVAL 2 YEARS 4 MONTHS, INTERVAL '2-2'
@@ -171,7 +164,7 @@ func (s *stmt) interval(i int, enclosing int) (int, bool) {
 	if end <= i+1 {
 		return 0, false
 	}
-	dateArith := i > 0 && (s.isP(i-1, '+') || s.isP(i-1, '-')) && s.operand(i-2)
+	dateArith := i > 0 && (s.isP(i-1, '+') || s.isP(i-1, '-')) && s.operand(i-2) && !(s.t[i-2].kind == tWord && beforeName[upperStr(s.str(i-2))])
 	if !dateArith && s.isP(i-1, ',') && enclosing > 0 {
 		dateArith = s.isAny(enclosing-1, "DATE_ADD", "DATE_SUB", "ADDDATE", "SUBDATE", "TIMESTAMPADD")
 	}
