@@ -109,7 +109,6 @@ func (s *stmt) quotedCall(i int) {
 	s.replaceTok(i, i, w)
 }
 
-
 // intervalEnd returns the index after an interval literal whose INTERVAL
 // is at i (INTERVAL '1' DAY, INTERVAL 2 YEARS 4 MONTHS, INTERVAL '2-2'
 // YEAR TO MONTH, INTERVAL '1 day'), or i+1 if none follows.
