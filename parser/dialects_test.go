@@ -75,6 +75,10 @@ func TestHiveSparkTrinoSyntax(t *testing.T) {
 		{"SparkDivFunction", "spark", "SELECT div(7, 2), a DIV 2, a DIV (b + 1) FROM t", "t", ""},
 		{"SparkWithInsertValues", "spark", "WITH c AS (SELECT 42) INSERT INTO t VALUES (1)", "", "t"},
 		{"SparkTempViewUsing", "spark", "CREATE TEMPORARY VIEW v (e int) USING parquet OPTIONS (path 'x');\nSELECT * FROM v", "", ""},
+		{"SparkIntervalParts", "spark", "SELECT interval '-100' day '40' hour '80' minute '2.5' second, interval '1 15:11' day to minute '12:11:10' hour to second, interval (a + 1) day, d + interval 1 year 2 month FROM t", "t", ""},
+		{"SparkNestedComment", "spark", "SELECT /* a /* nested */ comment */ * FROM t", "t", ""},
+		{"SparkOverlayOffsetTrue", "spark", "SELECT OVERLAY(a PLACING 'x' FROM 5 FOR 0), int('2') = 2 AS true FROM t OFFSET (1 + 1)", "t", ""},
+		{"TrinoParenJoinThreeParts", "trino", "SELECT count(*) FROM ((hive.tpcds.a INNER JOIN hive.tpcds.b ON (a.x = b.x)) LEFT JOIN hive.tpcds.c ON (c.y = a.y))", "hive.tpcds.a,hive.tpcds.b,hive.tpcds.c", ""},
 		{"TrinoQuotedFunctions", "trino", "SELECT \"count\"(*), \"rank\"() OVER (ORDER BY a), \"sum\"(DISTINCT b) FROM s", "s", ""},
 	})
 }

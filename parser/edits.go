@@ -144,6 +144,9 @@ func (s *stmt) genericEdits() {
 					outerClose = append(outerClose, s.closeOf(i))
 					pendingOuter = false
 				}
+				if s.isName(i+1) && !s.isQueryAt(i+1) && s.joinParen(i) {
+					sourceNext = true // FROM ((a.b.c JOIN ...) JOIN ...): the first table
+				}
 				fn := i > 0 && s.t[i-1].kind == tWord && s.adjacent(i-1) && !s.isAny(i-1, "IN", "FROM", "JOIN", "AS", "ON", "EXISTS", "AND", "OR", "NOT", "USING", "VALUES", "SELECT", "WHERE", "ALL", "ANY", "SOME", "OVER", "LATERAL", "INTO", "TABLE")
 				if len(frames) < cap(frames) {
 					frames = append(frames, frame{fn: fn, open: int32(i)})
@@ -581,6 +584,11 @@ func (s *stmt) keyword(i int, cur *frame, sourceNext, targetNext, pendingOuter *
 	case "OFFSET":
 		// OFFSET n [ROWS] before FETCH or LIMIT (Trino, T-SQL): the rows
 		// skipped do not matter here; LIMIT n OFFSET m stays.
+		if s.isP(i+1, '(') && !(i >= 2 && s.is(i-2, "LIMIT")) { // OFFSET (expr)
+			cl := s.closeOf(i + 1)
+			s.blankTok(i, cl)
+			return cl + 1, true
+		}
 		if i+1 < len(s.t) && (s.t[i+1].kind == tNumber || s.t[i+1].kind == tVar) && !(i >= 2 && s.is(i-2, "LIMIT")) {
 			j := i + 1
 			if s.isAny(j+1, "ROW", "ROWS") {

@@ -60,6 +60,15 @@ func (s *stmt) call(i, open, enclosing int) {
 	case "TRANSFORM":
 		s.hiveTransform(i)
 		return
+	case "OVERLAY":
+		// OVERLAY(a PLACING b FROM n [FOR m]): a call of four arguments.
+		if p := s.depth0(open+1, cl, func(j int) bool { return s.is(j, "PLACING") }); p > 0 {
+			s.replaceTok(i, i, w+"_")
+			for j := p; j > 0 && j < cl; j = s.depth0(j+1, cl, func(j int) bool { return s.isAny(j, "PLACING", "FROM", "FOR") }) {
+				s.replaceTok(j, j, ",")
+			}
+		}
+		return
 	case "DIV":
 		// div(a, b) is Spark's integer division; a DIV (b) is an operator.
 		if i > 0 && (s.isP(i-1, '(') || s.isP(i-1, ',') || s.isAny(i-1, "SELECT", "WHERE", "AND", "OR", "BY", "ON")) {

@@ -111,37 +111,44 @@ func (s *stmt) quotedCall(i int) {
 
 // intervalEnd returns the index after an interval literal whose INTERVAL
 // is at i (INTERVAL '1' DAY, INTERVAL 2 YEARS 4 MONTHS, INTERVAL '2-2'
-// YEAR TO MONTH, INTERVAL '1 day'), or i+1 if none follows.
+// YEAR TO MONTH, INTERVAL '1' YEAR '2' MONTH, INTERVAL (a + 1) DAY,
+// INTERVAL '1 day'), or i+1 if none follows.
 func (s *stmt) intervalEnd(i int) int {
 	j := i + 1
-	if s.isP(j, '-') || s.isP(j, '+') {
-		j++
-	}
-	switch {
-	case j < len(s.t) && s.t[j].kind == tString:
-		j++
-		if _, ok := intervalUnits[upperStr(s.str(j))]; ok {
-			j++
-			if s.is(j, "TO") {
-				if _, ok := intervalUnits[upperStr(s.str(j+1))]; ok {
-					j += 2
-				}
+	for parts := 0; ; parts++ {
+		k := j
+		if s.isP(k, '-') || s.isP(k, '+') {
+			k++
+		}
+		switch {
+		case k >= len(s.t):
+			return j
+		case s.t[k].kind == tString || s.t[k].kind == tNumber:
+			k++
+		case s.isP(k, '('):
+			k = s.closeOf(k) + 1
+		case s.isName(k) && !s.isP(k+1, '(') && !s.isP(k+1, '.'):
+			if _, unit := intervalUnits[upperStr(s.str(k))]; unit {
+				return j
+			}
+			k++
+		default:
+			return j
+		}
+		if _, ok := intervalUnits[upperStr(s.str(k))]; !ok {
+			if parts == 0 && s.t[k-1].kind == tString {
+				return k // INTERVAL '1 day'
+			}
+			return j
+		}
+		k++
+		if s.is(k, "TO") {
+			if _, ok := intervalUnits[upperStr(s.str(k + 1))]; ok {
+				k += 2
 			}
 		}
-		return j
-	case j < len(s.t) && s.t[j].kind == tNumber || s.isName(j) && !s.isP(j+1, '('):
-		for j+1 < len(s.t) && (s.t[j].kind == tNumber || s.isName(j)) {
-			if _, ok := intervalUnits[upperStr(s.str(j+1))]; !ok {
-				break
-			}
-			j += 2
-			if s.isP(j, '-') && j+1 < len(s.t) && s.t[j+1].kind == tNumber {
-				j++
-			}
-		}
-		return j
+		j = k
 	}
-	return i + 1
 }
 
 func upperStr(w string) string {
@@ -206,4 +213,26 @@ func (s *stmt) likeQuantified(i int) {
 	} else {
 		s.blankTok(cl, cl)
 	}
+}
+
+// nestedCommentEnd returns the offset after the comment opening at i, where
+// comments nest (Spark: /* a /* b */ c */), or -1 if it is not closed.
+func nestedCommentEnd(text string, i int) int {
+	depth := 0
+	for i+1 < len(text) {
+		switch {
+		case text[i] == '/' && text[i+1] == '*':
+			depth++
+			i += 2
+		case text[i] == '*' && text[i+1] == '/':
+			depth--
+			i += 2
+			if depth == 0 {
+				return i
+			}
+		default:
+			i++
+		}
+	}
+	return -1
 }

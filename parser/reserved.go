@@ -153,6 +153,9 @@ func (s *stmt) exprQuote(i int) {
 	}
 	switch s.quoteKind(i) {
 	case 0:
+		if s.d.quote != nil && s.isAny(i, "TRUE", "FALSE") && s.is(i-1, "AS") && (i+1 == len(s.t) || s.isP(i+1, ',') || s.is(i+1, "FROM")) {
+			s.quoteName(i) // SELECT a = b AS true
+		}
 		return
 	case quoteAlias:
 		if s.is(i-1, "AS") && (i+1 == len(s.t) || s.isP(i+1, ',') || s.is(i+1, "FROM")) {

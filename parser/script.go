@@ -106,6 +106,7 @@ func (p *Parser) parse(src string, opts Options, dl dialect) (*Result, error) {
 	}
 	sc.text = text
 	p.lx.ansiQuotes, p.lx.brackets, p.lx.hashNames, p.lx.hashOps, p.lx.mysqlDash = d.ansiQuotes, d.brackets, d.hashNames, d.hashOps, d.mysqlDash
+	p.lx.nestedComments = d.name == "spark" || d.name == "databricks"
 	toks := p.lx.lex(text)
 	for _, r := range p.split(toks, d) {
 		s := p.newStmt(text, toks[r[0]:r[1]], d)

@@ -205,3 +205,14 @@ func (s *stmt) joinParenAlias(open, close int) int {
 	}
 	return k
 }
+
+// joinParen reports whether the bracket at i opens a bracketed join: it
+// follows FROM, JOIN or a FROM list's comma, possibly after other such
+// brackets (FROM ((a JOIN b ON ...) JOIN c ON ...)).
+func (s *stmt) joinParen(i int) bool {
+	j := i
+	for s.isP(j-1, '(') {
+		j--
+	}
+	return s.isSourceParen(j) && !s.is(j-1, "LATERAL")
+}
