@@ -143,7 +143,7 @@ func (s *stmt) intervalEnd(i int) int {
 		}
 		k++
 		if s.is(k, "TO") {
-			if _, ok := intervalUnits[upperStr(s.str(k + 1))]; ok {
+			if _, ok := intervalUnits[upperStr(s.str(k+1))]; ok {
 				k += 2
 			}
 		}
