@@ -79,6 +79,12 @@ func TestHiveSparkTrinoSyntax(t *testing.T) {
 		{"SparkNestedComment", "spark", "SELECT /* a /* nested */ comment */ * FROM t", "t", ""},
 		{"SparkOverlayOffsetTrue", "spark", "SELECT OVERLAY(a PLACING 'x' FROM 5 FOR 0), int('2') = 2 AS true FROM t OFFSET (1 + 1)", "t", ""},
 		{"TrinoParenJoinThreeParts", "trino", "SELECT count(*) FROM ((hive.tpcds.a INNER JOIN hive.tpcds.b ON (a.x = b.x)) LEFT JOIN hive.tpcds.c ON (c.y = a.y))", "hive.tpcds.a,hive.tpcds.b,hive.tpcds.c", ""},
+		{"SparkAliasAfterColumn", "spark", "SELECT k key, v rank FROM nt1 WHERE v1 < 2", "nt1", ""},
+		{"SparkAllColumn", "spark", "SELECT all, city, count(*) FROM (SELECT country AS all, city FROM t) GROUP BY all, city", "t", ""},
+		{"SparkStructAliases", "spark", "SELECT count(*) FROM s WHERE record IN (SELECT (a2 AS a, b2 AS b) FROM tab_b)", "s,tab_b", ""},
+		{"SparkLeftJoinLateral", "spark", "SELECT * FROM a LEFT JOIN LATERAL (SELECT b.q1 AS bq1 FROM b CROSS JOIN c) ss ON a.q2 = ss.bq1", "a,b,c", ""},
+		{"SparkSubSecondIntervals", "spark", "SELECT interval 8 millisecond 9 microsecond, ts + interval 3 nanoseconds FROM t", "t", ""},
+		{"TrinoSelectNoFromGroupBy", "trino", "SELECT MIN(10), 3 AS col1 GROUP BY 2 HAVING 6 > 5 ORDER BY 1", "", ""},
 		{"TrinoQuotedFunctions", "trino", "SELECT \"count\"(*), \"rank\"() OVER (ORDER BY a), \"sum\"(DISTINCT b) FROM s", "s", ""},
 	})
 }

@@ -97,6 +97,7 @@ var intervalUnits = map[string]string{
 	"DAY": "", "DAYS": "DAY", "HOUR": "", "HOURS": "HOUR", "MINUTE": "", "MINUTES": "MINUTE",
 	"SECOND": "", "SECONDS": "SECOND", "MONTH": "", "MONTHS": "MONTH", "YEAR": "", "YEARS": "YEAR",
 	"WEEK": "", "WEEKS": "WEEK", "QUARTER": "", "QUARTERS": "QUARTER", "MICROSECOND": "", "MICROSECONDS": "MICROSECOND",
+	"MILLISECOND": "MICROSECOND", "MILLISECONDS": "MICROSECOND", "NANOSECOND": "MICROSECOND", "NANOSECONDS": "MICROSECOND",
 }
 
 // genericEdits computes the expression- and FROM-level rewrites.
@@ -143,6 +144,9 @@ func (s *stmt) genericEdits() {
 				if pendingOuter && s.isSourceParen(i) {
 					outerClose = append(outerClose, s.closeOf(i))
 					pendingOuter = false
+				}
+				if s.is(i-1, "SELECT") || s.isP(i-1, ',') && !cur.from && !cur.fn {
+					s.rowAliases(i) // Spark's (a AS x, b AS y): a struct
 				}
 				if s.isName(i+1) && !s.isQueryAt(i+1) && s.joinParen(i) {
 					sourceNext = true // FROM ((a.b.c JOIN ...) JOIN ...): the first table
@@ -343,6 +347,9 @@ func (s *stmt) keyword(i int, cur *frame, sourceNext, targetNext, pendingOuter *
 	case "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "WINDOW", "UNION", "INTERSECT", "MINUS", "SELECT", "SET", "VALUES", "WHEN", "INSERT", "RETURNING", "ON":
 		if j, ok := s.valuesQuery(i); ok {
 			return j, true
+		}
+		if s.isAny(i, "WHERE", "GROUP", "HAVING") && s.selectWithoutFrom(i) {
+			s.addEdit(s.t[i].start, s.t[i].start, "FROM (SELECT 1) AS dual_ ") // SELECT min(1) GROUP BY 1 HAVING ...
 		}
 		if s.is(i, "LIMIT") {
 			if j := s.limitExpr(i); j > 0 {

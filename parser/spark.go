@@ -185,7 +185,7 @@ func (s *stmt) lateralAlias(open, close int) {
 // ...) j): TiDB takes an alias only on a subquery. close is the bracket's
 // closing token; it returns the index after the alias, or close+1.
 func (s *stmt) joinParenAlias(open, close int) int {
-	if s.depth0(open+1, close, func(x int) bool { return s.is(x, "JOIN") || s.isP(x, ',') && !s.isQueryAt(open+1) }) < 0 {
+	if s.isAny(open+1, "SELECT", "WITH", "VALUES", "FROM", "SEL") || s.depth0(open+1, close, func(x int) bool { return s.is(x, "JOIN") || s.isP(x, ',') && !s.isQueryAt(open+1) }) < 0 {
 		return close + 1
 	}
 	k := close + 1
@@ -215,4 +215,44 @@ func (s *stmt) joinParen(i int) bool {
 		j--
 	}
 	return s.isSourceParen(j) && !s.is(j-1, "LATERAL")
+}
+
+// rowAliases blanks the field names of a bracketed struct in a select list
+// (Spark: SELECT (a AS x, b AS y)): TiDB's row has none.
+func (s *stmt) rowAliases(open int) {
+	if s.isQueryAt(open + 1) {
+		return
+	}
+	cl := s.closeOf(open)
+	for j := open + 1; j < cl; j++ {
+		if s.isP(j, '(') || s.isP(j, '[') {
+			j = s.closeOf(j)
+			continue
+		}
+		if s.is(j, "AS") && s.isName(j+1) && (s.isP(j+2, ',') || j+2 == cl) {
+			s.blankTok(j, j+1)
+		}
+	}
+}
+
+// selectWithoutFrom reports whether the clause keyword at i ends a SELECT
+// list with no FROM (Trino: SELECT min(10) GROUP BY 1 HAVING ...): TiDB
+// takes WHERE, GROUP BY and HAVING only after FROM.
+func (s *stmt) selectWithoutFrom(i int) bool {
+	if s.isAny(0, "FROM", "INSERT") || s.depth0(0, len(s.t), func(j int) bool { return s.is(j, "FROM") }) >= 0 {
+		return false // Hive's FROM t INSERT ... SELECT ... WHERE
+	}
+	for j := i - 1; j >= 0; j-- {
+		switch {
+		case s.isP(j, ')') && s.match[j] >= 0:
+			j = int(s.match[j])
+		case s.isP(j, '('):
+			return false
+		case s.isAny(j, "FROM", "WHERE", "GROUP", "HAVING", "UPDATE", "DELETE", "INTO", "SET", "ON", "JOIN"):
+			return false
+		case s.is(j, "SELECT"):
+			return true
+		}
+	}
+	return false
 }
