@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -87,4 +88,30 @@ func TestHiveSparkTrinoSyntax(t *testing.T) {
 		{"TrinoSelectNoFromGroupBy", "trino", "SELECT MIN(10), 3 AS col1 GROUP BY 2 HAVING 6 > 5 ORDER BY 1", "", ""},
 		{"TrinoQuotedFunctions", "trino", "SELECT \"count\"(*), \"rank\"() OVER (ORDER BY a), \"sum\"(DISTINCT b) FROM s", "s", ""},
 	})
+}
+
+// TestFallbackShapes: the token fallback keeps every table of set
+// operations and bracketed joins (it once returned t1, t2 only for the
+// first and lost t1 in the second).
+func TestFallbackShapes(t *testing.T) {
+	for _, tc := range []struct{ sql, want string }{
+		{"SELECT * FROM ((SELECT a FROM t1, t2) EXCEPT (SELECT a FROM t3, t4)) x", "t1,t2,t3,t4"},
+		{"SELECT * FROM (t1 LEFT JOIN t2 ON t1.a = t2.a), t3", "t1,t2,t3"},
+		{"SELECT * FROM ((db.t1 JOIN t2 ON t1.a = t2.a) JOIN t3 ON t3.b = t2.b)", "db.t1,t2,t3"},
+		{"SELECT a FROM t1 UNION ALL (SELECT a FROM t2) UNION (SELECT extract(year FROM d) FROM t3)", "t1,t2,t3"},
+	} {
+		var got []string
+		debugFallback = func(s *stmt, pr, pw, fr, fw []tname) {
+			for _, n := range fr {
+				got = append(got, n.s)
+			}
+		}
+		MustParse(t, tc.sql, Options{Dialect: "spark"})
+		debugFallback = nil
+		slices.Sort(got)
+		got = slices.Compact(got)
+		if strings.Join(got, ",") != tc.want {
+			t.Errorf("%s: fallback reads %v, want %s", tc.sql, got, tc.want)
+		}
+	}
 }

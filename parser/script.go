@@ -172,6 +172,30 @@ func (p *Parser) process(s *stmt) {
 	if s.sub != "" {
 		p.processSub(s)
 	}
+	if debugFallback != nil {
+		p.checkFallback(s, nr, nw)
+	}
+}
+
+// debugFallback, when set by a test, sees for every statement that parsed
+// the tables the parse found and those the fallback finds on the same
+// statement.
+var debugFallback func(s *stmt, parsedReads, parsedWrites, fbReads, fbWrites []tname)
+
+// checkFallback runs the fallback on a statement that parsed, for
+// debugFallback, and restores the statement.
+func (p *Parser) checkFallback(s *stmt, nr, nw int) {
+	pr := append([]tname(nil), s.reads...)
+	pw := append([]tname(nil), s.writes...)
+	nwarn := len(p.sc.warnings)
+	conf, errOff, errMsg := s.conf, s.errOff, s.errMsg
+	s.reads, s.writes = s.reads[:nr], s.writes[:nw]
+	s.errMsg = "check"
+	p.fallback(s)
+	debugFallback(s, pr, pw, append([]tname(nil), s.reads...), append([]tname(nil), s.writes...))
+	s.reads, s.writes = append(s.reads[:0], pr...), append(s.writes[:0], pw...)
+	s.conf, s.errOff, s.errMsg = conf, errOff, errMsg
+	p.sc.warnings = p.sc.warnings[:nwarn]
 }
 
 // runUnit builds a unit's text, parses it with TiDB and extracts lineage;

@@ -214,7 +214,7 @@ func (s *stmt) joinParen(i int) bool {
 	for s.isP(j-1, '(') {
 		j--
 	}
-	return s.isSourceParen(j) && !s.is(j-1, "LATERAL")
+	return s.isSourceParen(j) && !s.isAny(j-1, "LATERAL", "USING")
 }
 
 // rowAliases blanks the field names of a bracketed struct in a select list
