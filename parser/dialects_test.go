@@ -115,3 +115,21 @@ func TestFallbackShapes(t *testing.T) {
 		}
 	}
 }
+
+// TestNothingToExtract: a script of session commands and table-less
+// SELECTs is an empty, successful result with one warning; a script of
+// which no statement parses and nothing is found stays an error.
+func TestNothingToExtract(t *testing.T) {
+	for _, sql := range []string{"SET a=1;\ndfs -ls /tmp;\nSELECT 1", "ADD JAR x.jar; DISABLE WORKLOAD MANAGEMENT", "SELECT current_date"} {
+		res, err := New().Parse(sql, Options{Dialect: "hive", File: "f.sql"})
+		if err != nil {
+			t.Fatalf("%q: %v", sql, err)
+		}
+		if len(res.Reads)+len(res.Writes) != 0 || len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0].Message, "nothing to extract") || res.Warnings[0].Line != 1 {
+			t.Errorf("%q: %+v", sql, res)
+		}
+	}
+	if _, err := New().Parse("SELECT 1 +;", Options{Dialect: "hive", File: "f.sql"}); err == nil {
+		t.Error("a script that does not parse at all: no error")
+	}
+}

@@ -7,12 +7,16 @@ package parser
 // hiveCLI reports whether the statement is one of the Hive CLI's and
 // Beeline's own commands, which a script runs between its SQL statements:
 // dfs -ls ..., !shell, source file, erasure ..., crypto ..., reload,
-// delete jar|file|archive ..., abort transactions ...; they have no lineage.
+// delete jar|file|archive ..., abort transactions ..., and workload
+// management (enable|disable workload management, replace resource plan);
+// they have no lineage.
 func (s *stmt) hiveCLI() bool {
 	switch {
 	case s.isP(0, '!'):
 		return true
-	case s.isAny(0, "DFS", "SOURCE", "ERASURE", "CRYPTO", "RELOAD", "ABORT", "KILLQUERY"):
+	case s.isAny(0, "DFS", "SOURCE", "ERASURE", "CRYPTO", "RELOAD", "ABORT", "KILLQUERY", "ENABLE", "DISABLE"):
+		return true
+	case s.is(0, "REPLACE") && s.isAny(1, "ACTIVE", "RESOURCE"): // REPLACE [ACTIVE] RESOURCE PLAN p WITH q
 		return true
 	case s.isAny(0, "DELETE", "ADD", "LIST") && s.isAny(1, "JAR", "JARS", "FILE", "FILES", "ARCHIVE", "ARCHIVES"):
 		return true

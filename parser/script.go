@@ -128,6 +128,12 @@ func (p *Parser) parse(src string, opts Options, dl dialect) (*Result, error) {
 			line, col := sc.pos(p.srcOff(s.errOff))
 			return nil, &Error{File: opts.File, Line: line, Column: col, Message: s.errMsg}
 		}
+		if len(res.Reads) == 0 && len(res.Writes) == 0 {
+			// Only session commands, table-less SELECTs, DDL without
+			// lineage: a successful, empty result, said once.
+			line, col := sc.pos(p.srcOff(sc.stmts[0].t[0].start))
+			res.Warnings = append(res.Warnings, Warning{Line: line, Column: col, Message: "no statement reads or writes a table: nothing to extract"})
+		}
 	}
 	return res, nil
 }
