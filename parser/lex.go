@@ -111,6 +111,7 @@ type lexer struct {
 	hashOps    bool // # begins an operator (#>, #>>, #-), not a comment (Postgres)
 	// nestedComments: /* ... /* ... */ ... */ nests (Spark)
 	nestedComments bool
+	slow           bool // the last lex call did not take the fast path
 	toks           []token
 	blanks         []edit // comments TiDB's scanner does not know ("--x"): blank them when copying
 }
@@ -119,9 +120,11 @@ type lexer struct {
 func (l *lexer) lex(text string) []token {
 	l.toks = l.toks[:0]
 	l.blanks = l.blanks[:0]
+	l.slow = false
 	if l.lexFast(text) {
 		return l.toks
 	}
+	l.slow = true
 	l.toks = l.toks[:0]
 	l.blanks = l.blanks[:0]
 	if !layoutOK {

@@ -19,7 +19,8 @@ type script struct {
 	curOff     int // text offset of the statement being processed (for panics)
 	lineOff    int // line's cache: script offset lineOff is on line lineNo
 	lineNo     int
-	stmts      []*stmt
+	stmts      []stmtRec // what resolve needs of each statement processed
+	names      []tname   // the statements' reads and writes, shared by stmts
 	free       []*stmt
 }
 
@@ -30,8 +31,9 @@ func (sc *script) reset(src, file string) {
 	sc.warnings = nil
 	sc.curOff = 0
 	sc.lineOff, sc.lineNo = 0, 1
-	sc.free = append(sc.free, sc.stmts...)
+	clear(sc.stmts) // drop the previous script's names and messages
 	sc.stmts = sc.stmts[:0]
+	sc.names = sc.names[:0]
 }
 
 // srcOff maps an offset of the expanded text to the original script.
@@ -107,14 +109,9 @@ func (p *Parser) parse(src string, opts Options, dl dialect) (*Result, error) {
 	sc.text = text
 	p.lx.ansiQuotes, p.lx.brackets, p.lx.hashNames, p.lx.hashOps, p.lx.mysqlDash = d.ansiQuotes, d.brackets, d.hashNames, d.hashOps, d.mysqlDash
 	p.lx.nestedComments = d.name == "spark" || d.name == "databricks"
-	toks := p.lx.lex(text)
-	for _, r := range p.split(toks, d) {
-		s := p.newStmt(text, toks[r[0]:r[1]], d)
-		sc.curOff = p.srcOff(s.t[0].start)
-		p.process(s)
-		sc.stmts = append(sc.stmts, s)
-	}
+	p.stream(text, d)
 	res := p.resolve(opts.DefaultDB)
+	defer p.releaseLarge()
 	if len(sc.stmts) > 0 {
 		extracted := false
 		for _, st := range res.Statements {
@@ -124,14 +121,14 @@ func (p *Parser) parse(src string, opts Options, dl dialect) (*Result, error) {
 			}
 		}
 		if !extracted {
-			s := sc.stmts[0]
+			s := &sc.stmts[0]
 			line, col := sc.pos(p.srcOff(s.errOff))
 			return nil, &Error{File: opts.File, Line: line, Column: col, Message: s.errMsg}
 		}
 		if len(res.Reads) == 0 && len(res.Writes) == 0 {
 			// Only session commands, table-less SELECTs, DDL without
 			// lineage: a successful, empty result, said once.
-			line, col := sc.pos(p.srcOff(sc.stmts[0].t[0].start))
+			line, col := sc.pos(p.srcOff(sc.stmts[0].start))
 			res.Warnings = append(res.Warnings, Warning{Line: line, Column: col, Message: "no statement reads or writes a table: nothing to extract"})
 		}
 	}
@@ -346,3 +343,112 @@ func snippet(text string, off int) string {
 
 // debugUnit, when set by a test, sees every text handed to TiDB.
 var debugUnit func(sql string)
+
+// stmtRec is what resolve needs of a statement once it is processed: the
+// statement itself (tokens, edits, units) is then reused for the next one,
+// so that a script's memory grows by this record per statement, not by the
+// statement's working state.
+type stmtRec struct {
+	start   int // text offset of the first token
+	kind    string
+	conf    string
+	reads   []tname
+	writes  []tname
+	drops   []tname
+	renames [][2]tname
+	temp    bool
+	use     string
+	errOff  int
+	errMsg  string
+}
+
+// streamChunk is how much script text is tokenised at a time.
+const streamChunk = 1 << 20
+
+// stream tokenises, splits and processes the script's statements a chunk
+// of text at a time, keeping a stmtRec of each: memory is bounded by the
+// chunk (or the largest statement) and the records, not by the script's
+// tokens. A chunk ends at a line end; its last statement may be cut, so it
+// is processed with the next chunk instead, from its first token.
+func (p *Parser) stream(text string, d *dialect) {
+	sc := &p.sc
+	pos := 0
+	size := streamChunk
+	for pos < len(text) {
+		end := len(text)
+		if pos+size < len(text) {
+			if nl := strings.IndexByte(text[pos+size:], '\n'); nl >= 0 {
+				end = pos + size + nl + 1
+			}
+		}
+		toks := p.lx.lex(text[pos:end])
+		if p.lx.slow && end < len(text) {
+			// Rare input (an unterminated string, a /*! */ comment): the
+			// chunk may have been cut inside it; tokenise the rest whole.
+			size = len(text)
+			continue
+		}
+		if pos > 0 {
+			for i := range toks {
+				toks[i].start += pos
+				toks[i].end += pos
+			}
+			for i := range p.lx.blanks {
+				p.lx.blanks[i].start += pos
+				p.lx.blanks[i].end += pos
+			}
+		}
+		spans := p.split(toks, d)
+		last := len(spans)
+		next := end
+		if end < len(text) {
+			if len(spans) < 2 {
+				size *= 2 // one statement longer than the chunk: take more
+				continue
+			}
+			last--
+			next = toks[spans[last][0]].start
+		}
+		for _, r := range spans[:last] {
+			s := p.newStmt(text, toks[r[0]:r[1]], d)
+			sc.curOff = p.srcOff(s.t[0].start)
+			p.process(s)
+			sc.stmts = append(sc.stmts, p.record(s))
+			sc.free = append(sc.free, s)
+		}
+		pos = next
+	}
+}
+
+// record returns what resolve needs of a processed statement.
+func (p *Parser) record(s *stmt) stmtRec {
+	sc := &p.sc
+	r := stmtRec{start: s.t[0].start, kind: s.kind, conf: s.conf, temp: s.temp, use: s.use, errOff: s.errOff, errMsg: s.errMsg}
+	lo := len(sc.names)
+	sc.names = append(sc.names, s.reads...)
+	mid := len(sc.names)
+	sc.names = append(sc.names, s.writes...)
+	r.reads, r.writes = sc.names[lo:mid:mid], sc.names[mid:len(sc.names):len(sc.names)]
+	if len(s.drops) > 0 {
+		r.drops = slices.Clone(s.drops)
+	}
+	if len(s.renames) > 0 {
+		r.renames = slices.Clone(s.renames)
+	}
+	return r
+}
+
+// releaseLarge drops the buffers a very large script grew, so that a
+// Parser kept for reuse does not hold them.
+func (p *Parser) releaseLarge() {
+	const keep = 1 << 12
+	if cap(p.sc.stmts) > keep {
+		p.sc.stmts = nil
+	}
+	if cap(p.sc.names) > 4*keep {
+		p.sc.names = nil
+	}
+	if cap(p.lx.toks) > 64*keep {
+		p.lx.toks = nil
+	}
+}
