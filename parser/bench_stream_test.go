@@ -76,3 +76,32 @@ func init() {
 		largeN = v
 	}
 }
+
+// TestStreamChunks: parsing a script a few bytes at a time (every chunk
+// cut at a line end, inside statements, strings and comments) gives the
+// same result as parsing it in one piece.
+func TestStreamChunks(t *testing.T) {
+	files := loadRealWorld(t)
+	big, small := New(), New()
+	defer func() { streamChunk = 1 << 20 }()
+	n := 0
+	for i, f := range files {
+		if i%7 != 0 { // a sample of every corpus keeps the test quick
+			continue
+		}
+		n++
+		want, werr := big.Parse(f.SQL, Options{Dialect: f.Dialect, Vars: f.Vars, File: f.ID})
+		streamChunk = 64
+		got, gerr := small.Parse(f.SQL, Options{Dialect: f.Dialect, Vars: f.Vars, File: f.ID})
+		streamChunk = 1 << 20
+		if fmt.Sprint(werr) != fmt.Sprint(gerr) {
+			t.Fatalf("%s: error %v in one piece, %v in chunks", f.ID, werr, gerr)
+		}
+		if werr == nil && fmt.Sprintf("%+v", *want) != fmt.Sprintf("%+v", *got) {
+			t.Fatalf("%s: results differ:\none piece: %+v\nchunks:    %+v", f.ID, *want, *got)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no file compared")
+	}
+}

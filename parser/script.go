@@ -363,7 +363,7 @@ type stmtRec struct {
 }
 
 // streamChunk is how much script text is tokenised at a time.
-const streamChunk = 1 << 20
+var streamChunk = 1 << 20 // a variable for tests
 
 // stream tokenises, splits and processes the script's statements a chunk
 // of text at a time, keeping a stmtRec of each: memory is bounded by the
