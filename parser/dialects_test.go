@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -62,6 +63,73 @@ func TestHiveSparkTrinoSyntax(t *testing.T) {
 		{"HiveUnknownWindowFunction", "hive", "SELECT collect_set(i) OVER (PARTITION BY t ORDER BY i), mysum(key) OVER (), histogram_numeric(p, 5) OVER w1 FROM src WINDOW w1 AS (PARTITION BY a)", "src", ""},
 		{"SparkLikeAny", "spark", "SELECT a FROM s WHERE a LIKE ALL ('%x%', '%y%') AND b NOT LIKE ANY ('z%') AND c ILIKE ANY ('%Q')", "s", ""},
 		{"SparkIntervalValues", "spark", "SELECT interval 2 years 4 months, INTERVAL '1-1' YEAR TO MONTH, ts - interval 3 hours FROM s", "s", ""},
+		{"SparkGroupingSetsOnly", "spark", "SELECT a, sum(v) FROM t GROUP BY GROUPING SETS ((a), ())", "t", ""},
+		{"SparkGroupingSetsFirst", "spark", "SELECT a, sum(v) FROM t GROUP BY GROUPING SETS ((a, b), a), c", "t", ""},
+		{"SparkWithinGroupOver", "spark", "SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY salary) OVER w FROM t WINDOW w AS (PARTITION BY a)", "t", ""},
+		{"SparkStarArguments", "spark", "SELECT count(a, b), count(DISTINCT *), count(DISTINCT t.*), struct(st.*), hash(*) FROM t", "t", ""},
+		{"SparkNaturalJoins", "spark", "SELECT * FROM a NATURAL JOIN b NATURAL INNER JOIN c NATURAL LEFT JOIN d NATURAL FULL OUTER JOIN e", "a,b,c,d,e", ""},
+		{"SparkValuesQueries", "spark", "CREATE OR REPLACE TEMPORARY VIEW v1 AS VALUES (1, 'a'), (2, 'b') tbl(c1, c2);\nCREATE TEMP VIEW v2(a, b) AS VALUES (1, 2);\nVALUES (1, 2) AS t(a, b);\nINSERT INTO out SELECT * FROM values 1, 2, 3 AS data(a) JOIN s ON s.a = data.a", "s", "out"},
+		{"SparkLimitForms", "spark", "SELECT * FROM a LIMIT ALL;\nSELECT * FROM b LIMIT CAST(1 AS INT);\nSELECT * FROM c LIMIT 2 + 1 OFFSET 1", "a,b,c", ""},
+		{"SparkLateralNoAlias", "spark", "SELECT * FROM t, LATERAL (SELECT * FROM u WHERE u.a = t.a) LIMIT 1", "t,u", ""},
+		{"SparkJoinParenAlias", "spark", "SELECT * FROM ((SELECT f1 AS x FROM t1) ss1 JOIN t2 i4 ON x = f1) j, t3", "t1,t2,t3", ""},
+		{"SparkTypedLiterals", "spark", "SELECT next_day(timestamp_ntz\"2015-07-23 12:12:12\", 'Mon'), timestamp_ltz'2015-07-23', f(DECIMAL '1.2') FROM t", "t", ""},
+		{"SparkDivFunction", "spark", "SELECT div(7, 2), a DIV 2, a DIV (b + 1) FROM t", "t", ""},
+		{"SparkWithInsertValues", "spark", "WITH c AS (SELECT 42) INSERT INTO t VALUES (1)", "", "t"},
+		{"SparkTempViewUsing", "spark", "CREATE TEMPORARY VIEW v (e int) USING parquet OPTIONS (path 'x');\nSELECT * FROM v", "", ""},
+		{"SparkIntervalParts", "spark", "SELECT interval '-100' day '40' hour '80' minute '2.5' second, interval '1 15:11' day to minute '12:11:10' hour to second, interval (a + 1) day, d + interval 1 year 2 month FROM t", "t", ""},
+		{"SparkNestedComment", "spark", "SELECT /* a /* nested */ comment */ * FROM t", "t", ""},
+		{"SparkOverlayOffsetTrue", "spark", "SELECT OVERLAY(a PLACING 'x' FROM 5 FOR 0), int('2') = 2 AS true FROM t OFFSET (1 + 1)", "t", ""},
+		{"TrinoParenJoinThreeParts", "trino", "SELECT count(*) FROM ((hive.tpcds.a INNER JOIN hive.tpcds.b ON (a.x = b.x)) LEFT JOIN hive.tpcds.c ON (c.y = a.y))", "hive.tpcds.a,hive.tpcds.b,hive.tpcds.c", ""},
+		{"SparkAliasAfterColumn", "spark", "SELECT k key, v rank FROM nt1 WHERE v1 < 2", "nt1", ""},
+		{"SparkAllColumn", "spark", "SELECT all, city, count(*) FROM (SELECT country AS all, city FROM t) GROUP BY all, city", "t", ""},
+		{"SparkStructAliases", "spark", "SELECT count(*) FROM s WHERE record IN (SELECT (a2 AS a, b2 AS b) FROM tab_b)", "s,tab_b", ""},
+		{"SparkLeftJoinLateral", "spark", "SELECT * FROM a LEFT JOIN LATERAL (SELECT b.q1 AS bq1 FROM b CROSS JOIN c) ss ON a.q2 = ss.bq1", "a,b,c", ""},
+		{"SparkSubSecondIntervals", "spark", "SELECT interval 8 millisecond 9 microsecond, ts + interval 3 nanoseconds FROM t", "t", ""},
+		{"TrinoSelectNoFromGroupBy", "trino", "SELECT MIN(10), 3 AS col1 GROUP BY 2 HAVING 6 > 5 ORDER BY 1", "", ""},
 		{"TrinoQuotedFunctions", "trino", "SELECT \"count\"(*), \"rank\"() OVER (ORDER BY a), \"sum\"(DISTINCT b) FROM s", "s", ""},
 	})
+}
+
+// TestFallbackShapes: the token fallback keeps every table of set
+// operations and bracketed joins (it once returned t1, t2 only for the
+// first and lost t1 in the second).
+func TestFallbackShapes(t *testing.T) {
+	for _, tc := range []struct{ sql, want string }{
+		{"SELECT * FROM ((SELECT a FROM t1, t2) EXCEPT (SELECT a FROM t3, t4)) x", "t1,t2,t3,t4"},
+		{"SELECT * FROM (t1 LEFT JOIN t2 ON t1.a = t2.a), t3", "t1,t2,t3"},
+		{"SELECT * FROM ((db.t1 JOIN t2 ON t1.a = t2.a) JOIN t3 ON t3.b = t2.b)", "db.t1,t2,t3"},
+		{"SELECT a FROM t1 UNION ALL (SELECT a FROM t2) UNION (SELECT extract(year FROM d) FROM t3)", "t1,t2,t3"},
+	} {
+		var got []string
+		debugFallback = func(s *stmt, pr, pw, fr, fw []tname) {
+			for _, n := range fr {
+				got = append(got, n.s)
+			}
+		}
+		MustParse(t, tc.sql, Options{Dialect: "spark"})
+		debugFallback = nil
+		slices.Sort(got)
+		got = slices.Compact(got)
+		if strings.Join(got, ",") != tc.want {
+			t.Errorf("%s: fallback reads %v, want %s", tc.sql, got, tc.want)
+		}
+	}
+}
+
+// TestNothingToExtract: a script of session commands and table-less
+// SELECTs is an empty, successful result with one warning; a script of
+// which no statement parses and nothing is found stays an error.
+func TestNothingToExtract(t *testing.T) {
+	for _, sql := range []string{"SET a=1;\ndfs -ls /tmp;\nSELECT 1", "ADD JAR x.jar; DISABLE WORKLOAD MANAGEMENT", "SELECT current_date"} {
+		res, err := New().Parse(sql, Options{Dialect: "hive", File: "f.sql"})
+		if err != nil {
+			t.Fatalf("%q: %v", sql, err)
+		}
+		if len(res.Reads)+len(res.Writes) != 0 || len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0].Message, "nothing to extract") || res.Warnings[0].Line != 1 {
+			t.Errorf("%q: %+v", sql, res)
+		}
+	}
+	if _, err := New().Parse("SELECT 1 +;", Options{Dialect: "hive", File: "f.sql"}); err == nil {
+		t.Error("a script that does not parse at all: no error")
+	}
 }

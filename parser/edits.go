@@ -97,6 +97,7 @@ var intervalUnits = map[string]string{
 	"DAY": "", "DAYS": "DAY", "HOUR": "", "HOURS": "HOUR", "MINUTE": "", "MINUTES": "MINUTE",
 	"SECOND": "", "SECONDS": "SECOND", "MONTH": "", "MONTHS": "MONTH", "YEAR": "", "YEARS": "YEAR",
 	"WEEK": "", "WEEKS": "WEEK", "QUARTER": "", "QUARTERS": "QUARTER", "MICROSECOND": "", "MICROSECONDS": "MICROSECOND",
+	"MILLISECOND": "MICROSECOND", "MILLISECONDS": "MICROSECOND", "NANOSECOND": "MICROSECOND", "NANOSECONDS": "MICROSECOND",
 }
 
 // genericEdits computes the expression- and FROM-level rewrites.
@@ -144,6 +145,12 @@ func (s *stmt) genericEdits() {
 					outerClose = append(outerClose, s.closeOf(i))
 					pendingOuter = false
 				}
+				if s.is(i-1, "SELECT") || s.isP(i-1, ',') && !cur.from && !cur.fn {
+					s.rowAliases(i) // Spark's (a AS x, b AS y): a struct
+				}
+				if s.isName(i+1) && !s.isQueryAt(i+1) && s.joinParen(i) {
+					sourceNext = true // FROM ((a.b.c JOIN ...) JOIN ...): the first table
+				}
 				fn := i > 0 && s.t[i-1].kind == tWord && s.adjacent(i-1) && !s.isAny(i-1, "IN", "FROM", "JOIN", "AS", "ON", "EXISTS", "AND", "OR", "NOT", "USING", "VALUES", "SELECT", "WHERE", "ALL", "ANY", "SOME", "OVER", "LATERAL", "INTO", "TABLE") && !s.isQueryAt(i+1)
 				if len(frames) < cap(frames) {
 					frames = append(frames, frame{fn: fn, open: int32(i)})
@@ -163,7 +170,9 @@ func (s *stmt) genericEdits() {
 						outer = true
 						outerClose = outerClose[:k-1]
 					}
-					j := s.afterSource(i+1, outer)
+					open := int(s.match[i])
+					s.lateralAlias(open, i)
+					j := s.afterSource(s.joinParenAlias(open, i), outer)
 					i = j - 1
 				}
 			case ',':
@@ -278,13 +287,16 @@ func (s *stmt) genericEdits() {
 			}
 			if tk.kind == tQuoted && s.isP(i+1, '(') && s.d.ansiQuotes {
 				s.quotedCall(i)
-				s.starArg(i, i+1)
+				s.starArgs(i, i+1)
 			}
 			if tk.kind == tWord {
 				if c := s.text[tk.start]; c >= '0' && c <= '9' {
 					s.numberSuffix(i)
 				}
 				s.spacedCall(i)
+				if s.typedLiteral(i) {
+					continue
+				}
 				if j, ok := s.keyword(i, cur, &sourceNext, &targetNext, &pendingOuter); ok {
 					i = j - 1
 					continue
@@ -339,6 +351,18 @@ func (s *stmt) keyword(i int, cur *frame, sourceNext, targetNext, pendingOuter *
 			*sourceNext = true
 		}
 	case "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "WINDOW", "UNION", "INTERSECT", "MINUS", "SELECT", "SET", "VALUES", "WHEN", "INSERT", "RETURNING", "ON":
+		if j, ok := s.valuesQuery(i); ok {
+			return j, true
+		}
+		if s.isAny(i, "WHERE", "GROUP", "HAVING") && s.selectWithoutFrom(i) {
+			s.addEdit(s.t[i].start, s.t[i].start, "FROM (SELECT 1) AS dual_ ") // SELECT min(1) GROUP BY 1 HAVING ...
+		}
+		if s.is(i, "LIMIT") {
+			if j := s.limitExpr(i); j > 0 {
+				cur.from = false
+				return j, true
+			}
+		}
 		if s.is(i, "VALUES") && s.isP(i+1, '(') && (s.isAny(i-1, "FROM", "JOIN") || s.isP(i-1, ',') && s.inFromList(i-1)) {
 			// Spark's inline table without brackets: FROM VALUES (1), (2) AS v(a)
 			j := s.closeOf(i + 1)
@@ -373,13 +397,14 @@ func (s *stmt) keyword(i int, cur *frame, sourceNext, targetNext, pendingOuter *
 			for j := i + 2; j < len(s.t); j++ {
 				if s.is(j, "GROUPING") && s.is(j+1, "SETS") && s.isP(j+2, '(') {
 					cl := s.closeOf(j + 2)
-					s.blankTok(j, cl)
 					if s.isP(j-1, ',') {
-						s.blankTok(j-1, j-1)
+						s.blankTok(j-1, cl)
 					} else if s.is(j-1, "BY") && s.isP(cl+1, ',') {
-						s.blankTok(cl+1, cl+1)
+						s.blankTok(j, cl+1)
 					} else if s.is(j-1, "BY") {
 						s.replaceTok(j, cl, "1")
+					} else {
+						s.blankTok(j, cl)
 					}
 					j = cl
 					continue
@@ -512,6 +537,10 @@ func (s *stmt) keyword(i int, cur *frame, sourceNext, targetNext, pendingOuter *
 			s.replaceTok(i, i+3, "<=>")
 			return i + 4, true
 		}
+	case "NATURAL":
+		if s.is(i+1, "JOIN") || s.isAny(i+1, "INNER", "LEFT", "RIGHT", "FULL") {
+			s.blankTok(i, i) // the columns joined on do not matter here
+		}
 	case "ILIKE":
 		s.replaceTok(i, i, "LIKE")
 		s.likeQuantified(i)
@@ -568,6 +597,11 @@ func (s *stmt) keyword(i int, cur *frame, sourceNext, targetNext, pendingOuter *
 	case "OFFSET":
 		// OFFSET n [ROWS] before FETCH or LIMIT (Trino, T-SQL): the rows
 		// skipped do not matter here; LIMIT n OFFSET m stays.
+		if s.isP(i+1, '(') && !(i >= 2 && s.is(i-2, "LIMIT")) { // OFFSET (expr)
+			cl := s.closeOf(i + 1)
+			s.blankTok(i, cl)
+			return cl + 1, true
+		}
 		if i+1 < len(s.t) && (s.t[i+1].kind == tNumber || s.t[i+1].kind == tVar) && !(i >= 2 && s.is(i-2, "LIMIT")) {
 			j := i + 1
 			if s.isAny(j+1, "ROW", "ROWS") {

@@ -44,7 +44,7 @@ var extractUnits = map[string]bool{
 // the call it is an argument of, or -1.
 func (s *stmt) call(i, open, enclosing int) {
 	cl := s.closeOf(open)
-	s.starArg(i, open)
+	s.starArgs(i, open)
 	w := s.str(i)
 	if len(w) > 32 {
 		return
@@ -59,6 +59,21 @@ func (s *stmt) call(i, open, enclosing int) {
 		return
 	case "TRANSFORM":
 		s.hiveTransform(i)
+		return
+	case "OVERLAY":
+		// OVERLAY(a PLACING b FROM n [FOR m]): a call of four arguments.
+		if p := s.depth0(open+1, cl, func(j int) bool { return s.is(j, "PLACING") }); p > 0 {
+			s.replaceTok(i, i, w+"_")
+			for j := p; j > 0 && j < cl; j = s.depth0(j+1, cl, func(j int) bool { return s.isAny(j, "PLACING", "FROM", "FOR") }) {
+				s.replaceTok(j, j, ",")
+			}
+		}
+		return
+	case "DIV":
+		// div(a, b) is Spark's integer division; a DIV (b) is an operator.
+		if i > 0 && (s.isP(i-1, '(') || s.isP(i-1, ',') || s.isAny(i-1, "SELECT", "WHERE", "AND", "OR", "BY", "ON")) {
+			s.replaceTok(i, i, w+"_")
+		}
 		return
 	case "EXTRACT":
 		if s.t[open+1].kind == tWord && s.is(open+2, "FROM") && !extractUnits[string(upper(s.str(open+1), buf[:0]))] {
@@ -129,6 +144,9 @@ func (s *stmt) call(i, open, enclosing int) {
 // a call TiDB takes OVER after only for its own window and aggregate
 // functions; the window does not matter for lineage.
 func (s *stmt) blankOver(k int) {
+	if s.is(k, "WITHIN") && s.is(k+1, "GROUP") && s.isP(k+2, '(') {
+		k = s.closeOf(k+2) + 1 // percentile_cont(0.5) WITHIN GROUP (ORDER BY x) OVER w
+	}
 	if s.isAny(k, "IGNORE", "RESPECT") && s.is(k+1, "NULLS") {
 		k += 2
 	}
@@ -143,7 +161,7 @@ func (s *stmt) blankOver(k int) {
 
 // tidbOverFuncs are the functions TiDB's grammar takes OVER after.
 var tidbOverFuncs = wordSet(`COUNT SUM AVG MIN MAX GROUP_CONCAT BIT_AND BIT_OR BIT_XOR STD STDDEV STDDEV_POP
-	STDDEV_SAMP VARIANCE VAR_POP VAR_SAMP JSON_ARRAYAGG JSON_OBJECTAGG APPROX_COUNT_DISTINCT APPROX_PERCENTILE
+	STDDEV_SAMP VARIANCE VAR_POP VAR_SAMP JSON_ARRAYAGG JSON_OBJECTAGG
 	ROW_NUMBER RANK DENSE_RANK CUME_DIST PERCENT_RANK NTILE LEAD LAG FIRST_VALUE LAST_VALUE NTH_VALUE`)
 
 // nameList reports whether the bracket at i holds only names and commas.

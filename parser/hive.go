@@ -7,12 +7,16 @@ package parser
 // hiveCLI reports whether the statement is one of the Hive CLI's and
 // Beeline's own commands, which a script runs between its SQL statements:
 // dfs -ls ..., !shell, source file, erasure ..., crypto ..., reload,
-// delete jar|file|archive ..., abort transactions ...; they have no lineage.
+// delete jar|file|archive ..., abort transactions ..., and workload
+// management (enable|disable workload management, replace resource plan);
+// they have no lineage.
 func (s *stmt) hiveCLI() bool {
 	switch {
 	case s.isP(0, '!'):
 		return true
-	case s.isAny(0, "DFS", "SOURCE", "ERASURE", "CRYPTO", "RELOAD", "ABORT", "KILLQUERY"):
+	case s.isAny(0, "DFS", "SOURCE", "ERASURE", "CRYPTO", "RELOAD", "ABORT", "KILLQUERY", "ENABLE", "DISABLE"):
+		return true
+	case s.is(0, "REPLACE") && s.isAny(1, "ACTIVE", "RESOURCE"): // REPLACE [ACTIVE] RESOURCE PLAN p WITH q
 		return true
 	case s.isAny(0, "DELETE", "ADD", "LIST") && s.isAny(1, "JAR", "JARS", "FILE", "FILES", "ARCHIVE", "ARCHIVES"):
 		return true
@@ -109,47 +113,46 @@ func (s *stmt) quotedCall(i int) {
 	s.replaceTok(i, i, w)
 }
 
-// starArg replaces a lone * argument of a function other than COUNT with
-// a value: Hive's sum(hash(*)) hashes the whole row.
-func (s *stmt) starArg(i, open int) {
-	if s.isP(open+1, '*') && s.isP(open+2, ')') && !s.is(i, "COUNT") {
-		s.replaceTok(open+1, open+1, "1")
-	}
-}
-
 // intervalEnd returns the index after an interval literal whose INTERVAL
 // is at i (INTERVAL '1' DAY, INTERVAL 2 YEARS 4 MONTHS, INTERVAL '2-2'
-// YEAR TO MONTH, INTERVAL '1 day'), or i+1 if none follows.
+// YEAR TO MONTH, INTERVAL '1' YEAR '2' MONTH, INTERVAL (a + 1) DAY,
+// INTERVAL '1 day'), or i+1 if none follows.
 func (s *stmt) intervalEnd(i int) int {
 	j := i + 1
-	if s.isP(j, '-') || s.isP(j, '+') {
-		j++
-	}
-	switch {
-	case j < len(s.t) && s.t[j].kind == tString:
-		j++
-		if _, ok := intervalUnits[upperStr(s.str(j))]; ok {
-			j++
-			if s.is(j, "TO") {
-				if _, ok := intervalUnits[upperStr(s.str(j+1))]; ok {
-					j += 2
-				}
+	for parts := 0; ; parts++ {
+		k := j
+		if s.isP(k, '-') || s.isP(k, '+') {
+			k++
+		}
+		switch {
+		case k >= len(s.t):
+			return j
+		case s.t[k].kind == tString || s.t[k].kind == tNumber:
+			k++
+		case s.isP(k, '('):
+			k = s.closeOf(k) + 1
+		case s.isName(k) && !s.isP(k+1, '(') && !s.isP(k+1, '.'):
+			if _, unit := intervalUnits[upperStr(s.str(k))]; unit {
+				return j
+			}
+			k++
+		default:
+			return j
+		}
+		if _, ok := intervalUnits[upperStr(s.str(k))]; !ok {
+			if parts == 0 && s.t[k-1].kind == tString {
+				return k // INTERVAL '1 day'
+			}
+			return j
+		}
+		k++
+		if s.is(k, "TO") {
+			if _, ok := intervalUnits[upperStr(s.str(k+1))]; ok {
+				k += 2
 			}
 		}
-		return j
-	case j < len(s.t) && s.t[j].kind == tNumber || s.isName(j) && !s.isP(j+1, '('):
-		for j+1 < len(s.t) && (s.t[j].kind == tNumber || s.isName(j)) {
-			if _, ok := intervalUnits[upperStr(s.str(j+1))]; !ok {
-				break
-			}
-			j += 2
-			if s.isP(j, '-') && j+1 < len(s.t) && s.t[j+1].kind == tNumber {
-				j++
-			}
-		}
-		return j
+		j = k
 	}
-	return i + 1
 }
 
 func upperStr(w string) string {
@@ -171,7 +174,7 @@ func (s *stmt) interval(i int, enclosing int) (int, bool) {
 	if end <= i+1 {
 		return 0, false
 	}
-	dateArith := i > 0 && (s.isP(i-1, '+') || s.isP(i-1, '-')) && s.operand(i-2)
+	dateArith := i > 0 && (s.isP(i-1, '+') || s.isP(i-1, '-')) && s.operand(i-2) && !(s.t[i-2].kind == tWord && beforeName[upperStr(s.str(i-2))])
 	if !dateArith && s.isP(i-1, ',') && enclosing > 0 {
 		dateArith = s.isAny(enclosing-1, "DATE_ADD", "DATE_SUB", "ADDDATE", "SUBDATE", "TIMESTAMPADD")
 	}
@@ -214,4 +217,26 @@ func (s *stmt) likeQuantified(i int) {
 	} else {
 		s.blankTok(cl, cl)
 	}
+}
+
+// nestedCommentEnd returns the offset after the comment opening at i, where
+// comments nest (Spark: /* a /* b */ c */), or -1 if it is not closed.
+func nestedCommentEnd(text string, i int) int {
+	depth := 0
+	for i+1 < len(text) {
+		switch {
+		case text[i] == '/' && text[i+1] == '*':
+			depth++
+			i += 2
+		case text[i] == '*' && text[i+1] == '/':
+			depth--
+			i += 2
+			if depth == 0 {
+				return i
+			}
+		default:
+			i++
+		}
+	}
+	return -1
 }

@@ -625,6 +625,10 @@ func (p *Parser) parseJinja(src string, opts Options, dl dialect) (res *Result, 
 		return nil, firstErr, true
 	}
 	slices.SortStableFunc(res.Statements, func(a, b Statement) int { return a.Line - b.Line })
+	if len(res.Reads) > 0 || len(res.Writes) > 0 {
+		// One rendering without tables does not make the script empty.
+		res.Warnings = slices.DeleteFunc(res.Warnings, func(w Warning) bool { return w.Message == nothingToExtract })
+	}
 	res.Warnings = mergeWarnings(warns, res.Warnings)
 	return res, nil, true
 }

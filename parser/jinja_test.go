@@ -110,6 +110,13 @@ func TestJinja(t *testing.T) {
 			},
 		},
 		{
+			name:     "OneRenderingWithoutTables",
+			dialect:  "bigquery",
+			sql:      "{% if is_init() %}SELECT 1{% else %}SELECT * FROM ds.s{% endif %}",
+			reads:    "ds.s",
+			warnings: []string{"1:1: Jinja condition is_init() is unknown here"},
+		},
+		{
 			name:    "IncludeRefused",
 			dialect: "spark",
 			sql:     "{% include '/etc/passwd' %}\nSELECT * FROM s",

@@ -16,7 +16,8 @@ import (
 
 // dialectReserved holds each dialect's own reserved words, from its
 // documentation: Hive's LanguageManual (reserved keywords of Hive 3), Spark's
-// ANSI-mode reserved keywords (what Spark scripts avoid as names), Trino's
+// ANSI-mode reserved keywords (what Spark scripts avoid as names; less ALL,
+// which Spark's own tests use as a column), Trino's
 // SQL reserved keywords, BigQuery's lexical reference.
 var dialectReserved = map[string]string{
 	"hive": `ALL ALTER AND ARRAY AS AUTHORIZATION BETWEEN BIGINT BINARY BOOLEAN BOTH BY CASE CAST CHAR COLUMN
@@ -29,7 +30,7 @@ var dialectReserved = map[string]string{
 		TRANSFORM TRIGGER TRUE TRUNCATE UNBOUNDED UNION UNIQUEJOIN UPDATE USER USING UTC_TMESTAMP VALUES
 		VARCHAR WHEN WHERE WINDOW WITH COMMIT ONLY REGEXP RLIKE ROLLBACK START CACHE CONSTRAINT FOREIGN
 		PRIMARY REFERENCES DAYOFWEEK EXTRACT FLOOR INTEGER PRECISION VIEWS TIME NUMERIC SYNC`,
-	"spark": `ALL AND ANY AS AUTHORIZATION BOTH CASE CAST CHECK COLLATE COLUMN CONSTRAINT CREATE CROSS
+	"spark": `AND ANY AS AUTHORIZATION BOTH CASE CAST CHECK COLLATE COLUMN CONSTRAINT CREATE CROSS
 		CURRENT_DATE CURRENT_TIME CURRENT_TIMESTAMP CURRENT_USER DISTINCT ELSE END ESCAPE EXCEPT FALSE
 		FETCH FILTER FOR FOREIGN FROM FULL GRANT GROUP HAVING IN INNER INTERSECT INTO IS JOIN LATERAL
 		LEADING LEFT NATURAL NOT NULL OFFSET ON ONLY OR ORDER OUTER OVERLAPS PRIMARY REFERENCES RIGHT
@@ -153,10 +154,13 @@ func (s *stmt) exprQuote(i int) {
 	}
 	switch s.quoteKind(i) {
 	case 0:
+		if s.d.quote != nil && s.isAny(i, "TRUE", "FALSE") && s.is(i-1, "AS") && (i+1 == len(s.t) || s.isP(i+1, ',') || s.is(i+1, "FROM")) {
+			s.quoteName(i) // SELECT a = b AS true
+		}
 		return
 	case quoteAlias:
-		if s.is(i-1, "AS") && (i+1 == len(s.t) || s.isP(i+1, ',') || s.is(i+1, "FROM")) {
-			s.quoteName(i) // count(*) AS all, not CAST(x AS INT)
+		if (s.is(i-1, "AS") || s.is(i-1, "SELECT") || s.isP(i-1, ',')) && (i+1 == len(s.t) || s.isP(i+1, ',') || s.is(i+1, "FROM")) {
+			s.quoteName(i) // count(*) AS all, SELECT all, city; not CAST(x AS INT)
 		}
 		return
 	}
@@ -207,6 +211,12 @@ func (s *stmt) aliasAfterValue(i int) bool {
 	case tNumber, tString, tQuoted:
 	case tPunct:
 		if !s.isP(i-1, ')') {
+			return false
+		}
+	case tWord:
+		// SELECT k key FROM: a column and its alias.
+		w := upperStr(s.text[prev.start:prev.end])
+		if w == "" || beforeName[w] || afterName[w] || neverQuoted[w] || s.d.quote[w] != 0 {
 			return false
 		}
 	default:

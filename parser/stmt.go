@@ -420,6 +420,10 @@ func (s *stmt) insert(i, with int) {
 		}
 		return
 	}
+	if with >= 0 && s.is(k, "VALUES") {
+		s.addUnit(nil, span(s, i, end)) // WITH ... INSERT INTO t VALUES: the CTEs are not read
+		return
+	}
 	if with >= 0 {
 		// WITH ... INSERT INTO t SELECT: TiDB wants INSERT INTO t WITH ... SELECT.
 		s.addUnit(nil, span(s, i, k), s.lit(" ", k), span(s, with, i), s.lit(" ", k), span(s, k, end))
@@ -722,6 +726,9 @@ func (s *stmt) create() {
 		}
 	}
 	if q < 0 {
+		if isView && s.depth0(k, len(s.t), func(x int) bool { return s.is(x, "USING") }) > 0 {
+			return // Spark: CREATE TEMPORARY VIEW v (cols) USING parquet OPTIONS (...)
+		}
 		if isView {
 			s.addUnit(nil, span(s, 0, len(s.t)))
 			return
