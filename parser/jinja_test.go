@@ -110,6 +110,16 @@ func TestJinja(t *testing.T) {
 			},
 		},
 		{
+			name:    "WhitespaceControl",
+			dialect: "bigquery",
+			sql:     "SELECT * FROM ds.s\n{%- if x %}\n  WHERE d = {{ ds }}\n{%- endif %}\n",
+			reads:   "ds.s",
+			warnings: []string{
+				"2:1: Jinja condition x is unknown here",
+				"3:13: unknown template variable {{ ds }}",
+			},
+		},
+		{
 			name:     "OneRenderingWithoutTables",
 			dialect:  "bigquery",
 			sql:      "{% if is_init() %}SELECT 1{% else %}SELECT * FROM ds.s{% endif %}",
@@ -225,4 +235,34 @@ func FuzzJinja(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestJinjaConcurrent: Parsers in different goroutines render templates at
+// the same time (gonja's shared tables are only read); run with -race.
+func TestJinjaConcurrent(t *testing.T) {
+	sql := "{% set xs = ['a', 'b'] %}{% for x in xs %}SELECT * FROM ds.{{ x }}{% if not loop.last %} UNION ALL {% endif %}{% endfor %};\n" +
+		"{% if is_init() %}INSERT INTO ds.t SELECT * FROM ds.h{% else %}INSERT INTO ds.t SELECT * FROM ds.d{% endif %}"
+	errs := make(chan string, 4)
+	for g := 0; g < 4; g++ {
+		go func() {
+			p := New()
+			for i := 0; i < 20; i++ {
+				res, err := p.Parse(sql, Options{Dialect: "bigquery"})
+				if err != nil {
+					errs <- err.Error()
+					return
+				}
+				if got := strings.Join(res.Reads, ","); got != "ds.a,ds.b,ds.d,ds.h" {
+					errs <- "reads " + got
+					return
+				}
+			}
+			errs <- ""
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
+	}
 }
