@@ -128,7 +128,26 @@ func (w *jinjaRender) unknown(key string) bool {
 // to add, as script offsets and messages; ok is false if the template does
 // not parse or render, after a warning saying why: the caller then ignores
 // its tags as before.
-func renderJinja(src string, vars map[string]string, warn func(off int, msg string)) (variants []jinjaVariant, ok bool) {
+func renderJinja(script string, vars map[string]string, warnScript func(off int, msg string)) (variants []jinjaVariant, ok bool) {
+	// gonja reads \r\n and \r as \n and counts offsets in that text: so
+	// do we, and map back to the script at the end.
+	src, nl := script, []seg(nil)
+	if strings.IndexByte(script, '\r') >= 0 {
+		src, nl = normalizeNewlines(script)
+	}
+	warn := func(off int, msg string) {
+		if nl != nil {
+			off = mapOffset(nl, off)
+		}
+		warnScript(off, msg)
+	}
+	defer func() {
+		if nl != nil {
+			for i := range variants {
+				variants[i].segs = composeSegs(variants[i].segs, nl, len(variants[i].text))
+			}
+		}
+	}()
 	tpl, err := newJinjaTemplate(src)
 	if err != nil {
 		warn(jinjaErrOffset(src, err), "Jinja template does not parse ("+jinjaMessage(err)+"); its {% %} tags are ignored")
@@ -215,6 +234,26 @@ func describeAssign(assign map[string]bool) string {
 		fmt.Fprintf(&b, "%s = %v", k, assign[k])
 	}
 	return b.String()
+}
+
+// normalizeNewlines returns s with \r\n and \r as \n, and its map to s.
+func normalizeNewlines(s string) (string, []seg) {
+	var b builder
+	from := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\r' {
+			continue
+		}
+		b.copy(s, from, i)
+		if i+1 < len(s) && s[i+1] == '\n' {
+			from = i + 1 // the \n is copied with what follows
+		} else {
+			b.lit("\n", i)
+			from = i + 1
+		}
+	}
+	b.copy(s, from, len(s))
+	return string(b.buf), b.segs
 }
 
 // jinjaRange is Jinja's range(), bounded.

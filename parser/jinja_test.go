@@ -120,6 +120,17 @@ func TestJinja(t *testing.T) {
 			},
 		},
 		{
+			name:    "ErrorWithCRLF",
+			dialect: "bigquery",
+			sql:     "SELECT * FROM ds.s\r\n{% if x %}\r\n  WHERE d = {{ ds }} AND (\r\n{% endif %}\r\n",
+			reads:   "ds.s",
+			warnings: []string{
+				"2:1: Jinja condition x is unknown here",
+				"3:13: unknown template variable {{ ds }}",
+				"3:28: statement did not parse",
+			},
+		},
+		{
 			name:     "OneRenderingWithoutTables",
 			dialect:  "bigquery",
 			sql:      "{% if is_init() %}SELECT 1{% else %}SELECT * FROM ds.s{% endif %}",
