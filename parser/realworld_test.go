@@ -331,3 +331,22 @@ func TestFallbackSuperset(t *testing.T) {
 		t.Errorf("%s %s: the fallback misses %s table %s of a %s statement", m.corpus, m.id, m.side, m.table, m.kind)
 	}
 }
+
+// BenchmarkRealWorld parses every real-world file (MB/s of SQL), for the
+// comparison with sqlglot in BENCHMARKS.md (testdata/sqlglot_realworld.py
+// measures sqlglot on the same files).
+func BenchmarkRealWorld(b *testing.B) {
+	files := loadRealWorld(b)
+	var size int64
+	for _, f := range files {
+		size += int64(len(f.SQL))
+	}
+	p := New()
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, f := range files {
+			p.Parse(f.SQL, Options{Dialect: f.Dialect, Vars: f.Vars, File: f.ID})
+		}
+	}
+}
