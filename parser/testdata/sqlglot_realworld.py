@@ -7,7 +7,8 @@ project, e.g. python3 -m venv /tmp/sg && /tmp/sg/bin/pip install sqlglot
 
 Prints, per corpus, the files parsed without error (sqlglot.parse with the
 file's dialect, errors raised) and the throughput (MB/s of SQL parsed, all
-files, errors included), then the total.
+files, errors included, wall time), then the total, also by process CPU
+time (cpu-MB/s, which a loaded machine disturbs less).
 """
 import glob
 import json
@@ -36,16 +37,17 @@ def main(root):
                 if line.strip():
                     files.append(json.loads(line))
     per = {}
-    total_bytes, total_time = 0, 0.0
+    total_bytes, total_time, total_cpu = 0, 0.0, 0.0
     for f in files:
         sql = expand(f["sql"], f.get("vars"))
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         ok = True
         try:
             sqlglot.parse(sql, read=DIALECTS.get(f["dialect"], f["dialect"]))
         except Exception:
             ok = False
         dt = time.perf_counter() - t0
+        total_cpu += time.process_time() - c0
         c = per.setdefault(f["corpus"], [0, 0, 0, 0.0])
         c[0] += 1
         c[1] += ok
@@ -57,7 +59,7 @@ def main(root):
     for name in sorted(per):
         n, ok, b, t = per[name]
         print("%-16s %4d/%4d clean (%5.1f%%)  %7.3f MB/s" % (name, ok, n, 100.0 * ok / n, b / t / 1e6))
-    print("%-16s %21s  %7.3f MB/s (%.1f s)" % ("all", "", total_bytes / total_time / 1e6, total_time))
+    print("%-16s %21s  %7.3f MB/s (%.1f s), %.3f cpu-MB/s" % ("all", "", total_bytes / total_time / 1e6, total_time, total_bytes / total_cpu / 1e6))
 
 
 def is_compiled():
