@@ -373,6 +373,9 @@ func (s *stmt) keyword(i int, cur *frame, sourceNext, targetNext, pendingOuter *
 			cur.from = true
 			return s.afterSource(j+1, false), true
 		}
+		if s.is(i, "GROUP") && s.is(i+1, "BY") && s.is(i+2, "WITH") && s.isAny(i+3, "ROLLUP", "CUBE") {
+			s.addEdit(s.t[i+2].start, s.t[i+2].start, "1 ") // GROUP BY WITH ROLLUP: no columns
+		}
 		if s.isAny(i, "GROUP", "ORDER") && s.is(i+1, "BY") && s.is(i+2, "ALL") && !s.isP(i+3, '(') {
 			s.replaceTok(i+2, i+2, "1") // Databricks GROUP BY ALL
 		}
@@ -536,6 +539,14 @@ func (s *stmt) keyword(i int, cur *frame, sourceNext, targetNext, pendingOuter *
 		if s.is(i+1, "NOT") && s.is(i+2, "DISTINCT") && s.is(i+3, "FROM") {
 			s.replaceTok(i, i+3, "<=>")
 			return i + 4, true
+		}
+	case "PRECEDING", "FOLLOWING":
+		// A window frame bound that is an expression (current_date
+		// PRECEDING): TiDB takes a number, an interval or UNBOUNDED.
+		if s.t[i-1].kind == tWord && !s.isAny(i-1, "UNBOUNDED") && !s.isP(i-2, '.') {
+			if _, unit := intervalUnits[upperStr(s.str(i-1))]; !unit {
+				s.replaceTok(i-1, i-1, "1")
+			}
 		}
 	case "NATURAL":
 		if s.is(i+1, "JOIN") || s.isAny(i+1, "INNER", "LEFT", "RIGHT", "FULL") {

@@ -20,7 +20,7 @@ const (
 
 var neutralFuncs = map[string]uint8{
 	"FIRST": fnRename, "LAST": fnRename, "SPLIT": fnRename, "HASH": fnRename, "SEQUENCE": fnRename,
-	"CARDINALITY": fnRename, "WINDOW": fnRename, "MODE": fnRename, "HISTOGRAM": fnRename, "RANGE": fnRename,
+	"CARDINALITY": fnRename, "CURDATE": fnRename, "WINDOW": fnRename, "MODE": fnRename, "HISTOGRAM": fnRename, "RANGE": fnRename,
 	"DATE_ADD": fnNoInterval, "DATE_SUB": fnNoInterval,
 	"POSITION": fnNoIn,
 	"INT":      fnNotType, "INTEGER": fnNotType, "BIGINT": fnNotType, "SMALLINT": fnNotType, "TINYINT": fnNotType,

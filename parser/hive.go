@@ -209,6 +209,10 @@ func (s *stmt) likeQuantified(i int) {
 	if s.isQueryAt(q + 2) {
 		return
 	}
+	if cl == q+2 { // LIKE ALL (): no pattern
+		s.replaceTok(q, cl, "''")
+		return
+	}
 	// Keep the first pattern: blank "ALL (" and the rest from its comma.
 	s.blankTok(q, q+1)
 	comma := s.depth0(q+2, cl, func(j int) bool { return s.isP(j, ',') })

@@ -331,3 +331,28 @@ func TestFallbackSuperset(t *testing.T) {
 		t.Errorf("%s %s: the fallback misses %s table %s of a %s statement", m.corpus, m.id, m.side, m.table, m.kind)
 	}
 }
+
+// BenchmarkRealWorld parses every real-world file (MB/s of SQL), for the
+// comparison with sqlglot in BENCHMARKS.md (testdata/sqlglot_realworld.py
+// measures sqlglot on the same files).
+func BenchmarkRealWorld(b *testing.B) {
+	files := loadRealWorld(b)
+	var size int64
+	for _, f := range files {
+		size += int64(len(f.SQL))
+	}
+	p := New()
+	b.SetBytes(size)
+	b.ReportAllocs()
+	c0 := processCPU()
+	for b.Loop() {
+		for _, f := range files {
+			p.Parse(f.SQL, Options{Dialect: f.Dialect, Vars: f.Vars, File: f.ID})
+		}
+	}
+	// Process CPU time (the garbage collector's threads included), which a
+	// loaded machine disturbs less than wall time.
+	if cpu := processCPU() - c0; cpu > 0 {
+		b.ReportMetric(float64(size)*float64(b.N)/cpu.Seconds()/1e6, "cpu-MB/s")
+	}
+}
