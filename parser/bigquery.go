@@ -75,7 +75,18 @@ func (s *stmt) bqWord(i int, cur *frame) int {
 		}
 	}
 	if s.isP(i+1, '.') {
-		return s.bqDotted(i)
+		if j := s.bqDotted(i); j > i {
+			return j
+		}
+		if s.isAny(i, "TABLE", "VALUES") {
+			s.quoteName(i) // table.col: BigQuery does not reserve TABLE or VALUES
+		}
+		return i
+	}
+	if s.isAny(i-1, "STRUCT", "VALUE") && s.is(i-2, "AS") && s.isAny(i-3, "SELECT", "DISTINCT", "ALL") &&
+		s.quotable(i) && !s.isP(i+1, '(') {
+		s.quoteName(i) // SELECT AS STRUCT key, value
+		return i + 1
 	}
 	if len(w) > 24 {
 		return i
@@ -333,4 +344,24 @@ func (e *extractor) leaveSource(ts *ast.TableSource) {
 			e.hidden = e.hidden[:k-1]
 		}
 	}
+}
+
+// bqAlias quotes an alias at k ([AS] alias, after a FROM source) that
+// only BigQuery allows there, TABLE or VALUES (`FROM t table`, `UNNEST(v)
+// AS values`), and returns the index after it; else it returns k.
+func (s *stmt) bqAlias(k int) int {
+	a := k
+	if s.is(a, "AS") {
+		a++
+	}
+	if !s.isAny(a, "TABLE", "VALUES") || s.isP(a+1, '(') || s.isP(a+1, '.') {
+		return k
+	}
+	if a == k && !(a+1 >= len(s.t) || s.isP(a+1, ',') || s.isP(a+1, ')') || s.isP(a+1, ';') ||
+		s.isAny(a+1, "ON", "USING", "JOIN", "LEFT", "RIGHT", "INNER", "FULL", "CROSS", "WHERE", "GROUP",
+			"ORDER", "LIMIT", "UNION", "EXCEPT", "INTERSECT", "WINDOW", "QUALIFY", "HAVING")) {
+		return k
+	}
+	s.quoteName(a)
+	return a + 1
 }

@@ -35,6 +35,9 @@ func TestSyntaxBigQuery(t *testing.T) {
 		{"ArraySubqueryFromUnnest", "SELECT ARRAY(SELECT AS STRUCT TRIM(a) AS id FROM UNNEST(SPLIT(addons, ',')) AS a) AS addons FROM ds.s", "ds.s", ""},
 		{"CreateTableClusterBy", "CREATE TABLE IF NOT EXISTS `p.ds.t` PARTITION BY d CLUSTER BY c, s OPTIONS (require_partition_filter = TRUE) AS SELECT CAST(NULL AS BYTES) AS b, * FROM `p.ds.s` WHERE FALSE", "p.ds.s", "p.ds.t"},
 		{"ArrayLiteralAfterKeyword", "SELECT CASE WHEN a THEN ['x', 'y'] ELSE [] END, IF(b, [1], [2]) FROM ds.s WHERE c IN UNNEST(['u'])", "ds.s", ""},
+		{"TableValuesAsNames", "SELECT table.* EXCEPT (a), COALESCE(c.x, table.x) AS x FROM `p.d.t` table CROSS JOIN ds.c AS c LEFT JOIN UNNEST(table.v) AS values GROUP BY 1", "ds.c,p.d.t", ""},
+		{"TableAliasAfterAs", "SELECT * FROM ds.t AS table WHERE table.a > 0", "ds.t", ""},
+		{"SelectAsStructReservedWord", "SELECT ARRAY(SELECT AS STRUCT key AS e, value AS b FROM UNNEST(x)) FROM ds.t", "ds.t", ""},
 		{"DateTruncPart", "SELECT DATE_TRUNC(@date, MONTH), DATE_DIFF(a, b, DAY) FROM ds.s", "ds.s", ""},
 
 		// An array path in FROM is an implicit UNNEST of a column, not a table.

@@ -807,6 +807,9 @@ func (s *stmt) afterSource(k int, outer bool) int {
 	}
 	k = s.timeTravel(k)
 	k = s.pivot(k)
+	if s.d.bigquery() {
+		k = s.bqAlias(k)
+	}
 	if s.is(k, "AS") && !s.isQueryAt(k+1) {
 		k++
 	}
