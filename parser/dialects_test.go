@@ -61,6 +61,8 @@ func TestHiveSparkTrinoSyntax(t *testing.T) {
 		{"HiveNumberSuffixes", "hive", "SELECT 1.0BD, 10L, 1.5D, 2S, 3Y, struct(1L, 'a', 1.5D) FROM src WHERE d <= 11.22BD", "src", ""},
 		{"HiveIntervals", "hive", "SELECT INTERVAL '2-2' YEAR TO MONTH, d + INTERVAL '1' DAY, date_add(d, interval '1' day), f(interval 2 days) FROM src WHERE a = interval '1' day", "src", ""},
 		{"HiveUnknownWindowFunction", "hive", "SELECT collect_set(i) OVER (PARTITION BY t ORDER BY i), mysum(key) OVER (), histogram_numeric(p, 5) OVER w1 FROM src WINDOW w1 AS (PARTITION BY a)", "src", ""},
+		{"HiveNestedFromFirst", "hive", "FROM (FROM (FROM src1 s SELECT s.key AS c1 WHERE s.key > 10) a JOIN (FROM src2 SELECT key AS c3) b ON (a.c1 = b.c3) SELECT a.c1, b.c3) c INSERT OVERWRITE TABLE dest1 SELECT c.c1, c.c3", "src1,src2", "dest1"},
+		{"HiveFromFirstSubquery", "hive", "SELECT * FROM (FROM src SELECT key WHERE key > 1 UNION ALL SELECT key FROM src3) t", "src,src3", ""},
 		{"SparkLikeAny", "spark", "SELECT a FROM s WHERE a LIKE ALL ('%x%', '%y%') AND b NOT LIKE ANY ('z%') AND c ILIKE ANY ('%Q')", "s", ""},
 		{"SparkIntervalValues", "spark", "SELECT interval 2 years 4 months, INTERVAL '1-1' YEAR TO MONTH, ts - interval 3 hours FROM s", "s", ""},
 		{"SparkGroupingSetsOnly", "spark", "SELECT a, sum(v) FROM t GROUP BY GROUPING SETS ((a), ())", "t", ""},
