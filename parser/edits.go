@@ -542,6 +542,10 @@ func (s *stmt) keyword(i int, cur *frame, sourceNext, targetNext, pendingOuter *
 				s.replaceTok(i-1, i-1, "1")
 			}
 		}
+	case "MAP", "REDUCE":
+		if s.isSelectWord(i) {
+			return s.mapReduce(i), true
+		}
 	case "NATURAL":
 		if s.is(i+1, "JOIN") || s.isAny(i+1, "INNER", "LEFT", "RIGHT", "FULL") {
 			s.blankTok(i, i) // the columns joined on do not matter here

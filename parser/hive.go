@@ -298,8 +298,8 @@ func (s *stmt) reorderFrom(out []piece, i, j int) []piece {
 		if cl >= j {
 			continue
 		}
-		sel := s.depth0(k+2, cl, func(x int) bool { return s.isAny(x, "SELECT", "MAP", "REDUCE") })
-		if sel < 0 || !s.is(sel, "SELECT") {
+		sel := s.depth0(k+2, cl, func(x int) bool { return s.isSelectWord(x) })
+		if sel < 0 {
 			continue
 		}
 		rest := s.depth0(sel+1, cl, func(x int) bool {
@@ -321,4 +321,36 @@ func (s *stmt) reorderFrom(out []piece, i, j int) []piece {
 		out = append(out, span(s, cur, j))
 	}
 	return out
+}
+
+// isSelectWord reports whether token i begins a select list: SELECT, or
+// Hive's MAP and REDUCE script forms (MAP a, b USING 'script' AS (x, y)),
+// told from map(...) and MAP<K, V> by what follows.
+func (s *stmt) isSelectWord(i int) bool {
+	if s.is(i, "SELECT") {
+		return true
+	}
+	if !s.isAny(i, "MAP", "REDUCE") || s.isP(i+1, '(') || s.isP(i+1, '<') || i+1 >= len(s.t) || s.isP(i-1, '.') {
+		return false
+	}
+	u := s.depth0(i+1, len(s.t), func(j int) bool {
+		return s.isAny(j, "USING", "FROM", "WHERE", "INSERT", "SELECT") || s.isP(j, ')') || s.isP(j, ';')
+	})
+	return u > 0 && s.is(u, "USING") && u+1 < len(s.t) && s.t[u+1].kind == tString
+}
+
+// mapReduce rewrites Hive's MAP|REDUCE cols USING 'script' [AS ...] at i
+// to SELECT cols: the script's output columns carry no table. It returns
+// the index after the select list.
+func (s *stmt) mapReduce(i int) int {
+	s.replaceTok(i, i, "SELECT")
+	using := s.depth0(i+1, len(s.t), func(j int) bool { return s.is(j, "USING") })
+	end := s.depth0(using+1, len(s.t), func(j int) bool {
+		return s.isAny(j, "FROM", "WHERE", "GROUP", "ORDER", "LIMIT", "UNION", "INSERT", "CLUSTER", "DISTRIBUTE", "SORT") || s.isP(j, ')') || s.isP(j, ';')
+	})
+	if end < 0 {
+		end = len(s.t)
+	}
+	s.blankTok(using, end-1)
+	return i + 1
 }
