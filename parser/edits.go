@@ -808,7 +808,7 @@ func (s *stmt) afterSource(k int, outer bool) int {
 	if s.is(k, "AS") && !s.isQueryAt(k+1) {
 		k++
 	}
-	if s.aliasable(k) && !s.isP(k+1, '.') {
+	if s.aliasable(k) && !s.isP(k+1, '.') && !s.isSelectWord(k) {
 		s.fixName(k)
 		k++
 		if s.isP(k, '(') {
