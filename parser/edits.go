@@ -548,6 +548,10 @@ func (s *stmt) keyword(i int, cur *frame, sourceNext, targetNext, pendingOuter *
 				s.replaceTok(i-1, i-1, "1")
 			}
 		}
+	case "MAP", "REDUCE":
+		if s.isSelectWord(i) {
+			return s.mapReduce(i), true
+		}
 	case "NATURAL":
 		if s.is(i+1, "JOIN") || s.isAny(i+1, "INNER", "LEFT", "RIGHT", "FULL") {
 			s.blankTok(i, i) // the columns joined on do not matter here
@@ -813,7 +817,7 @@ func (s *stmt) afterSource(k int, outer bool) int {
 	if s.is(k, "AS") && !s.isQueryAt(k+1) {
 		k++
 	}
-	if s.aliasable(k) && !s.isP(k+1, '.') {
+	if s.aliasable(k) && !s.isP(k+1, '.') && !s.isSelectWord(k) {
 		s.fixName(k)
 		k++
 		if s.isP(k, '(') {

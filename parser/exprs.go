@@ -69,6 +69,12 @@ func (s *stmt) call(i, open, enclosing int) {
 			}
 		}
 		return
+	case "FLOOR", "CEIL", "CEILING":
+		// Hive's floor(ts TO HOUR): round a timestamp; the unit goes.
+		if to := s.depth0(open+1, cl, func(j int) bool { return s.is(j, "TO") }); to > 0 && to+2 == cl {
+			s.blankTok(to, to+1)
+		}
+		return
 	case "DIV":
 		// div(a, b) is Spark's integer division; a DIV (b) is an operator.
 		if i > 0 && (s.isP(i-1, '(') || s.isP(i-1, ',') || s.isAny(i-1, "SELECT", "WHERE", "AND", "OR", "BY", "ON")) {

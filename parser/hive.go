@@ -1,5 +1,7 @@
 package parser
 
+import "slices"
+
 // Hive, Spark and Trino syntax that TiDB lacks, at expression level. Each
 // rewrite replaces or blanks token spans (see edits.go); none changes the
 // tables a statement names.
@@ -243,4 +245,112 @@ func nestedCommentEnd(text string, i int) int {
 		}
 	}
 	return -1
+}
+
+// nestedFromFirst reorders Hive's FROM-first subqueries inside a unit,
+// (FROM t SELECT a WHERE ...) to (SELECT a FROM t WHERE ...), by cutting
+// the unit's pieces (the top-level FROM t INSERT ... form is multiInsert's).
+func (s *stmt) nestedFromFirst() {
+	found := false
+	for k := 1; k < len(s.t); k++ {
+		if s.is(k, "FROM") && s.isP(k-1, '(') {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return
+	}
+	for ui := range s.units {
+		u := &s.units[ui]
+		var out []piece
+		changed := false
+		for _, pc := range u.pieces {
+			if pc.lit != "" || pc.to <= pc.from {
+				out = append(out, pc)
+				continue
+			}
+			i, _ := slices.BinarySearchFunc(s.t, pc.from, func(t token, off int) int { return t.start - off })
+			j, _ := slices.BinarySearchFunc(s.t, pc.to, func(t token, off int) int { return t.start - off })
+			if i >= j || s.t[i].start != pc.from || s.t[j-1].end != pc.to {
+				out = append(out, pc) // not on token boundaries: leave it
+				continue
+			}
+			n := len(out)
+			out = s.reorderFrom(out, i, j)
+			changed = changed || len(out) != n+1
+		}
+		if changed {
+			u.pieces = out
+		}
+	}
+}
+
+// reorderFrom appends the pieces of tokens [i, j) with every (FROM t
+// SELECT a rest) in it turned into (SELECT a FROM t rest).
+func (s *stmt) reorderFrom(out []piece, i, j int) []piece {
+	cur := i
+	for k := i; k+1 < j; k++ {
+		if !s.isP(k, '(') || !s.is(k+1, "FROM") {
+			continue
+		}
+		cl := s.closeOf(k)
+		if cl >= j {
+			continue
+		}
+		sel := s.depth0(k+2, cl, func(x int) bool { return s.isSelectWord(x) })
+		if sel < 0 {
+			continue
+		}
+		rest := s.depth0(sel+1, cl, func(x int) bool {
+			return s.isAny(x, "WHERE", "GROUP", "HAVING", "ORDER", "SORT", "DISTRIBUTE", "CLUSTER", "LIMIT", "WINDOW", "UNION")
+		})
+		if rest < 0 {
+			rest = cl
+		}
+		out = append(out, span(s, cur, k+1))
+		out = s.reorderFrom(out, sel, rest)
+		out = append(out, s.lit(" ", sel))
+		out = s.reorderFrom(out, k+1, sel)
+		out = append(out, s.lit(" ", rest))
+		out = s.reorderFrom(out, rest, cl)
+		cur = cl
+		k = cl - 1
+	}
+	if cur < j {
+		out = append(out, span(s, cur, j))
+	}
+	return out
+}
+
+// isSelectWord reports whether token i begins a select list: SELECT, or
+// Hive's MAP and REDUCE script forms (MAP a, b USING 'script' AS (x, y)),
+// told from map(...) and MAP<K, V> by what follows.
+func (s *stmt) isSelectWord(i int) bool {
+	if s.is(i, "SELECT") {
+		return true
+	}
+	if !s.isAny(i, "MAP", "REDUCE") || s.isP(i+1, '(') || s.isP(i+1, '<') || i+1 >= len(s.t) || s.isP(i-1, '.') {
+		return false
+	}
+	u := s.depth0(i+1, len(s.t), func(j int) bool {
+		return s.isAny(j, "USING", "FROM", "WHERE", "INSERT", "SELECT") || s.isP(j, ')') || s.isP(j, ';')
+	})
+	return u > 0 && s.is(u, "USING") && u+1 < len(s.t) && s.t[u+1].kind == tString
+}
+
+// mapReduce rewrites Hive's MAP|REDUCE cols USING 'script' [AS ...] at i
+// to SELECT cols: the script's output columns carry no table. It returns
+// the index after the select list.
+func (s *stmt) mapReduce(i int) int {
+	s.replaceTok(i, i, "SELECT")
+	using := s.depth0(i+1, len(s.t), func(j int) bool { return s.is(j, "USING") })
+	end := s.depth0(using+1, len(s.t), func(j int) bool {
+		return s.isAny(j, "FROM", "WHERE", "GROUP", "ORDER", "LIMIT", "UNION", "INSERT", "CLUSTER", "DISTRIBUTE", "SORT") || s.isP(j, ')') || s.isP(j, ';')
+	})
+	if end < 0 {
+		end = len(s.t)
+	}
+	s.blankTok(using, end-1)
+	return i + 1
 }

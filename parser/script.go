@@ -183,6 +183,9 @@ func (p *Parser) newStmt(text string, toks []token, d *dialect) *stmt {
 func (p *Parser) process(s *stmt) {
 	s.genericEdits()
 	s.plan()
+	if s.d.numericSuffixes() { // Hive and Spark
+		s.nestedFromFirst()
+	}
 	s.sortEdits()
 	s.conf = Parsed
 	nr, nw := len(s.reads), len(s.writes)

@@ -436,7 +436,7 @@ func (s *stmt) insert(i, with int) {
 // SELECT ...]: each INSERT becomes INSERT INTO t SELECT ... FROM src ....
 func (s *stmt) multiInsert(from, with int) {
 	s.kind = "insert"
-	ins := s.depth0(from+1, len(s.t), func(j int) bool { return s.isAny(j, "INSERT", "SELECT") })
+	ins := s.depth0(from+1, len(s.t), func(j int) bool { return s.is(j, "INSERT") || s.isSelectWord(j) })
 	if ins < 0 {
 		s.addUnit(nil, span(s, 0, len(s.t)))
 		return
@@ -463,7 +463,7 @@ func (s *stmt) multiInsert(from, with int) {
 				head = append(head, span(s, ins, k), s.lit(" ", k))
 			}
 			q = k
-			for q < end && !s.is(q, "SELECT") {
+			for q < end && !s.isSelectWord(q) {
 				q++
 			}
 		}
