@@ -639,6 +639,7 @@ func (p *Parser) parseJinja(src string, opts Options, dl dialect) (res *Result, 
 		return res, err, true
 	}
 	var firstErr error
+	var byLine map[int][]int // statements of res by line
 	for _, v := range variants {
 		r, err := p.parseText(src, v.text, v.segs, opts, dl)
 		if err != nil {
@@ -649,12 +650,17 @@ func (p *Parser) parseJinja(src string, opts Options, dl dialect) (res *Result, 
 		}
 		if res == nil {
 			res = r
+			byLine = make(map[int][]int, len(r.Statements))
+			for i, st := range r.Statements {
+				byLine[st.Line] = append(byLine[st.Line], i)
+			}
 			continue
 		}
 		res.Reads = unionSorted(res.Reads, r.Reads)
 		res.Writes = unionSorted(res.Writes, r.Writes)
 		for _, st := range r.Statements {
-			if !slices.ContainsFunc(res.Statements, func(o Statement) bool { return sameStatement(o, st) }) {
+			if !slices.ContainsFunc(byLine[st.Line], func(i int) bool { return sameStatement(res.Statements[i], st) }) {
+				byLine[st.Line] = append(byLine[st.Line], len(res.Statements))
 				res.Statements = append(res.Statements, st)
 			}
 		}
@@ -686,10 +692,13 @@ func unionSorted(a, b []string) []string {
 // mergeWarnings returns a and b without duplicates, by position.
 func mergeWarnings(a, b []Warning) []Warning {
 	out := make([]Warning, 0, len(a)+len(b))
-	out = append(out, a...)
-	for _, w := range b {
-		if !slices.Contains(out, w) {
-			out = append(out, w)
+	seen := make(map[Warning]bool, len(a)+len(b))
+	for _, list := range [][]Warning{a, b} {
+		for _, w := range list {
+			if !seen[w] {
+				seen[w] = true
+				out = append(out, w)
+			}
 		}
 	}
 	slices.SortStableFunc(out, func(x, y Warning) int {
