@@ -12,8 +12,13 @@
 //     {{ name }}, {{ ref('m') }}, {{ source('s', 't') }} are replaced from
 //     Options.Vars, and from the script's own SET NAME=v, SET hivevar:NAME=v
 //     and SET hiveconf:NAME=v (at the start of a line) from there on. An
-//     unknown variable is a warning and its bare name stands in for it;
-//     {% ... %} blocks are ignored with a warning.
+//     unknown variable is a warning and its bare name stands in for it.
+//     Jinja control flow ({% if %}, {% for %}, {% set %}) is rendered first,
+//     by gonja (jinja.go), with a position map kept; a condition the vars
+//     do not decide (is_init(), is_incremental(), an unset variable)
+//     renders each branch, every rendering is parsed on its own and their
+//     lineage united, with a warning at the tag. A template gonja cannot
+//     parse or render has its {% ... %} tags ignored, with a warning.
 //  2. Lexing: the whole script is tokenised once, as TiDB's Scanner would
 //     (ANSI_QUOTES for dialects where "x" is a name), by a lexer of our own
 //     that looks up no keywords; on rare input (MySQL's /*! */ comments,
@@ -72,7 +77,9 @@
 //   - Reads: every persistent table read anywhere (FROM, JOIN, subqueries,
 //     MERGE USING, the other tables of UPDATE/DELETE joins). A target counts
 //     as read only where it is really read; an UPDATE target referenced only
-//     in its own SET/WHERE is not a read.
+//     in its own SET/WHERE is not a read. In BigQuery a path into a name
+//     the FROM binds (FROM t CROSS JOIN t.arr, or FROM t.arr in a subquery
+//     over t) unnests an array column: it is not a table.
 //   - Temporary objects are resolved through and never listed: CTEs,
 //     temporary views, temporary tables (#t too), cached tables, and tables
 //     the script creates and later drops. Whatever is written from them

@@ -7,11 +7,14 @@ import (
 )
 
 // FuzzParse checks that Parse never panics or hangs and that every error
-// it returns for a script carries a position. Seeds: the corpus and the
-// golden scripts.
+// it returns for a script carries a position. Seeds: the corpus, the
+// golden scripts and the real-world files.
 func FuzzParse(f *testing.F) {
 	for _, c := range loadCorpus(f) {
 		f.Add(c.SQL, c.Dialect)
+	}
+	for _, rw := range loadRealWorld(f) { // ../shared/corpus/realworld
+		f.Add(rw.SQL, rw.Dialect)
 	}
 	f.Add("FROM s INSERT OVERWRITE TABLE t SELECT a INSERT INTO u SELECT b", "hive")
 	f.Add("MERGE INTO t USING s ON t.k = s.k WHEN MATCHED THEN UPDATE SET a = (SELECT 1 FROM x)", "")

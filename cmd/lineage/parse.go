@@ -35,8 +35,10 @@ output is an array with one object per file.
 
 Exit status: 0 when lineage was extracted (statements the parser could not
 parse are then extracted from their tokens, marked "fallback" and warned
-about), 1 when nothing could be extracted from a file (the message names the
-file, line and column), 2 for bad usage.
+about), also when a file reads and writes no table (only SET, dfs, table-less
+SELECTs: an empty result and a warning), 1 when no statement of a file parses
+and nothing could be extracted from it (the message names the file, line and
+column), 2 for bad usage.
 
 Flags:
 `
