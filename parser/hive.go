@@ -354,3 +354,18 @@ func (s *stmt) mapReduce(i int) int {
 	s.blankTok(using, end-1)
 	return i + 1
 }
+
+// windowRefs brackets a window defined as another (WINDOW w1 AS (...), w2
+// AS w1): TiDB takes w2 AS (w1).
+func (s *stmt) windowRefs(i int) {
+	end := s.clauseEnd(i + 1)
+	for j := i + 1; j+2 < end; j++ {
+		if s.isP(j, '(') {
+			j = s.closeOf(j)
+			continue
+		}
+		if (j == i+1 || s.isP(j-1, ',')) && s.isName(j) && s.is(j+1, "AS") && s.isName(j+2) && (j+3 >= end || s.isP(j+3, ',')) {
+			s.replaceTok(j+2, j+2, "("+s.str(j+2)+")")
+		}
+	}
+}
