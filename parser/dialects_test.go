@@ -67,6 +67,8 @@ func TestHiveSparkTrinoSyntax(t *testing.T) {
 		{"HiveMapTypeAndFunction", "hive", "CREATE TABLE t (m MAP<STRING, INT>);\nINSERT INTO t SELECT map('a', 1) FROM s", "s", "t"},
 		{"HiveFloorTo", "hive", "SELECT floor(ts TO HOUR), ceil(x) FROM s", "s", ""},
 		{"HiveWindowReferences", "hive", "SELECT sum(a) OVER w2, round(sum(lag(a, 1, 0.0)) OVER w1 + last_value(a) OVER w1, 2) FROM part WINDOW w1 AS (PARTITION BY b ORDER BY c), w2 AS w1", "part", ""},
+		{"SparkWindowFunctions", "spark", "SELECT every(v) OVER w, any_value(x) OVER w, first_value(v) IGNORE NULLS OVER w, a ILIKE 'x%' FROM t WINDOW w AS (ORDER BY a)", "t", ""},
+		{"SparkLateralGroupingSetsValues", "spark", "SELECT * FROM t, LATERAL (SELECT * FROM u WHERE u.a = t.a) s GROUP BY GROUPING SETS ((a), ());\nSELECT * FROM VALUES (1, 2) AS v(a, b) JOIN s ON s.a = v.a", "s,t,u", ""},
 		{"SparkLikeAny", "spark", "SELECT a FROM s WHERE a LIKE ALL ('%x%', '%y%') AND b NOT LIKE ANY ('z%') AND c ILIKE ANY ('%Q')", "s", ""},
 		{"SparkIntervalValues", "spark", "SELECT interval 2 years 4 months, INTERVAL '1-1' YEAR TO MONTH, ts - interval 3 hours FROM s", "s", ""},
 		{"SparkGroupingSetsOnly", "spark", "SELECT a, sum(v) FROM t GROUP BY GROUPING SETS ((a), ())", "t", ""},
