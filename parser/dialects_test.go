@@ -56,6 +56,7 @@ func TestReservedWords(t *testing.T) {
 func TestHiveSparkTrinoSyntax(t *testing.T) {
 	runSyntaxCases(t, []syntaxCase{
 		{"HiveCLICommands", "hive", "dfs -ls /tmp/x;\n!curl -s http://localhost;\nsource ../scripts/init.sql;\nERASURE listPolicies;\nCRYPTO CREATE_KEY --keyName k --bitLength 128;\ndelete jar /tmp/a.jar;\nreload;\nSELECT key FROM src", "src", ""},
+		{"HiveCLIDashDashArguments", "hive", "CRYPTO CREATE_KEY --keyName k2 --bitLength 128;\nCRYPTO CREATE_ZONE --keyName k2 --path /w/enc.db;\n\nINSERT OVERWRITE TABLE enc SELECT * FROM src;\ndfs -ls /tmp;\nINSERT INTO t2 SELECT * FROM s2", "s2,src", "enc,t2"},
 		{"HiveStarArgument", "hive", "SELECT sum(hash(*)) FROM (SELECT * FROM src WHERE key < 10) t", "src", ""},
 		{"HiveSpacedCalls", "hive", "SELECT cast (key AS int), count (*), count (DISTINCT value), try_cast (a AS string) FROM src", "src", ""},
 		{"HiveNumberSuffixes", "hive", "SELECT 1.0BD, 10L, 1.5D, 2S, 3Y, struct(1L, 'a', 1.5D) FROM src WHERE d <= 11.22BD", "src", ""},
