@@ -96,6 +96,7 @@ func TestHiveSparkTrinoSyntax(t *testing.T) {
 		{"SparkSubSecondIntervals", "spark", "SELECT interval 8 millisecond 9 microsecond, ts + interval 3 nanoseconds FROM t", "t", ""},
 		{"TrinoSelectNoFromGroupBy", "trino", "SELECT MIN(10), 3 AS col1 GROUP BY 2 HAVING 6 > 5 ORDER BY 1", "", ""},
 		{"SparkEdgeForms", "spark", "SELECT curdate(1) FROM t WHERE a LIKE ALL ();\nSELECT a, count(d) FROM t GROUP BY WITH ROLLUP;\nSELECT count(v) OVER (ORDER BY v RANGE BETWEEN CURRENT ROW AND current_date PRECEDING) FROM t", "t", ""},
+		{"TrinoTypedLiterals", "trino", "SELECT DECIMAL '1.2', REAL '1.5', CAST(a AS DECIMAL(10, 2)) FROM s WHERE d > DATE '2024-01-01'", "s", ""},
 		{"TrinoQuotedFunctions", "trino", "SELECT \"count\"(*), \"rank\"() OVER (ORDER BY a), \"sum\"(DISTINCT b) FROM s", "s", ""},
 	})
 }
