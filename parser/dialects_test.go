@@ -56,6 +56,7 @@ func TestReservedWords(t *testing.T) {
 func TestHiveSparkTrinoSyntax(t *testing.T) {
 	runSyntaxCases(t, []syntaxCase{
 		{"HiveCLICommands", "hive", "dfs -ls /tmp/x;\n!curl -s http://localhost;\nsource ../scripts/init.sql;\nERASURE listPolicies;\nCRYPTO CREATE_KEY --keyName k --bitLength 128;\ndelete jar /tmp/a.jar;\nreload;\nSELECT key FROM src", "src", ""},
+		{"HiveCLIDashDashArguments", "hive", "CRYPTO CREATE_KEY --keyName k2 --bitLength 128;\nCRYPTO CREATE_ZONE --keyName k2 --path /w/enc.db;\n\nINSERT OVERWRITE TABLE enc SELECT * FROM src;\ndfs -ls /tmp;\nINSERT INTO t2 SELECT * FROM s2", "s2,src", "enc,t2"},
 		{"HiveStarArgument", "hive", "SELECT sum(hash(*)) FROM (SELECT * FROM src WHERE key < 10) t", "src", ""},
 		{"HiveSpacedCalls", "hive", "SELECT cast (key AS int), count (*), count (DISTINCT value), try_cast (a AS string) FROM src", "src", ""},
 		{"HiveNumberSuffixes", "hive", "SELECT 1.0BD, 10L, 1.5D, 2S, 3Y, struct(1L, 'a', 1.5D) FROM src WHERE d <= 11.22BD", "src", ""},
@@ -66,6 +67,9 @@ func TestHiveSparkTrinoSyntax(t *testing.T) {
 		{"HiveMapReduce", "hive", "FROM (FROM src MAP src.key, src.value USING 'cat' AS (k, v) CLUSTER BY k) tmap INSERT OVERWRITE TABLE dest1 REDUCE tmap.k, tmap.v USING 'cat' AS (k, v)", "src", "dest1"},
 		{"HiveMapTypeAndFunction", "hive", "CREATE TABLE t (m MAP<STRING, INT>);\nINSERT INTO t SELECT map('a', 1) FROM s", "s", "t"},
 		{"HiveFloorTo", "hive", "SELECT floor(ts TO HOUR), ceil(x) FROM s", "s", ""},
+		{"HiveWindowReferences", "hive", "SELECT sum(a) OVER w2, round(sum(lag(a, 1, 0.0)) OVER w1 + last_value(a) OVER w1, 2) FROM part WINDOW w1 AS (PARTITION BY b ORDER BY c), w2 AS w1", "part", ""},
+		{"SparkWindowFunctions", "spark", "SELECT every(v) OVER w, any_value(x) OVER w, first_value(v) IGNORE NULLS OVER w, a ILIKE 'x%' FROM t WINDOW w AS (ORDER BY a)", "t", ""},
+		{"SparkLateralGroupingSetsValues", "spark", "SELECT * FROM t, LATERAL (SELECT * FROM u WHERE u.a = t.a) s GROUP BY GROUPING SETS ((a), ());\nSELECT * FROM VALUES (1, 2) AS v(a, b) JOIN s ON s.a = v.a", "s,t,u", ""},
 		{"SparkLikeAny", "spark", "SELECT a FROM s WHERE a LIKE ALL ('%x%', '%y%') AND b NOT LIKE ANY ('z%') AND c ILIKE ANY ('%Q')", "s", ""},
 		{"SparkIntervalValues", "spark", "SELECT interval 2 years 4 months, INTERVAL '1-1' YEAR TO MONTH, ts - interval 3 hours FROM s", "s", ""},
 		{"SparkGroupingSetsOnly", "spark", "SELECT a, sum(v) FROM t GROUP BY GROUPING SETS ((a), ())", "t", ""},
@@ -92,6 +96,7 @@ func TestHiveSparkTrinoSyntax(t *testing.T) {
 		{"SparkSubSecondIntervals", "spark", "SELECT interval 8 millisecond 9 microsecond, ts + interval 3 nanoseconds FROM t", "t", ""},
 		{"TrinoSelectNoFromGroupBy", "trino", "SELECT MIN(10), 3 AS col1 GROUP BY 2 HAVING 6 > 5 ORDER BY 1", "", ""},
 		{"SparkEdgeForms", "spark", "SELECT curdate(1) FROM t WHERE a LIKE ALL ();\nSELECT a, count(d) FROM t GROUP BY WITH ROLLUP;\nSELECT count(v) OVER (ORDER BY v RANGE BETWEEN CURRENT ROW AND current_date PRECEDING) FROM t", "t", ""},
+		{"TrinoTypedLiterals", "trino", "SELECT DECIMAL '1.2', REAL '1.5', CAST(a AS DECIMAL(10, 2)) FROM s WHERE d > DATE '2024-01-01'", "s", ""},
 		{"TrinoQuotedFunctions", "trino", "SELECT \"count\"(*), \"rank\"() OVER (ORDER BY a), \"sum\"(DISTINCT b) FROM s", "s", ""},
 	})
 }

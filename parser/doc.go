@@ -19,8 +19,9 @@
 //     renders each branch, every rendering is parsed on its own and their
 //     lineage united, with a warning at the tag. A template gonja cannot
 //     parse or render has its {% ... %} tags ignored, with a warning.
-//  2. Lexing: the whole script is tokenised once, as TiDB's Scanner would
-//     (ANSI_QUOTES for dialects where "x" is a name), by a lexer of our own
+//  2. Lexing: the script is tokenised a 1 MB chunk at a time (so that a
+//     script's memory does not grow with its statement count), as TiDB's
+//     Scanner would (ANSI_QUOTES for dialects where "x" is a name), by a lexer of our own
 //     that looks up no keywords; on rare input (MySQL's /*! */ comments,
 //     unterminated strings, 1e5 or 0x1F numbers) TiDB's Scanner itself is
 //     used. The few things TiDB does not know are handled at token level:
@@ -60,7 +61,9 @@
 // and USING are read, CTE names removed; the target after INTO, TABLE,
 // UPDATE or MERGE INTO is written), is marked "fallback", and the parse
 // error, with its position, becomes a Warning. Parse returns an error only
-// for an unknown dialect, or when nothing at all could be extracted.
+// for an unknown dialect, or when no statement parses and nothing at all
+// could be extracted; a script that parses but names no table (only SET,
+// dfs, table-less SELECTs) is an empty result with one warning.
 // Session statements (SET, ADD JAR, USE, ...) are understood, not errors.
 //
 // # Semantics

@@ -354,6 +354,9 @@ func (s *stmt) keyword(i int, cur *frame, sourceNext, targetNext, pendingOuter *
 		if j, ok := s.valuesQuery(i); ok {
 			return j, true
 		}
+		if s.is(i, "WINDOW") {
+			s.windowRefs(i)
+		}
 		if s.isAny(i, "WHERE", "GROUP", "HAVING") && s.selectWithoutFrom(i) {
 			s.addEdit(s.t[i].start, s.t[i].start, "FROM (SELECT 1) AS dual_ ") // SELECT min(1) GROUP BY 1 HAVING ...
 		}

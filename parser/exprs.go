@@ -100,6 +100,12 @@ func (s *stmt) call(i, open, enclosing int) {
 		return
 	}
 	kind := neutralFuncs[name]
+	if kind == 0 && tidbWindowOnly[name] && !s.is(cl+1, "OVER") && !(s.isAny(cl+1, "IGNORE", "RESPECT") && s.is(cl+3, "OVER")) {
+		// Hive's lag(x) inside sum(...) OVER w takes the outer window;
+		// TiDB's window functions need their own OVER.
+		s.replaceTok(i, i, w+"_")
+		return
+	}
 	if kind == 0 {
 		if !tidbOverFuncs[name] {
 			s.blankOver(cl + 1) // collect_set(x) OVER w: TiDB's grammar has no such window function
@@ -164,6 +170,10 @@ func (s *stmt) blankOver(k int) {
 		}
 	}
 }
+
+// tidbWindowOnly are TiDB's window functions, which must have an OVER.
+var tidbWindowOnly = wordSet(`ROW_NUMBER RANK DENSE_RANK CUME_DIST PERCENT_RANK NTILE LEAD LAG FIRST_VALUE
+	LAST_VALUE NTH_VALUE`)
 
 // tidbOverFuncs are the functions TiDB's grammar takes OVER after.
 var tidbOverFuncs = wordSet(`COUNT SUM AVG MIN MAX GROUP_CONCAT BIT_AND BIT_OR BIT_XOR STD STDDEV STDDEV_POP

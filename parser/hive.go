@@ -1,6 +1,9 @@
 package parser
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // Hive, Spark and Trino syntax that TiDB lacks, at expression level. Each
 // rewrite replaces or blanks token spans (see edits.go); none changes the
@@ -12,18 +15,51 @@ import "slices"
 // delete jar|file|archive ..., abort transactions ..., and workload
 // management (enable|disable workload management, replace resource plan);
 // they have no lineage.
-func (s *stmt) hiveCLI() bool {
+func (s *stmt) hiveCLI() bool { return s.hiveCLIAt(0) }
+
+// hiveCLIAt reports whether a Hive CLI command begins at token i.
+func (s *stmt) hiveCLIAt(i int) bool {
 	switch {
-	case s.isP(0, '!'):
+	case s.isP(i, '!'):
 		return true
-	case s.isAny(0, "DFS", "SOURCE", "ERASURE", "CRYPTO", "RELOAD", "ABORT", "KILLQUERY", "ENABLE", "DISABLE"):
+	case s.isAny(i, "DFS", "SOURCE", "ERASURE", "CRYPTO", "RELOAD", "ABORT", "KILLQUERY", "ENABLE", "DISABLE"):
 		return true
-	case s.is(0, "REPLACE") && s.isAny(1, "ACTIVE", "RESOURCE"): // REPLACE [ACTIVE] RESOURCE PLAN p WITH q
+	case s.is(i, "REPLACE") && s.isAny(i+1, "ACTIVE", "RESOURCE"): // REPLACE [ACTIVE] RESOURCE PLAN p WITH q
 		return true
-	case s.isAny(0, "DELETE", "ADD", "LIST") && s.isAny(1, "JAR", "JARS", "FILE", "FILES", "ARCHIVE", "ARCHIVES"):
+	case s.isAny(i, "DELETE", "ADD", "LIST") && s.isAny(i+1, "JAR", "JARS", "FILE", "FILES", "ARCHIVE", "ARCHIVES"):
 		return true
 	}
 	return false
+}
+
+// cliEnd returns, for a Hive CLI command starting at token i, the index of
+// the first token of the next line when the command's own line holds a
+// semicolon that the lexer took into a comment (crypto create_key
+// --keyName k;: "--keyName" began a comment, but the CLI ends the command
+// at the ";"); otherwise -1, and the statement is split as usual.
+func (s *stmt) cliEnd(i int) int {
+	if !s.hiveCLIAt(i) {
+		return -1
+	}
+	start := s.t[i].start
+	eol := strings.IndexByte(s.text[start:], '\n')
+	if eol < 0 {
+		eol = len(s.text)
+	} else {
+		eol += start
+	}
+	if !strings.Contains(s.text[start:eol], ";") {
+		return -1
+	}
+	for k := i + 1; k < len(s.t); k++ {
+		if s.isP(k, ';') && s.t[k].start < eol {
+			return -1 // a real semicolon on the line: split as usual
+		}
+		if s.t[k].start >= eol {
+			return k
+		}
+	}
+	return -1
 }
 
 // numericSuffixDialects have Hive's typed number literals (10L, 2S, 3Y,
@@ -353,4 +389,19 @@ func (s *stmt) mapReduce(i int) int {
 	}
 	s.blankTok(using, end-1)
 	return i + 1
+}
+
+// windowRefs brackets a window defined as another (WINDOW w1 AS (...), w2
+// AS w1): TiDB takes w2 AS (w1).
+func (s *stmt) windowRefs(i int) {
+	end := s.clauseEnd(i + 1)
+	for j := i + 1; j+2 < end; j++ {
+		if s.isP(j, '(') {
+			j = s.closeOf(j)
+			continue
+		}
+		if (j == i+1 || s.isP(j-1, ',')) && s.isName(j) && s.is(j+1, "AS") && s.isName(j+2) && (j+3 >= end || s.isP(j+3, ',')) {
+			s.replaceTok(j+2, j+2, "("+s.str(j+2)+")")
+		}
+	}
 }
