@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -101,6 +102,9 @@ type colState struct {
 	failed bool
 	qual   bool // the statement has a QUALIFY clause
 	sub    *tidb.Parser
+
+	visitors []*exprVisitor // a stack of expression visitors, reused
+	depth    int
 }
 
 type cteEntry struct {
@@ -115,15 +119,24 @@ func (c *colState) reset(opts Options) {
 	}
 	c.schema = opts.Schema
 	c.db = strings.ToLower(opts.DefaultDB)
-	c.ddl = map[string][]string{}
-	c.temps = map[string]*derived{}
+	// Clear the maps only when used: clearing costs what they once held.
+	if c.ddl == nil {
+		c.ddl, c.temps = map[string][]string{}, map[string]*derived{}
+	}
+	if len(c.ddl) > 0 {
+		clear(c.ddl)
+	}
+	if len(c.temps) > 0 {
+		clear(c.temps)
+	}
+	c.depth = 0
 	c.out = c.out[:0]
 }
 
 // begin starts the column extraction of a statement.
 func (c *colState) begin(p *Parser, s *stmt) {
 	c.p, c.s = p, s
-	c.cols, c.refs = nil, nil
+	c.cols, c.refs = c.cols[:0], c.refs[:0]
 	c.ctes = c.ctes[:0]
 	c.failed = false
 	c.qual = false
@@ -152,7 +165,8 @@ func (c *colState) finish(s *stmt) {
 	}
 	sc := stmtColumns{}
 	if s.conf == Parsed && !c.failed {
-		sc.cols, sc.refs = finishCols(c.cols), finishRefs(c.refs)
+		// c.cols and c.refs are scratch space: the results get their own.
+		sc.cols, sc.refs = slices.Clone(finishCols(c.cols)), slices.Clone(finishRefs(c.refs))
 	}
 	c.out = append(c.out, sc)
 	c.s, c.p = nil, nil
@@ -199,8 +213,9 @@ func (c *colState) unit(s *stmt, u *unit, node ast.StmtNode) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			// Column extraction must never cost the table lineage.
-			c.failed = true
+			// Column extraction must never cost the table lineage; the
+			// statement's columns are dropped with a warning.
+			c.fail(s, r)
 		}
 	}()
 	c.stmtNode(s, u, node)
@@ -304,6 +319,19 @@ func compareRef(a, b ColumnRef) int {
 // attach puts the column results into res: per statement, and for the
 // script (targets merged, references deduplicated).
 func (c *colState) attach(res *Result) {
+	if len(res.Statements) == 1 && len(c.out) == 1 {
+		// One statement: the script's lists are the statement's.
+		st := &res.Statements[0]
+		st.Columns, st.References = c.out[0].cols, c.out[0].refs
+		if st.Columns == nil {
+			st.Columns = []ColumnLineage{}
+		}
+		if st.References == nil {
+			st.References = []ColumnRef{}
+		}
+		res.Columns, res.References = st.Columns, st.References
+		return
+	}
 	var all []ColumnLineage
 	var refs []ColumnRef
 	for i := range res.Statements {
@@ -325,4 +353,14 @@ func (c *colState) attach(res *Result) {
 	}
 	res.Columns = finishCols(all)
 	res.References = finishRefs(refs)
+}
+
+// fail gives up the column lineage of s after an internal error, and
+// says so in a warning.
+func (c *colState) fail(s *stmt, r any) {
+	c.depth = 0
+	if !c.failed && len(s.t) > 0 {
+		c.p.warnAt(s.t[0].start, fmt.Sprintf("column lineage of this statement could not be extracted (internal error: %v); its tables are complete", r))
+	}
+	c.failed = true
 }

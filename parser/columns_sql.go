@@ -201,7 +201,7 @@ func (c *colState) qualifyClause(sel *ast.SelectStmt, sc *scope) {
 func (c *colState) merge(s *stmt) {
 	defer func() {
 		if r := recover(); r != nil {
-			c.failed = true
+			c.fail(s, r)
 		}
 	}()
 	i, with := 0, -1
@@ -235,18 +235,20 @@ func (c *colState) merge(s *stmt) {
 	if when < 0 {
 		when = len(s.t)
 	}
-	head := func(at int) []piece {
-		if with >= 0 {
-			return []piece{span(s, with, i), s.lit(" ", at)}
-		}
-		return nil
-	}
-	joined := func(ps []piece, at int) []piece {
-		return append(ps, s.lit(" FROM ", at), span(s, j, k), s.lit(" JOIN ", using), span(s, using+1, on), s.lit(" ON ", on), span(s, on+1, when))
-	}
 	q := c.qualify(target)
-	// The ON condition: join keys of both sides.
-	c.mergeUnit(s, joined(append(head(when), s.lit("SELECT 1", when)), when), nil)
+	// One SELECT carries every clause's expressions, each clause's fields
+	// after a marker field, over the target joined to the source: the ON
+	// condition gives the join keys of both sides.
+	var ps []piece
+	if with >= 0 {
+		ps = append(ps, span(s, with, i), s.lit(" ", when))
+	}
+	ps = append(ps, s.lit("SELECT 1", when))
+	var segs []mergeSeg
+	add := func(kind int, names []string, from, to int) {
+		segs = append(segs, mergeSeg{kind: kind, names: names})
+		ps = append(ps, s.lit(", '"+mergeMark+"', ", from), span(s, from, to))
+	}
 	for w := when; w >= 0 && w < len(s.t); {
 		next := s.depth0(w+1, len(s.t), func(x int) bool { return s.is(x, "WHEN") })
 		end := next
@@ -257,33 +259,24 @@ func (c *colState) merge(s *stmt) {
 		if then < 0 {
 			break
 		}
-		and := s.depth0(w+1, then, func(x int) bool { return s.is(x, "AND") })
-		where := func(ps []piece) []piece {
-			if and > 0 {
-				ps = append(ps, s.lit(" WHERE ", and), span(s, and+1, then))
-			}
-			return ps
+		if and := s.depth0(w+1, then, func(x int) bool { return s.is(x, "AND") }); and > 0 && and+1 < then {
+			add(segCond, nil, and+1, then)
 		}
 		a := then + 1
 		switch {
 		case s.is(a, "UPDATE") && s.is(a+1, "SET") && s.isP(a+2, '*'),
 			s.is(a, "INSERT") && s.isP(a+1, '*'):
 			// Databricks: every target column from the source column of its name.
-			ps := append(head(a), s.lit("SELECT * FROM ", a), span(s, using+1, on))
-			c.mergeUnit(s, where(ps), func(sel *ast.SelectStmt, sc *scope, cols []outCol) {
+			var sp []piece
+			if with >= 0 {
+				sp = append(sp, span(s, with, i), s.lit(" ", a))
+			}
+			sp = append(sp, s.lit("SELECT * FROM ", a), span(s, using+1, on))
+			c.mergeUnit(s, sp, func(sel *ast.SelectStmt, sc *scope, cols []outCol) {
 				c.emit(q, cols, nil)
 			})
-		case s.is(a, "UPDATE") && s.is(a+1, "SET"):
-			ps := append(head(a), s.lit("SELECT ", a), span(s, a+2, end))
-			c.mergeUnit(s, where(joined(ps, end)), func(sel *ast.SelectStmt, sc *scope, cols []outCol) {
-				for _, f := range sel.Fields.Fields {
-					if cn := assignTarget(f.Expr); cn != nil {
-						var srcs []source
-						c.exprSkip(f.Expr, sc, UseValue, &srcs, cn)
-						c.emit(q, []outCol{{name: cn.Name.Name.L, srcs: srcs}}, nil)
-					}
-				}
-			})
+		case s.is(a, "UPDATE") && s.is(a+1, "SET") && a+2 < end:
+			add(segUpdate, nil, a+2, end)
 		case s.is(a, "INSERT"):
 			x := a + 1
 			var names []string
@@ -298,28 +291,62 @@ func (c *colState) merge(s *stmt) {
 			if names == nil {
 				names, _ = c.lookup(q, target.s)
 			}
-			ps := append(head(a), s.lit("SELECT ", a), span(s, x+2, cl), s.lit(" FROM ", cl), span(s, using+1, on))
-			c.mergeUnit(s, where(ps), func(sel *ast.SelectStmt, sc *scope, _ []outCol) {
-				var cols []outCol
-				for _, f := range sel.Fields.Fields {
-					var srcs []source
-					if f.Expr != nil {
-						c.expr(f.Expr, sc, UseValue, &srcs)
-					}
-					cols = append(cols, outCol{name: fieldName(f), srcs: srcs})
-				}
-				if names == nil {
-					return
-				}
-				c.emit(q, renameCols(cols, names), nil)
-			})
-		default: // DELETE, DO NOTHING: the condition only
-			if and > 0 {
-				c.mergeUnit(s, where(joined(append(head(a), s.lit("SELECT 1", a)), a)), nil)
+			if cl > x+2 {
+				add(segInsert, names, x+2, cl)
 			}
 		}
 		w = next
 	}
+	ps = append(ps, s.lit(" FROM ", when), span(s, j, k), s.lit(" JOIN ", using), span(s, using+1, on), s.lit(" ON ", on), span(s, on+1, when))
+	c.mergeUnit(s, ps, func(sel *ast.SelectStmt, sc *scope, _ []outCol) {
+		seg := -1
+		var cols []outCol
+		flush := func() {
+			if seg >= 0 && segs[seg].kind == segInsert && segs[seg].names != nil {
+				c.emit(q, renameCols(cols, segs[seg].names), nil)
+			}
+			cols = cols[:0]
+		}
+		for _, f := range sel.Fields.Fields {
+			if v, ok := f.Expr.(stringer); ok && v.GetString() == mergeMark {
+				flush()
+				seg++
+				continue
+			}
+			if seg < 0 || seg >= len(segs) || f.Expr == nil {
+				continue
+			}
+			switch segs[seg].kind {
+			case segCond:
+				c.expr(f.Expr, sc, UseFilter, nil)
+			case segUpdate:
+				if cn := assignTarget(f.Expr); cn != nil {
+					var srcs []source
+					c.exprSkip(f.Expr, sc, UseValue, &srcs, cn)
+					c.emit(q, []outCol{{name: cn.Name.Name.L, srcs: srcs}}, nil)
+				}
+			case segInsert:
+				var srcs []source
+				c.expr(f.Expr, sc, UseValue, &srcs)
+				cols = append(cols, outCol{name: fieldName(f), srcs: srcs})
+			}
+		}
+		flush()
+	})
+}
+
+// mergeMark separates the clauses of MERGE in the SELECT built for them.
+const mergeMark = "\x00lineage:merge-clause"
+
+const (
+	segCond = iota
+	segUpdate
+	segInsert
+)
+
+type mergeSeg struct {
+	kind  int
+	names []string // INSERT's target columns
 }
 
 // mergeUnit parses the SELECT built from pieces of s and walks its FROM

@@ -622,14 +622,19 @@ func (c *colState) from(n ast.ResultSetNode, sc *scope) {
 		case *ast.Join:
 			c.from(src, sc)
 		default:
-			// A derived table sees the relations before it (LATERAL).
+			// A table function sees the relations before it (UNNEST(t.a)).
 			lat := &scope{rels: append([]*rel(nil), sc.rels...), outer: sc.outer}
 			if srcs, ok := c.tableFunc(src, lat); ok {
 				// UNNEST(arr) AS e: whatever e names comes from arr.
 				sc.rels = append(sc.rels, &rel{alias: x.AsName.L, d: &derived{cols: []outCol{{name: "*", srcs: srcs}}}})
 				return
 			}
-			cols := c.query(src, lat, UseValue)
+			// A subquery sees the relations before it only when LATERAL.
+			sub := sc.outer
+			if x.Lateral {
+				sub = lat
+			}
+			cols := c.query(src, sub, UseValue)
 			sc.rels = append(sc.rels, &rel{alias: x.AsName.L, d: &derived{cols: cols}})
 		}
 	case *ast.TableName:
@@ -874,8 +879,7 @@ func assignTarget(e ast.ExprNode) *ast.ColumnNameExpr {
 
 // exprSkip is expr, leaving out the node skip (an assigned column).
 func (c *colState) exprSkip(e ast.ExprNode, sc *scope, kind string, out *[]source, skip ast.Node) {
-	v := exprVisitor{c: c, sc: sc, kind: kind, out: out, skip: skip}
-	e.Accept(&v)
+	c.walkExpr(e, sc, kind, out, skip)
 }
 
 // expr walks an expression: every column it reads is recorded as a use of
@@ -884,8 +888,21 @@ func (c *colState) expr(e ast.ExprNode, sc *scope, kind string, out *[]source) {
 	if e == nil {
 		return
 	}
-	v := exprVisitor{c: c, sc: sc, kind: kind, out: out}
-	e.Accept(&v)
+	c.walkExpr(e, sc, kind, out, nil)
+}
+
+// walkExpr runs a visitor from c's stack (visitors nest through
+// subqueries), so that walking an expression allocates none.
+func (c *colState) walkExpr(e ast.ExprNode, sc *scope, kind string, out *[]source, skip ast.Node) {
+	if c.depth == len(c.visitors) {
+		c.visitors = append(c.visitors, &exprVisitor{})
+	}
+	v := c.visitors[c.depth]
+	*v = exprVisitor{c: c, sc: sc, kind: kind, out: out, skip: skip}
+	c.depth++
+	e.Accept(v)
+	c.depth--
+	*v = exprVisitor{}
 }
 
 type exprVisitor struct {
@@ -926,7 +943,7 @@ func (v *exprVisitor) Enter(n ast.Node) (ast.Node, bool) {
 		return n, true
 	case *ast.WindowFuncExpr:
 		for _, a := range x.Args {
-			a.Accept(v)
+			v.c.walkExpr(a, v.sc, v.kind, v.out, v.skip)
 		}
 		v.c.window(&x.Spec, v.sc, v.out)
 		return n, true
