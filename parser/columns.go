@@ -91,6 +91,7 @@ type colState struct {
 	db     string
 	ddl    map[string][]string // tables whose columns DDL earlier in the script gave
 	temps  map[string]*derived // temporary views and tables, by bare name
+	vars   map[string]bool     // names the script DECLAREs: variables, not columns
 	out    []stmtColumns       // one per statement, in order
 
 	// the statement being processed
@@ -129,6 +130,9 @@ func (c *colState) reset(opts Options) {
 	if len(c.temps) > 0 {
 		clear(c.temps)
 	}
+	if len(c.vars) > 0 {
+		clear(c.vars)
+	}
 	c.depth = 0
 	c.out = c.out[:0]
 }
@@ -156,6 +160,18 @@ func (c *colState) finish(s *stmt) {
 	}
 	if s.use != "" {
 		c.db = s.use
+	}
+	if s.kind == "declare" {
+		// DECLARE x [, y] type ...: BigQuery, Snowflake and T-SQL scripts.
+		for i := 1; i < len(s.t) && s.isName(i); i += 2 {
+			if c.vars == nil {
+				c.vars = map[string]bool{}
+			}
+			c.vars[s.nameOf(i)] = true
+			if !s.isP(i+1, ',') {
+				break
+			}
+		}
 	}
 	for _, d := range s.drops {
 		if !d.qualified() {
@@ -316,9 +332,99 @@ func compareRef(a, b ColumnRef) int {
 	return 1
 }
 
+// throughScoped resolves through the tables the script creates and later
+// drops (temporary by the table-level rules; dropped[i] marks the
+// statement that creates one): their columns stop being targets, and
+// what reads them reads their sources.
+func (c *colState) throughScoped(dropped []bool) {
+	var scoped map[string][]string // "db.t.col" -> its sources
+	var unres map[string]bool      // sources that are guesses
+	tables := map[string]bool{}
+	tableOf := func(col string) string {
+		if i := strings.LastIndexByte(col, '.'); i > 0 {
+			return col[:i]
+		}
+		return ""
+	}
+	for i := range c.out {
+		out := &c.out[i]
+		if len(tables) > 0 {
+			var cols []ColumnLineage
+			for _, cl := range out.cols {
+				cl.Sources, cl.Unresolved = c.mapScoped(cl.Sources, cl.Unresolved, tables, scoped, unres)
+				cols = append(cols, cl)
+			}
+			var refs []ColumnRef
+			for _, r := range out.refs {
+				if !tables[tableOf(r.Column)] {
+					refs = append(refs, r)
+					continue
+				}
+				for _, src := range scoped[r.Column] {
+					refs = append(refs, ColumnRef{Column: src, Kind: r.Kind, Unresolved: r.Unresolved || unres[src]})
+				}
+			}
+			out.cols, out.refs = finishCols(cols), finishRefs(refs)
+		}
+		if i < len(dropped) && dropped[i] {
+			for _, cl := range out.cols {
+				tables[tableOf(cl.Target)] = true
+			}
+		}
+		kept := out.cols[:0:0]
+		for _, cl := range out.cols {
+			if !tables[tableOf(cl.Target)] {
+				kept = append(kept, cl)
+				continue
+			}
+			if scoped == nil {
+				scoped, unres = map[string][]string{}, map[string]bool{}
+			}
+			scoped[cl.Target] = append(scoped[cl.Target], cl.Sources...)
+			for _, u := range cl.Unresolved {
+				unres[u] = true
+			}
+		}
+		if len(kept) != len(out.cols) {
+			out.cols = kept
+		}
+	}
+}
+
+// mapScoped replaces sources in scoped tables by their own sources.
+func (c *colState) mapScoped(srcs, un []string, tables map[string]bool, scoped map[string][]string, unres map[string]bool) ([]string, []string) {
+	var out, outUn []string
+	for _, src := range srcs {
+		t := src
+		if i := strings.LastIndexByte(src, '.'); i > 0 {
+			t = src[:i]
+		}
+		if !tables[t] {
+			out = append(out, src)
+			if slices.Contains(un, src) {
+				outUn = append(outUn, src)
+			}
+			continue
+		}
+		for _, s2 := range scoped[src] {
+			out = append(out, s2)
+			if unres[s2] || slices.Contains(un, src) {
+				outUn = append(outUn, s2)
+			}
+		}
+	}
+	if out == nil {
+		out = []string{}
+	}
+	return out, outUn
+}
+
 // attach puts the column results into res: per statement, and for the
 // script (targets merged, references deduplicated).
-func (c *colState) attach(res *Result) {
+func (c *colState) attach(res *Result, dropped []bool) {
+	if slices.Contains(dropped, true) {
+		c.throughScoped(dropped)
+	}
 	if len(res.Statements) == 1 && len(c.out) == 1 {
 		// One statement: the script's lists are the statement's.
 		st := &res.Statements[0]

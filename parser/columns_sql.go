@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -31,12 +32,15 @@ func (s *stmt) nameOf(i int) string {
 }
 
 // names reads a bracketed list of names at open: the first name of each
-// comma-separated entry ("(a STRING, b INT)" gives a, b).
+// comma-separated entry ("(a STRING, b INT)" gives a, b), less constraints
+// and indexes (a column may be named key: KEY idx (a) is an index).
 func (s *stmt) names(open int) []string {
 	cl := s.closeOf(open)
 	var out []string
 	for x := open + 1; x < cl; x++ {
-		if (x == open+1 || s.isP(x-1, ',')) && s.isName(x) && !s.isAny(x, "PRIMARY", "CONSTRAINT", "UNIQUE", "FOREIGN", "KEY", "INDEX", "CHECK", "PERIOD", "LIKE", "FULLTEXT", "SPATIAL") {
+		first := x == open+1 || s.isP(x-1, ',')
+		index := s.isAny(x, "KEY", "INDEX") && (s.isP(x+1, '(') || s.isName(x+1) && s.isP(x+2, '('))
+		if first && s.isName(x) && !index && (s.t[x].kind == tQuoted || !s.isAny(x, "PRIMARY", "CONSTRAINT", "UNIQUE", "FOREIGN", "CHECK", "PERIOD", "LIKE", "FULLTEXT", "SPATIAL")) {
 			out = append(out, s.nameOf(x))
 		}
 		if s.isP(x, '(') {
@@ -61,14 +65,26 @@ func (s *stmt) columnList() []string {
 	return nil
 }
 
-// hasWordAfterName reports whether word w appears after the target name.
-func (s *stmt) hasWordAfterName(w string) bool {
-	for i := s.fbTarget + 1; i < len(s.t); i++ {
-		if s.nameOf(i) == w {
-			return true
+// ddlColumns returns the columns a CREATE TABLE definition lists, then
+// those of PARTITIONED BY (c type, ...) that it does not (Hive's partition
+// columns are columns too), or nil without a column list.
+func (s *stmt) ddlColumns() []string {
+	if s.fbTarget <= 0 {
+		return nil
+	}
+	k := s.endOfName(s.fbTarget)
+	if !s.isP(k, '(') || s.isQueryAt(k) {
+		return nil
+	}
+	cols := s.names(k)
+	if p := s.depth0(s.closeOf(k)+1, len(s.t), func(i int) bool { return s.is(i, "PARTITIONED") && s.is(i+1, "BY") && s.isP(i+2, '(') }); p > 0 {
+		for _, c := range s.names(p + 2) {
+			if !slices.Contains(cols, c) {
+				cols = append(cols, c)
+			}
 		}
 	}
-	return false
+	return cols
 }
 
 // partitionSpec returns the static partition columns (PARTITION (dt='x'))

@@ -129,14 +129,10 @@ func (c *colState) stmtNode(s *stmt, u *unit, node ast.StmtNode) {
 		if len(s.writes) == 0 || s.temp {
 			return
 		}
-		if len(n.Cols) == 1 && n.Cols[0].Name.Name.L == "c" && !s.hasWordAfterName("c") {
-			return // our own stand-in column for a definition without columns
+		// From the tokens: the dialect layer hands TiDB only plain columns.
+		if cols := s.ddlColumns(); cols != nil {
+			c.ddl[c.qualify(s.writes[0])] = cols
 		}
-		cols := make([]string, 0, len(n.Cols))
-		for _, cd := range n.Cols {
-			cols = append(cols, cd.Name.Name.L)
-		}
-		c.ddl[c.qualify(s.writes[0])] = cols
 	case *ast.SelectStmt, *ast.SetOprStmt:
 		if u.target != nil {
 			c.selectTarget(s, u, node)
@@ -822,6 +818,9 @@ func (c *colState) unqualified(col string, sc *scope) []source {
 				return yes
 			}
 			return flagged(yes)
+		}
+		if c.vars[col] {
+			return nil // a declared variable that no table surely has
 		}
 		// A column of the FROM tables shadows a lateral alias (as in Spark,
 		// Snowflake, Redshift): a table of unknown columns may have it.

@@ -116,7 +116,7 @@ func (p *Parser) parse(src string, opts Options, dl dialect) (*Result, error) {
 	}
 	res := p.resolve(opts.DefaultDB)
 	if p.cols.on {
-		p.cols.attach(res)
+		p.cols.attach(res, p.rs.dropped)
 	}
 	if len(sc.stmts) > 0 {
 		extracted := false
