@@ -26,7 +26,6 @@ type scope struct {
 	outer   *scope
 	using   map[string]bool // columns of JOIN ... USING: owned by both sides
 	lateral []outCol        // select-list outputs so far (lateral aliases), nil outside it
-	inList  bool            // resolving the select list
 	windows []ast.WindowSpec
 }
 
@@ -126,12 +125,21 @@ func (c *colState) stmtNode(s *stmt, u *unit, node ast.StmtNode) {
 		}
 		c.expr(n.Where, sc, UseFilter, nil)
 	case *ast.CreateTableStmt:
-		if len(s.writes) == 0 || s.temp {
+		if len(s.writes) == 0 {
 			return
 		}
 		// From the tokens: the dialect layer hands TiDB only plain columns.
-		if cols := s.ddlColumns(); cols != nil {
-			c.ddl[c.qualify(s.writes[0])] = cols
+		cols := s.ddlColumns()
+		switch w := s.writes[0]; {
+		case cols == nil:
+		case s.temp || w.isTemp():
+			d := &derived{}
+			for _, col := range cols {
+				d.cols = append(d.cols, outCol{name: col})
+			}
+			c.temps[w.s] = d
+		default:
+			c.ddl[c.qualify(w)] = cols
 		}
 	case *ast.SelectStmt, *ast.SetOprStmt:
 		if u.target != nil {
@@ -151,6 +159,9 @@ func (c *colState) stmtNode(s *stmt, u *unit, node ast.StmtNode) {
 // write records cols written to table w; names are the target's columns
 // by position when the statement lists them (nil otherwise).
 func (c *colState) write(w tname, cols []outCol, names []string, temp bool) {
+	if w.path {
+		return // a storage path has no columns; what was read is in the references
+	}
 	if names != nil {
 		cols = renameCols(cols, names)
 	}
@@ -163,11 +174,8 @@ func (c *colState) write(w tname, cols []outCol, names []string, temp bool) {
 		return
 	}
 	q := c.qualify(w)
-	if w.path {
-		q = w.s
-	}
 	c.emit(q, cols, nil)
-	if _, ok := c.lookup(q, w.s); !ok && !w.path {
+	if _, ok := c.lookup(q, w.s); !ok {
 		names := make([]string, 0, len(cols))
 		for _, oc := range cols {
 			if oc.name == "*" {
@@ -225,7 +233,6 @@ func (c *colState) insert(s *stmt, u *unit, n *ast.InsertStmt) {
 	for _, cn := range n.Columns {
 		names = append(names, cn.Name.L)
 	}
-	temp := false
 	if names == nil {
 		q := c.qualify(w)
 		if tc, ok := c.lookup(q, w.s); ok {
@@ -234,7 +241,6 @@ func (c *colState) insert(s *stmt, u *unit, n *ast.InsertStmt) {
 			for _, oc := range d.cols {
 				names = append(names, oc.name)
 			}
-			temp = false
 		}
 	}
 	var cols []outCol
@@ -258,7 +264,7 @@ func (c *colState) insert(s *stmt, u *unit, n *ast.InsertStmt) {
 	if names == nil && len(n.Lists) > 0 {
 		return // VALUES into a table of unknown columns: nothing to name
 	}
-	c.write(w, cols, names, temp)
+	c.write(w, cols, names, false)
 }
 
 // dropStatic removes the static partition columns (PARTITION (dt='x'))
@@ -493,7 +499,6 @@ func (c *colState) selectStmt(sel *ast.SelectStmt, outer *scope, vkind string) [
 	}
 	var cols []outCol
 	if sel.Fields != nil {
-		sc.inList = true
 		sc.lateral = []outCol{}
 		for _, f := range sel.Fields.Fields {
 			if f.WildCard != nil {
@@ -509,7 +514,6 @@ func (c *colState) selectStmt(sel *ast.SelectStmt, outer *scope, vkind string) [
 			cols = append(cols, oc)
 			sc.lateral = append(sc.lateral, oc)
 		}
-		sc.inList = false
 	}
 	c.expr(sel.Where, sc, UseFilter, nil)
 	if sel.GroupBy != nil {
