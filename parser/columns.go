@@ -104,6 +104,9 @@ type colState struct {
 	qual   bool // the statement has a QUALIFY clause
 	sub    *tidb.Parser
 
+	lviews []lateralView // the statement's LATERAL VIEW clauses
+	encl   []int         // enclosing brackets of its tokens, when lviews are set
+
 	visitors []*exprVisitor // a stack of expression visitors, reused
 	depth    int
 }
@@ -144,11 +147,18 @@ func (c *colState) begin(p *Parser, s *stmt) {
 	c.ctes = c.ctes[:0]
 	c.failed = false
 	c.qual = false
+	lateral := false
 	for i := range s.t {
 		if s.t[i].kind == tWord && s.is(i, "QUALIFY") {
 			c.qual = true
-			break
 		}
+		if s.t[i].kind == tWord && s.is(i, "LATERAL") && s.is(i+1, "VIEW") {
+			lateral = true
+		}
+	}
+	c.lviews = c.lviews[:0]
+	if lateral {
+		c.lateralViews(s)
 	}
 }
 

@@ -444,3 +444,111 @@ func (c *colState) tableFunc(n ast.ResultSetNode, sc *scope) ([]source, bool) {
 	}
 	return srcs, true
 }
+
+// lateralView is a Hive/Spark LATERAL VIEW [OUTER] fn(args) t AS c1, c2
+// clause, which the dialect layer blanks.
+type lateralView struct {
+	at    int    // token index of LATERAL
+	group int    // the bracket that encloses it (-1: none)
+	args  [2]int // token range of fn's arguments
+	alias string
+	cols  []string
+}
+
+// lateralViews reads the LATERAL VIEW clauses of s.
+func (c *colState) lateralViews(s *stmt) {
+	c.lviews = c.lviews[:0]
+	var encl []int
+	for i := 0; i+1 < len(s.t); i++ {
+		if !s.is(i, "LATERAL") || !s.is(i+1, "VIEW") {
+			continue
+		}
+		if encl == nil {
+			encl = s.enclosing()
+		}
+		lv := lateralView{at: i, group: encl[i]}
+		j := i + 2
+		if s.is(j, "OUTER") {
+			j++
+		}
+		_, j = s.nameAt(j, nil)
+		if !s.isP(j, '(') {
+			continue
+		}
+		cl := s.closeOf(j)
+		lv.args = [2]int{j + 1, cl}
+		j = cl + 1
+		if s.aliasable(j) && !s.is(j, "AS") {
+			lv.alias = s.nameOf(j)
+			j++
+		}
+		if s.is(j, "AS") {
+			j++
+			for s.isName(j) {
+				lv.cols = append(lv.cols, s.nameOf(j))
+				j++
+				if s.isP(j, ',') && s.isName(j+1) && !s.is(j+1, "LATERAL") {
+					j++
+					continue
+				}
+				break
+			}
+		}
+		c.lviews = append(c.lviews, lv)
+	}
+	c.encl = encl
+}
+
+// enclosing returns, for each token, the index of the innermost open
+// bracket around it, or -1.
+func (s *stmt) enclosing() []int {
+	out := make([]int, len(s.t))
+	var stack []int
+	for i := range s.t {
+		top := -1
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		out[i] = top
+		switch {
+		case s.isP(i, '(') || s.isP(i, '['):
+			stack = append(stack, i)
+		case (s.isP(i, ')') || s.isP(i, ']')) && len(stack) > 0:
+			stack = stack[:len(stack)-1]
+		}
+	}
+	return out
+}
+
+// addLateralViews adds to sc the LATERAL VIEWs written in the same
+// bracket as sel's select list: each column it names comes from the
+// columns its function's arguments read.
+func (c *colState) addLateralViews(sel *ast.SelectStmt, sc *scope) {
+	if sel.Fields == nil || len(sel.Fields.Fields) == 0 {
+		return
+	}
+	s := c.s
+	k := s.tokenAt(c.p.b.srcOf(sel.Fields.Fields[0].Offset))
+	if k >= len(s.t) {
+		return
+	}
+	for _, lv := range c.lviews {
+		if lv.group != c.encl[k] || lv.args[1] <= lv.args[0] {
+			continue
+		}
+		var srcs []source
+		for _, f := range c.fieldsOf(s.text[s.t[lv.args[0]].start:s.t[lv.args[1]-1].end]) {
+			if f.Expr != nil {
+				c.expr(f.Expr, sc, UseValue, &srcs)
+			}
+		}
+		d := &derived{}
+		for _, col := range lv.cols {
+			d.cols = append(d.cols, outCol{name: col, srcs: srcs})
+		}
+		if len(lv.cols) == 0 {
+			d.cols = append(d.cols, outCol{name: "*", srcs: srcs})
+		}
+		sc.rels = append(sc.rels, &rel{alias: lv.alias, d: d})
+	}
+}

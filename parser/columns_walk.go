@@ -489,6 +489,9 @@ func (c *colState) selectStmt(sel *ast.SelectStmt, outer *scope, vkind string) [
 	}
 	if sel.From != nil && sel.From.TableRefs != nil {
 		c.from(sel.From.TableRefs, sc)
+		if len(c.lviews) > 0 {
+			c.addLateralViews(sel, sc)
+		}
 	}
 	if sel.Kind == ast.SelectStmtKindTable {
 		var cols []outCol
