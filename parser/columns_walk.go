@@ -608,14 +608,20 @@ func (c *colState) from(n ast.ResultSetNode, sc *scope) {
 		if x.On != nil {
 			c.expr(x.On.Expr, sc, UseJoin, nil)
 		}
+		using := make([]string, 0, len(x.Using))
 		for _, cn := range x.Using {
+			using = append(using, cn.Name.L)
+		}
+		if x.NaturalJoin {
+			using = append(using, commonColumns(sc.rels[start:mid], sc.rels[mid:])...)
+		}
+		for _, col := range using {
 			if sc.using == nil {
 				sc.using = map[string]bool{}
 			}
-			sc.using[cn.Name.L] = true
+			sc.using[col] = true
 			for _, part := range [][]*rel{sc.rels[start:mid], sc.rels[mid:]} {
-				srcs := ownerOf(part, cn.Name.L)
-				c.use(srcs, UseJoin)
+				c.use(ownerOf(part, col), UseJoin)
 			}
 		}
 	case *ast.TableSource:
@@ -643,6 +649,42 @@ func (c *colState) from(n ast.ResultSetNode, sc *scope) {
 	case *ast.TableName:
 		sc.rels = append(sc.rels, c.relFor(x, ""))
 	}
+}
+
+// commonColumns returns the known columns both sides of a NATURAL JOIN
+// have (a side of unknown columns gives none: the keys are unknown).
+func commonColumns(left, right []*rel) []string {
+	names := func(rels []*rel) ([]string, bool) {
+		var out []string
+		for _, r := range rels {
+			if r.d != nil {
+				for _, oc := range r.d.cols {
+					if oc.name == "*" {
+						return nil, false
+					}
+					out = append(out, oc.name)
+				}
+				continue
+			}
+			if !r.known {
+				return nil, false
+			}
+			out = append(out, r.cols...)
+		}
+		return out, true
+	}
+	l, ok1 := names(left)
+	r, ok2 := names(right)
+	if !ok1 || !ok2 {
+		return nil
+	}
+	var out []string
+	for _, n := range l {
+		if slices.Contains(r, n) && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // ownerOf resolves col among rels (for USING): the relations that have it,
