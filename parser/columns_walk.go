@@ -18,6 +18,21 @@ type rel struct {
 	cols    []string
 	known   bool // cols is the table's complete column list
 	d       *derived
+	full    [][2]string // column -> "table.column", built once each
+}
+
+// fullName returns r.table + "." + col, allocating it once per relation.
+func (r *rel) fullName(col string) string {
+	for _, f := range r.full {
+		if f[0] == col {
+			return f[1]
+		}
+	}
+	n := r.table + "." + col
+	if len(r.full) < 64 {
+		r.full = append(r.full, [2]string{col, n})
+	}
+	return n
 }
 
 // scope is the relations visible to the expressions of one query block.
@@ -42,12 +57,12 @@ func (r *rel) column(col string) ([]source, int) {
 		if r.known {
 			for _, c := range r.cols {
 				if c == col {
-					return []source{{name: r.table + "." + col}}, hasYes
+					return []source{{name: r.fullName(col)}}, hasYes
 				}
 			}
 			return nil, hasNo
 		}
-		return []source{{name: r.table + "." + col}}, hasMaybe
+		return []source{{name: r.fullName(col)}}, hasMaybe
 	}
 	var stars []source
 	for _, oc := range r.d.cols {
