@@ -92,6 +92,7 @@ type colState struct {
 	ddl    map[string][]string // tables whose columns DDL earlier in the script gave
 	temps  map[string]*derived // temporary views and tables, by bare name
 	vars   map[string]bool     // names the script DECLAREs: variables, not columns
+	params map[string]bool     // lambda parameters of the statement (x -> ...)
 	out    []stmtColumns       // one per statement, in order
 
 	// the statement being processed
@@ -147,6 +148,9 @@ func (c *colState) begin(p *Parser, s *stmt) {
 	c.ctes = c.ctes[:0]
 	c.failed = false
 	c.qual = false
+	if len(c.params) > 0 {
+		clear(c.params)
+	}
 	lateral := false
 	for i := range s.t {
 		if s.t[i].kind == tWord && s.is(i, "QUALIFY") {
@@ -154,6 +158,9 @@ func (c *colState) begin(p *Parser, s *stmt) {
 		}
 		if s.t[i].kind == tWord && s.is(i, "LATERAL") && s.is(i+1, "VIEW") {
 			lateral = true
+		}
+		if s.str(i) == "->" && i+1 < len(s.t) && s.t[i+1].kind != tString {
+			c.lambdaParams(s, i)
 		}
 	}
 	c.lviews = c.lviews[:0]
@@ -479,4 +486,34 @@ func (c *colState) fail(s *stmt, r any) {
 		c.p.warnAt(s.t[0].start, fmt.Sprintf("column lineage of this statement could not be extracted (internal error: %v); its tables are complete", r))
 	}
 	c.failed = true
+}
+
+// lambdaParams records the parameters of the lambda whose arrow is at
+// token i: x -> ..., (acc, x) -> ... (not a JSON arrow, j -> '$.a').
+func (c *colState) lambdaParams(s *stmt, i int) {
+	add := func(j int) {
+		if c.params == nil {
+			c.params = map[string]bool{}
+		}
+		c.params[s.nameOf(j)] = true
+	}
+	if s.isName(i - 1) {
+		add(i - 1)
+		return
+	}
+	if !s.isP(i-1, ')') {
+		return
+	}
+	for j := i - 2; j > 0; j -= 2 {
+		if !s.isName(j) {
+			return
+		}
+		add(j)
+		if s.isP(j-1, '(') {
+			return
+		}
+		if !s.isP(j-1, ',') {
+			return
+		}
+	}
 }

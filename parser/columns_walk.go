@@ -883,8 +883,8 @@ func (c *colState) unqualified(col string, sc *scope) []source {
 			}
 			return flagged(yes)
 		}
-		if c.vars[col] {
-			return nil // a declared variable that no table surely has
+		if c.vars[col] || c.params[col] {
+			return nil // a declared variable or a lambda parameter that no table surely has
 		}
 		// A column of the FROM tables shadows a lateral alias (as in Spark,
 		// Snowflake, Redshift): a table of unknown columns may have it.
