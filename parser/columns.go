@@ -90,6 +90,7 @@ type colState struct {
 	schema func(table string) ([]string, bool)
 	db     string
 	ddl    map[string][]string // tables whose columns DDL earlier in the script gave
+	parts  map[string][]string // their partition columns (last in ddl), where DDL named them
 	temps  map[string]*derived // temporary views and tables, by bare name
 	vars   map[string]bool     // names the script DECLAREs: variables, not columns
 	params map[string]bool     // lambda parameters of the statement (x -> ...)
@@ -126,10 +127,13 @@ func (c *colState) reset(opts Options) {
 	c.db = strings.ToLower(opts.DefaultDB)
 	// Clear the maps only when used: clearing costs what they once held.
 	if c.ddl == nil {
-		c.ddl, c.temps = map[string][]string{}, map[string]*derived{}
+		c.ddl, c.temps, c.parts = map[string][]string{}, map[string]*derived{}, map[string][]string{}
 	}
 	if len(c.ddl) > 0 {
 		clear(c.ddl)
+	}
+	if len(c.parts) > 0 {
+		clear(c.parts)
 	}
 	if len(c.temps) > 0 {
 		clear(c.temps)
@@ -190,11 +194,15 @@ func (c *colState) finish(s *stmt) {
 			}
 		}
 	}
+	if s.kind == "alter" || s.kind == "rename" {
+		c.alter(s)
+	}
 	for _, d := range s.drops {
 		if !d.qualified() {
 			delete(c.temps, d.s)
 		}
 		delete(c.ddl, c.qualify(d))
+		delete(c.parts, c.qualify(d))
 	}
 	sc := stmtColumns{}
 	if s.conf == Parsed && !c.failed {

@@ -68,23 +68,24 @@ func (s *stmt) columnList() []string {
 // ddlColumns returns the columns a CREATE TABLE definition lists, then
 // those of PARTITIONED BY (c type, ...) that it does not (Hive's partition
 // columns are columns too), or nil without a column list.
-func (s *stmt) ddlColumns() []string {
+func (s *stmt) ddlColumns() (cols, parts []string) {
 	if s.fbTarget <= 0 {
-		return nil
+		return nil, nil
 	}
 	k := s.endOfName(s.fbTarget)
 	if !s.isP(k, '(') || s.isQueryAt(k) {
-		return nil
+		return nil, nil
 	}
-	cols := s.names(k)
+	cols = s.names(k)
 	if p := s.depth0(s.closeOf(k)+1, len(s.t), func(i int) bool { return s.is(i, "PARTITIONED") && s.is(i+1, "BY") && s.isP(i+2, '(') }); p > 0 {
 		for _, c := range s.names(p + 2) {
 			if !slices.Contains(cols, c) {
 				cols = append(cols, c)
+				parts = append(parts, c)
 			}
 		}
 	}
-	return cols
+	return cols, parts
 }
 
 // partitionSpec returns the static partition columns (PARTITION (dt='x'))
@@ -551,4 +552,92 @@ func (c *colState) addLateralViews(sel *ast.SelectStmt, sc *scope) {
 		}
 		sc.rels = append(sc.rels, &rel{alias: lv.alias, d: d})
 	}
+}
+
+// alter follows ALTER TABLE changes to the columns of a table whose
+// columns DDL earlier in the script gave (ADD/REPLACE COLUMNS, ADD, DROP,
+// RENAME and CHANGE COLUMN) and table renames.
+func (c *colState) alter(s *stmt) {
+	for _, rn := range s.renames {
+		from, to := c.qualify(rn[0]), c.qualify(rn[1])
+		if cols, ok := c.ddl[from]; ok {
+			delete(c.ddl, from)
+			c.ddl[to] = cols
+		}
+		if parts, ok := c.parts[from]; ok {
+			delete(c.parts, from)
+			c.parts[to] = parts
+		}
+	}
+	if !s.is(0, "ALTER") || !s.is(1, "TABLE") {
+		return
+	}
+	j := 2
+	if s.is(j, "IF") && s.is(j+1, "EXISTS") {
+		j += 2
+	}
+	target, k := s.tableAt(j)
+	if target.s == "" {
+		return
+	}
+	q := c.qualify(target)
+	cols, ok := c.ddl[q]
+	if !ok {
+		return
+	}
+	cols = slices.Clone(cols)
+	if s.is(k, "PARTITION") && s.isP(k+1, '(') {
+		k = s.closeOf(k+1) + 1
+	}
+	name := func(i int) (int, string) { // [COLUMN] [IF [NOT] EXISTS] name
+		if s.is(i, "COLUMN") {
+			i++
+		}
+		if s.is(i, "IF") {
+			for i < len(s.t) && !s.is(i, "EXISTS") {
+				i++
+			}
+			i++
+		}
+		return i + 1, s.nameOf(i)
+	}
+	switch {
+	case s.isAny(k, "ADD", "REPLACE") && s.is(k+1, "COLUMNS") && s.isP(k+2, '('):
+		// New columns go before the partition columns, which stay last.
+		parts := c.parts[q]
+		data := cols[:len(cols)-len(parts)]
+		if s.is(k, "REPLACE") {
+			data = data[:0]
+		}
+		for _, n := range s.names(k + 2) {
+			if !slices.Contains(cols, n) || s.is(k, "REPLACE") {
+				data = append(data, n)
+			}
+		}
+		cols = append(slices.Clone(data), parts...)
+	case s.is(k, "ADD") && !s.isAny(k+1, "PARTITION", "CONSTRAINT", "PRIMARY", "INDEX", "KEY", "UNIQUE", "FOREIGN", "CHECK"):
+		if _, n := name(k + 1); n != "" && !slices.Contains(cols, n) {
+			parts := c.parts[q]
+			cols = append(append(slices.Clone(cols[:len(cols)-len(parts)]), n), parts...)
+		}
+	case s.is(k, "DROP") && !s.isAny(k+1, "PARTITION", "CONSTRAINT", "PRIMARY", "INDEX", "KEY", "FOREIGN", "CHECK"):
+		if _, n := name(k + 1); n != "" {
+			cols = slices.DeleteFunc(cols, func(x string) bool { return x == n })
+		}
+	case s.is(k, "RENAME") && s.is(k+1, "COLUMN"), s.is(k, "CHANGE"):
+		next, from := name(k + 1)
+		if s.is(next, "TO") {
+			next++
+		}
+		if to := s.nameOf(next); from != "" && to != "" {
+			for i := range cols {
+				if cols[i] == from {
+					cols[i] = to
+				}
+			}
+		}
+	default:
+		return
+	}
+	c.ddl[q] = cols
 }

@@ -144,7 +144,7 @@ func (c *colState) stmtNode(s *stmt, u *unit, node ast.StmtNode) {
 			return
 		}
 		// From the tokens: the dialect layer hands TiDB only plain columns.
-		cols := s.ddlColumns()
+		cols, parts := s.ddlColumns()
 		switch w := s.writes[0]; {
 		case cols == nil:
 		case s.temp || w.isTemp():
@@ -154,7 +154,13 @@ func (c *colState) stmtNode(s *stmt, u *unit, node ast.StmtNode) {
 			}
 			c.temps[w.s] = d
 		default:
-			c.ddl[c.qualify(w)] = cols
+			q := c.qualify(w)
+			c.ddl[q] = cols
+			if parts != nil {
+				c.parts[q] = parts
+			} else {
+				delete(c.parts, q)
+			}
 		}
 	case *ast.SelectStmt, *ast.SetOprStmt:
 		if u.target != nil {
