@@ -111,6 +111,7 @@ type colState struct {
 
 	visitors []*exprVisitor // a stack of expression visitors, reused
 	depth    int
+	buf      []source // sources being gathered (see walkExpr)
 }
 
 type cteEntry struct {
@@ -142,6 +143,7 @@ func (c *colState) reset(opts Options) {
 		clear(c.vars)
 	}
 	c.depth = 0
+	c.buf = c.buf[:0]
 	c.out = c.out[:0]
 }
 
@@ -490,6 +492,7 @@ func (c *colState) attach(res *Result, dropped []bool) {
 // says so in a warning.
 func (c *colState) fail(s *stmt, r any) {
 	c.depth = 0
+	c.buf = c.buf[:0]
 	if !c.failed && len(s.t) > 0 {
 		c.p.warnAt(s.t[0].start, fmt.Sprintf("column lineage of this statement could not be extracted (internal error: %v); its tables are complete", r))
 	}

@@ -18,21 +18,27 @@ type rel struct {
 	cols    []string
 	known   bool // cols is the table's complete column list
 	d       *derived
-	full    [][2]string // column -> "table.column", built once each
+	full    []fullCol // columns resolved so far, each built once
 }
 
-// fullName returns r.table + "." + col, allocating it once per relation.
-func (r *rel) fullName(col string) string {
+type fullCol struct {
+	col  string
+	srcs []source // {table.col}; shared, never appended to
+}
+
+// colSource returns []source{{r.table + "." + col}}, built once per
+// relation and column (callers copy sources, never append to them).
+func (r *rel) colSource(col string) []source {
 	for _, f := range r.full {
-		if f[0] == col {
-			return f[1]
+		if f.col == col {
+			return f.srcs
 		}
 	}
-	n := r.table + "." + col
+	srcs := []source{{name: r.table + "." + col}}
 	if len(r.full) < 64 {
-		r.full = append(r.full, [2]string{col, n})
+		r.full = append(r.full, fullCol{col, srcs[:1:1]})
 	}
-	return n
+	return srcs
 }
 
 // scope is the relations visible to the expressions of one query block.
@@ -57,12 +63,12 @@ func (r *rel) column(col string) ([]source, int) {
 		if r.known {
 			for _, c := range r.cols {
 				if c == col {
-					return []source{{name: r.fullName(col)}}, hasYes
+					return r.colSource(col), hasYes
 				}
 			}
 			return nil, hasNo
 		}
-		return []source{{name: r.fullName(col)}}, hasMaybe
+		return r.colSource(col), hasMaybe
 	}
 	var stars []source
 	for _, oc := range r.d.cols {
@@ -523,7 +529,8 @@ func (c *colState) selectStmt(sel *ast.SelectStmt, outer *scope, vkind string) [
 	}
 	var cols []outCol
 	if sel.Fields != nil {
-		sc.lateral = []outCol{}
+		cols = make([]outCol, 0, len(sel.Fields.Fields))
+		sc.lateral = make([]outCol, 0, len(sel.Fields.Fields))
 		for _, f := range sel.Fields.Fields {
 			if f.WildCard != nil {
 				cols = append(cols, c.star(f, sc, vkind)...)
@@ -548,7 +555,7 @@ func (c *colState) selectStmt(sel *ast.SelectStmt, outer *scope, vkind string) [
 		c.expr(sel.Having.Expr, sc, UseFilter, nil)
 	}
 	for i := range sel.WindowSpecs {
-		c.window(&sel.WindowSpecs[i], sc, nil)
+		c.windowInto(&sel.WindowSpecs[i], sc, false)
 	}
 	if sel.OrderBy != nil {
 		c.byItems(sel.OrderBy.Items, sc, UseOrdering, cols, true)
@@ -960,14 +967,28 @@ func (c *colState) expr(e ast.ExprNode, sc *scope, kind string, out *[]source) {
 	c.walkExpr(e, sc, kind, out, nil)
 }
 
-// walkExpr runs a visitor from c's stack (visitors nest through
-// subqueries), so that walking an expression allocates none.
+// walkExpr walks e; with out set, the sources it reads are appended to
+// *out. They are gathered in c.buf (as a stack: nested walks truncate
+// back to where they started), so that a caller's slice is grown once.
 func (c *colState) walkExpr(e ast.ExprNode, sc *scope, kind string, out *[]source, skip ast.Node) {
+	start := len(c.buf)
+	c.walkInto(e, sc, kind, out != nil, skip)
+	if out != nil && len(c.buf) > start {
+		*out = append(*out, c.buf[start:]...)
+	}
+	clear(c.buf[start:])
+	c.buf = c.buf[:start]
+}
+
+// walkInto runs a visitor from c's stack (visitors nest through
+// subqueries), so that walking an expression allocates none; with
+// collect, sources are appended to c.buf.
+func (c *colState) walkInto(e ast.ExprNode, sc *scope, kind string, collect bool, skip ast.Node) {
 	if c.depth == len(c.visitors) {
 		c.visitors = append(c.visitors, &exprVisitor{})
 	}
 	v := c.visitors[c.depth]
-	*v = exprVisitor{c: c, sc: sc, kind: kind, out: out, skip: skip}
+	*v = exprVisitor{c: c, sc: sc, kind: kind, collect: collect, skip: skip}
 	c.depth++
 	e.Accept(v)
 	c.depth--
@@ -975,17 +996,17 @@ func (c *colState) walkExpr(e ast.ExprNode, sc *scope, kind string, out *[]sourc
 }
 
 type exprVisitor struct {
-	skip ast.Node
-	c    *colState
-	sc   *scope
-	kind string
-	out  *[]source
+	skip    ast.Node
+	c       *colState
+	sc      *scope
+	kind    string
+	collect bool
 }
 
 func (v *exprVisitor) add(srcs []source, kind string) {
 	v.c.use(srcs, kind)
-	if v.out != nil {
-		*v.out = append(*v.out, srcs...)
+	if v.collect {
+		v.c.buf = append(v.c.buf, srcs...)
 	}
 }
 
@@ -1000,21 +1021,22 @@ func (v *exprVisitor) Enter(n ast.Node) (ast.Node, bool) {
 		return n, true
 	case *ast.SubqueryExpr:
 		vk := v.kind
-		if vk == UseValue && v.out == nil {
+		if vk == UseValue && !v.collect {
 			vk = UseFilter
 		}
 		cols := v.c.query(x.Query, v.sc, vk)
-		if v.out != nil {
+		if v.collect {
 			for _, oc := range cols {
-				*v.out = append(*v.out, oc.srcs...)
+				v.c.buf = append(v.c.buf, oc.srcs...)
 			}
 		}
 		return n, true
 	case *ast.WindowFuncExpr:
+		c, sc, kind, collect, skip := v.c, v.sc, v.kind, v.collect, v.skip
 		for _, a := range x.Args {
-			v.c.walkExpr(a, v.sc, v.kind, v.out, v.skip)
+			c.walkInto(a, sc, kind, collect, skip)
 		}
-		v.c.window(&x.Spec, v.sc, v.out)
+		c.windowInto(&x.Spec, sc, collect)
 		return n, true
 	case *ast.VariableExpr:
 		return n, true
@@ -1025,8 +1047,9 @@ func (v *exprVisitor) Enter(n ast.Node) (ast.Node, bool) {
 // Leave implements ast.Visitor.
 func (v *exprVisitor) Leave(n ast.Node) (ast.Node, bool) { return n, true }
 
-// window walks a window specification (and the named window it refers to).
-func (c *colState) window(ws *ast.WindowSpec, sc *scope, out *[]source) {
+// windowInto walks a window specification (and the named window it
+// refers to); with collect, its sources go to c.buf.
+func (c *colState) windowInto(ws *ast.WindowSpec, sc *scope, collect bool) {
 	if ws.PartitionBy == nil && ws.OrderBy == nil {
 		name := ws.Name.L
 		if ws.Ref.L != "" {
@@ -1036,7 +1059,7 @@ func (c *colState) window(ws *ast.WindowSpec, sc *scope, out *[]source) {
 			for s := sc; s != nil; s = s.outer {
 				for i := range s.windows {
 					if s.windows[i].Name.L == name && &s.windows[i] != ws {
-						c.window(&s.windows[i], s, out)
+						c.windowInto(&s.windows[i], s, collect)
 						return
 					}
 				}
@@ -1046,12 +1069,12 @@ func (c *colState) window(ws *ast.WindowSpec, sc *scope, out *[]source) {
 	}
 	if ws.PartitionBy != nil {
 		for _, it := range ws.PartitionBy.Items {
-			c.expr(it.Expr, sc, UseWindow, out)
+			c.walkInto(it.Expr, sc, UseWindow, collect, nil)
 		}
 	}
 	if ws.OrderBy != nil {
 		for _, it := range ws.OrderBy.Items {
-			c.expr(it.Expr, sc, UseWindow, out)
+			c.walkInto(it.Expr, sc, UseWindow, collect, nil)
 		}
 	}
 }
