@@ -641,3 +641,21 @@ func (c *colState) alter(s *stmt) {
 	}
 	c.ddl[q] = cols
 }
+
+// afterApply reports a subquery written after T-SQL's CROSS/OUTER APPLY,
+// which the dialect layer turns into a JOIN: like LATERAL, it sees the
+// relations before it.
+func (c *colState) afterApply(n ast.ResultSetNode) bool {
+	sel, ok := n.(*ast.SelectStmt)
+	if !ok || !c.s.d.brackets || sel.Fields == nil || len(sel.Fields.Fields) == 0 {
+		return false
+	}
+	s := c.s
+	k := s.tokenAt(c.p.b.srcOf(sel.Fields.Fields[0].Offset))
+	for i := k - 1; i > 0 && i >= k-8; i-- {
+		if s.isP(i, '(') {
+			return s.is(i-1, "APPLY")
+		}
+	}
+	return false
+}

@@ -668,7 +668,7 @@ func (c *colState) from(n ast.ResultSetNode, sc *scope) {
 			}
 			// A subquery sees the relations before it only when LATERAL.
 			sub := sc.outer
-			if x.Lateral {
+			if x.Lateral || c.afterApply(src) {
 				sub = lat
 			}
 			cols := c.query(src, sub, UseValue)
