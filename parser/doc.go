@@ -92,6 +92,21 @@
 //     the ALTERs that move data (EXCHANGE PARTITION, SWAP WITH) and renames,
 //     which the script's writes follow.
 //
+// # Columns
+//
+// With Options.Columns, Parse also gives column lineage (Result.Columns:
+// each written column and the source columns its value is computed from)
+// and column references (Result.References: every column of a persistent
+// table the job reads, with its kind of use), per statement too. The same
+// TiDB AST is walked with scopes (CTEs, subqueries, joins, set operations
+// by position, lateral aliases, correlated subqueries); what the dialect
+// layer blanks or decomposes (MERGE's WHEN clauses, * EXCEPT/REPLACE,
+// QUALIFY, static partitions, CREATE ... (cols) AS, table functions) is
+// read from the statement's tokens. Tables' columns come from DDL earlier
+// in the script, then Options.Schema; without them a star gives db.t.*
+// and an ambiguous column every candidate table, flagged unresolved. See
+// ColumnLineage and ColumnRef for the conventions, and columns*.go.
+//
 // A Parser holds a TiDB parser and buffers; it is not safe for concurrent
 // use, so keep one per goroutine and reuse it.
 package parser

@@ -132,7 +132,7 @@ func (p *Parser) parseText(src, in string, jm []seg, opts Options, dl dialect) (
 	res := p.resolve(opts.DefaultDB)
 	defer p.releaseLarge()
 	if p.cols.on {
-		p.cols.attach(res)
+		p.cols.attach(res, p.rs.dropped)
 	}
 	if len(sc.stmts) > 0 {
 		extracted := false
