@@ -65,7 +65,19 @@ const context = await chromium.launchPersistentContext(profile, {
 const page = context.pages()[0] ?? (await context.newPage());
 page.setDefaultTimeout(20000);
 
-// The UI must load nothing from anywhere but its own server, and log no errors.
+// No request may leave this machine: every request to a host that is not
+// loopback is aborted and recorded, and the last step fails on any. The UI
+// must also load nothing from another origin, and log no errors.
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const blocked = [];
+await context.route('**/*', (route) => {
+  const u = new URL(route.request().url());
+  if ((u.protocol === 'http:' || u.protocol === 'https:') && !LOOPBACK.has(u.hostname)) {
+    blocked.push(u.href);
+    return route.abort('blockedbyclient');
+  }
+  return route.continue();
+});
 const foreign = [];
 const consoleErrors = [];
 page.on('request', (r) => {
@@ -322,7 +334,52 @@ try {
     await shot('dashboard-progress');
   });
 
+  await step('the GraphQL playground renders offline and runs an example query; it never stores the token', async () => {
+    await page.goto(BASE + '/playground');
+    const editor = page.locator('.graphiql-query-editor .CodeMirror');
+    await editor.waitFor();
+    await page.waitForFunction(() => document.querySelector('.graphiql-query-editor .CodeMirror')?.CodeMirror?.getValue().includes('query Downstream'));
+    // The token goes under Headers, as the examples' first lines say.
+    const headers = `{"Authorization": "Bearer ${TOKEN}"}`;
+    await page.getByRole('button', { name: 'Headers' }).click();
+    await page.evaluate((h) => document.querySelector('.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror').CodeMirror.setValue(h), headers);
+    // Put the cursor in the Downstream operation and run it with Ctrl-Enter.
+    await page.evaluate(() => {
+      const cm = document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror;
+      const line = cm.getValue().split('\n').findIndex((l) => l.startsWith('query Downstream'));
+      cm.focus();
+      cm.setCursor({ line: line + 1, ch: 2 });
+    });
+    const answered = page.waitForResponse((r) => r.url() === BASE + '/graphql' && r.request().postDataJSON()?.operationName === 'Downstream');
+    await page.keyboard.press('Control+Enter');
+    const res = await answered;
+    assert.equal(res.status(), 200);
+    assert.equal(res.request().headers().authorization, `Bearer ${TOKEN}`, 'the header typed in the editor was sent');
+    await page.waitForFunction(() => document.querySelector('.graphiql-response .CodeMirror')?.CodeMirror?.getValue().includes('"dwd.fact_orders"'));
+    const answer = JSON.parse(await page.evaluate(() => document.querySelector('.graphiql-response .CodeMirror').CodeMirror.getValue()));
+    assert.ok(answer.data.lineage.tables.some((t) => t.name === 'dwd.fact_orders'), JSON.stringify(answer).slice(0, 300));
+    await shot('playground', { fullPage: false });
+    // Give GraphiQL's debounced writes time to land, then look everywhere the
+    // page could have kept the token.
+    await page.waitForFunction(() => Object.keys(localStorage).some((k) => k.startsWith('graphiql:tabState')));
+    await page.waitForTimeout(1200);
+    // (The app's own pages keep their token in sessionStorage under
+    // lineage.token, for this tab only; the playground keeps nothing.)
+    const kept = await page.evaluate(() => {
+      const session = { ...sessionStorage };
+      delete session['lineage.token'];
+      return JSON.stringify({ url: location.href, history: history.state, local: { ...localStorage }, session });
+    });
+    assert.ok(!kept.includes(TOKEN), `the token was stored: ${kept.slice(0, 500)}`);
+    assert.ok(kept.includes('graphiql:'), 'the editor state itself is kept');
+    await page.reload();
+    await page.locator('.graphiql-query-editor .CodeMirror').waitFor();
+    const after = await page.evaluate(() => [...document.querySelectorAll('.graphiql-editor-tool .CodeMirror')].map((e) => e.CodeMirror.getValue()).join('\n'));
+    assert.ok(!after.includes(TOKEN), 'the headers came back after a reload');
+  });
+
   await step('nothing was loaded from elsewhere and nothing logged an error', async () => {
+    assert.deepEqual(blocked, [], 'requests to hosts that are not loopback (blocked)');
     assert.deepEqual(foreign, [], 'requests to other origins');
     // The token prompt's first try is a refused request by design; anything else is a bug.
     const unexpected = consoleErrors.filter((e) => !/401|Unauthorized/i.test(e));
