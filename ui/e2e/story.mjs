@@ -529,6 +529,37 @@ try {
     assert.ok(transitiveId);
   });
 
+  await step('the explorer stays readable with 150+ nodes (80 jobs pushed through the API, owners grouped)', async () => {
+    for (let i = 0; i < 80; i++) {
+      const n = String(i).padStart(2, '0');
+      await api('POST', '/api/v1/jobs', {
+        source: 'e2e',
+        name: `wide/job_${n}`,
+        path: `wide/job_${n}.sql`,
+        dialect: 'spark',
+        owner: `team${(i % 5) + 1}`,
+        script: `INSERT OVERWRITE TABLE e2e.wide_${n} SELECT * FROM e2e.wide_src`,
+      });
+    }
+    await page.goto(`${BASE}/tables/e2e.wide_src?owners=on`);
+    const canvas = page.getByTestId('lineage-svg');
+    await canvas.locator('[data-kind="JOB"]').first().waitFor();
+    const n = await nodeCount();
+    assert.ok(n >= 161, `only ${n} nodes`);
+    assert.equal(await page.getByTestId('truncated').count(), 0, 'the walk was cut short');
+    assert.ok((await viewport()).zoom >= 0.69, 'the first view is not readable');
+    await shot('explorer-150-nodes', { fullPage: false });
+    await page.getByRole('button', { name: 'Fit' }).click();
+    await page.waitForFunction(() => {
+      const c = document.querySelector('[data-testid="lineage-svg"]').getBoundingClientRect();
+      return [...document.querySelectorAll('[data-testid="lineage-svg"] .react-flow__node')].every((e) => {
+        const r = e.getBoundingClientRect();
+        return r.left >= c.left - 1 && r.right <= c.right + 1 && r.top >= c.top - 1 && r.bottom <= c.bottom + 1;
+      });
+    });
+    await shot('explorer-150-nodes-fit', { fullPage: false });
+  });
+
   await step('the GraphQL playground renders offline and runs an example query; it never stores the token', async () => {
     await page.goto(BASE + '/playground');
     const editor = page.locator('.graphiql-query-editor .CodeMirror');
