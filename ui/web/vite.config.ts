@@ -30,5 +30,8 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test/setup.ts'],
+    // The CI machine may be shared and loaded: generous limits (nothing
+    // asserts on time; a test that hangs still fails).
+    testTimeout: 30000,
   },
 });

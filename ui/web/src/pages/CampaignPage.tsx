@@ -99,6 +99,14 @@ function Verification({ t, table }: { t: Target; table: string }) {
   );
 }
 
+/** readsText says what a must-act owner's jobs read: the table, and apart what lies downstream of it. */
+function readsText(tables: string[], table: string): string {
+  const down = tables.filter((n) => n !== table);
+  const own = tables.includes(table) ? `reads ${table}` : '';
+  if (!down.length) return own;
+  return `${own ? own + '; ' : ''}downstream of it: ${down.join(', ')}`;
+}
+
 /** closedNotice says what happened to a ticket just closed: the sync reopens it when a job still reads the table. */
 export function closedNotice(key: string, t: Target | undefined, okText: string): { text: string; tone: 'ok' | 'warn' } {
   if (t && t.verification === 'STILL_READING' && t.state !== 'COMPLETE') {
@@ -320,8 +328,8 @@ export function CampaignPage({ id }: { id: string }) {
                         {t.role === 'INFORM'
                           ? `read ${t.tables.join(', ')}, built from ${c.table.name}`
                           : t.verification === 'VERIFIED'
-                            ? `read ${t.tables.join(', ')} when the campaign started`
-                            : `reads ${t.tables.join(', ')}`}
+                            ? `read ${c.table.name} when the campaign started`
+                            : readsText(t.tables, c.table.name)}
                       </div>
                     )}
                   </td>

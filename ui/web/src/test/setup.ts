@@ -1,6 +1,10 @@
 import { afterEach } from 'vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { forgetSchema } from '../queries';
+
+// findBy* and waitFor wait up to 5 s: on a loaded machine a debounced search
+// plus a mocked fetch can take longer than the default 1 s.
+configure({ asyncUtilTimeout: 5000 });
 
 // jsdom has no layout: scrolling is a no-op there.
 window.scrollTo = () => {};
