@@ -18,6 +18,6 @@
 // "Internal error.". Mutations need a bearer token (auth.Require); reads are
 // open unless Config.RequireTokenForReads.
 //
-// PlaygroundHandler serves GraphiQL with example queries on the sample
-// warehouse.
+// The GraphQL playground is a page of the web UI (ui/web/src/playground), so
+// it works offline; its example queries are tested here against the schema.
 package gql

@@ -60,7 +60,8 @@ type Options struct {
 	Force bool
 	// Strict fails a script when the parser could only pick the tables of
 	// one of its statements from its tokens (a fallback), instead of
-	// storing that lineage with a warning.
+	// storing that lineage with a warning. Unchanged scripts are parsed
+	// too (not stored again), so a low-confidence stored lineage fails.
 	Strict bool
 }
 
@@ -554,6 +555,14 @@ func (w *worker) do(ctx context.Context, fsys fs.FS, s Spec) (outcome, error) {
 	}
 	prev, known := r.stored[s.ID]
 	if known && prev == hash && !r.opts.Force {
+		if r.opts.Strict {
+			// -strict judges the stored lineage too: an unchanged script
+			// whose lineage came from the fallback fails as a changed one
+			// would (its stored lineage is kept, as for any failure).
+			if _, _, fail := w.parse(s, script, hash, known); fail != nil {
+				o.failure = fail
+			}
+		}
 		return o, nil
 	}
 	o.changed, o.added = true, !known

@@ -54,8 +54,8 @@ var contentTypes = map[string]string{
 
 // csp keeps the app to its own origin: it loads nothing from elsewhere and
 // talks only to /graphql. Inline styles are allowed because React sets style
-// attributes.
-const csp = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; " +
+// attributes; data: fonts because GraphiQL's stylesheet embeds its fonts.
+const csp = "default-src 'self'; img-src 'self' data:; font-src 'self' data:; style-src 'self' 'unsafe-inline'; " +
 	"connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
 
 type handler struct {
@@ -76,6 +76,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	if name != "/" && name != "/index.html" {
 		if h.serveFile(w, r, name) {
+			return
+		}
+		// A page of its own, such as /playground (playground.html).
+		if strings.Count(name, "/") == 1 && path.Ext(name) == "" && h.serveFile(w, r, name+".html") {
 			return
 		}
 		// A missing asset, or a missing top-level file such as

@@ -22,6 +22,7 @@ func MustWriteDist(tb testing.TB) string {
 		"assets/index-abc.js":  "console.log('app')",
 		"assets/index-abc.css": "body{}",
 		"robots.txt":           "User-agent: *",
+		"playground.html":      "<!doctype html><title>playground</title><div id=playground></div>",
 	}
 	for name, body := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -62,6 +63,10 @@ func TestDirHandler(t *testing.T) {
 		{"Head", "HEAD", "/", 200, "text/html; charset=utf-8", "no-cache", ""},
 		{"Post", "POST", "/", 405, "", "", "method not allowed"},
 		{"AssetsDir", "GET", "/assets", 200, "text/html; charset=utf-8", "no-cache", "<div id=root>"},
+		{"PageOfItsOwn", "GET", "/playground", 200, "text/html; charset=utf-8", "no-cache", "<div id=playground>"},
+		{"PageByName", "GET", "/playground.html", 200, "text/html; charset=utf-8", "no-cache", "<div id=playground>"},
+		{"NoPageDeeper", "GET", "/x/playground", 200, "text/html; charset=utf-8", "no-cache", "<div id=root>"},
+		{"NoSuchPage", "GET", "/campaigns", 200, "text/html; charset=utf-8", "no-cache", "<div id=root>"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -116,6 +121,16 @@ func TestHandler(t *testing.T) {
 	if got := MustGet(t, srv.URL+"/tables/sales.orders?depth=2", "text/html; charset=utf-8"); got != index {
 		t.Errorf("client route did not serve index.html")
 	}
+	// The GraphQL playground is a page of the same build: GraphiQL comes
+	// from the embedded assets, not a CDN.
+	playground := MustGet(t, srv.URL+"/playground", "text/html; charset=utf-8")
+	if !strings.Contains(playground, `<div id="playground">`) || strings.Contains(playground, "://") {
+		t.Fatalf("/playground is not the embedded playground page, or names another origin:\n%s", playground)
+	}
+	if csp := MustHead(t, srv.URL+"/playground").Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") || !strings.Contains(csp, "connect-src 'self'") {
+		t.Errorf("playground Content-Security-Policy = %q", csp)
+	}
+	pages := index + playground
 
 	n := 0
 	err := fs.WalkDir(ui.FS(), "assets", func(p string, d fs.DirEntry, err error) error {
@@ -128,8 +143,8 @@ func TestHandler(t *testing.T) {
 		if body == "" {
 			t.Errorf("%s is empty", p)
 		}
-		if !strings.Contains(index, "/"+p) && filepath.Ext(p) != ".js" {
-			t.Errorf("index.html does not reference %s", p)
+		if !strings.Contains(pages, "/"+p) && filepath.Ext(p) != ".js" {
+			t.Errorf("neither index.html nor playground.html references %s", p)
 		}
 		return nil
 	})

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -166,4 +167,144 @@ func TestCLI(t *testing.T) {
 	}
 }
 
+// TestHelpToStdout: every subcommand's help, however asked, goes to stdout
+// (so `lineage X --help | less` works), with exit 0 and nothing on stderr.
+func TestHelpToStdout(t *testing.T) {
+	for _, name := range []string{"serve", "parse", "ingest", "version"} {
+		for _, args := range [][]string{{name, "-h"}, {name, "-help"}, {name, "--help"}, {"help", name}} {
+			t.Run(strings.Join(args, " "), func(t *testing.T) {
+				var out, errb bytes.Buffer
+				code := run(context.Background(), args, strings.NewReader(""), &out, &errb)
+				if code != 0 || !strings.Contains(out.String(), "Usage: lineage "+name) || errb.Len() != 0 {
+					t.Errorf("exit %d\nstdout:\n%.200s\nstderr:\n%s", code, out.String(), errb.String())
+				}
+			})
+		}
+	}
+	var out bytes.Buffer
+	run(context.Background(), []string{"serve", "--help"}, strings.NewReader(""), &out, io.Discard)
+	if !strings.Contains(out.String(), "at least 16 characters") {
+		t.Errorf("serve --help does not give the tokens' minimum length:\n%s", out.String())
+	}
+}
+
 func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// TestFirstRunLocalToken checks the laptop path: no tokens and a loopback
+// address make one local token beside the database (mode 0600), kept across
+// restarts; it starts a campaign, and the refusal without it says where it is.
+func TestFirstRunLocalToken(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "lineage.db")
+	var notice bytes.Buffer
+	m := MustRunMainNotice(t, db, &notice)
+	file := db + "-token"
+	st, err := os.Stat(file)
+	if err != nil {
+		t.Fatalf("no local token file: %v", err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("mode %04o, want 0600", st.Mode().Perm())
+	}
+	raw, _ := os.ReadFile(file)
+	token := strings.TrimSpace(string(raw))
+	if len(token) < 16 {
+		t.Fatalf("token %q too short", token)
+	}
+	for _, want := range []string{file, "made a local token", `Bearer $(cat ` + file + `)`} {
+		if !strings.Contains(notice.String(), want) {
+			t.Errorf("the start-up notice lacks %q:\n%s", want, notice.String())
+		}
+	}
+	if strings.Contains(notice.String(), token) {
+		t.Errorf("the notice prints the token itself")
+	}
+	base := "http://" + m.Addr()
+	start := `{"query":"mutation { startCampaign(input: {table: \"ods.orders\", title: \"t\"}) { campaign { id creator } } }"}`
+	post := func(auth string) string {
+		req, _ := http.NewRequest("POST", base+"/graphql", strings.NewReader(start))
+		req.Header.Set("Content-Type", "application/json")
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	if got := post(""); !strings.Contains(got, "UNAUTHENTICATED") || !strings.Contains(got, file) {
+		t.Errorf("without a token: %s, want UNAUTHENTICATED naming %s", got, file)
+	}
+	if got := post("Bearer " + token); !strings.Contains(got, `"creator":"local"`) {
+		t.Errorf("with the local token: %s", got)
+	}
+	m.Close()
+
+	// A restart keeps the same token and says so.
+	notice.Reset()
+	MustRunMainNotice(t, db, &notice)
+	raw2, _ := os.ReadFile(file)
+	if string(raw2) != string(raw) {
+		t.Errorf("the token changed on restart")
+	}
+	if !strings.Contains(notice.String(), "uses the local token it made on a first run") {
+		t.Errorf("restart notice:\n%s", notice.String())
+	}
+}
+
+// TestFirstRunLocalTokenRefused covers where no local token is made, and a
+// token file others may read.
+func TestFirstRunLocalTokenRefused(t *testing.T) {
+	t.Run("NotLoopback", func(t *testing.T) {
+		db := filepath.Join(t.TempDir(), "lineage.db")
+		var logs bytes.Buffer
+		c := serveConfig{Addr: ":0", Graph: "sqlite:" + db, SyncEvery: time.Hour, Jira: jiraFlags{IssueType: "Task"}}
+		m := &Main{Config: c, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+		if err := m.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		defer m.Close()
+		if _, err := os.Stat(db + "-token"); err == nil {
+			t.Errorf("a local token was made on a non-loopback address")
+		}
+		if !strings.Contains(logs.String(), "mutations (starting campaigns, pushing jobs) are refused") || !strings.Contains(logs.String(), "not loopback only") {
+			t.Errorf("start-up log does not say mutations are refused:\n%s", logs.String())
+		}
+	})
+	t.Run("ConfiguredTokens", func(t *testing.T) {
+		db := filepath.Join(t.TempDir(), "lineage.db")
+		MustRunMain(t, db, func(c *serveConfig) { c.Tokens = "ci:0123456789abcdef0123" })
+		if _, err := os.Stat(db + "-token"); err == nil {
+			t.Errorf("a local token was made although tokens are configured")
+		}
+	})
+	t.Run("ReadableByOthers", func(t *testing.T) {
+		db := filepath.Join(t.TempDir(), "lineage.db")
+		if err := os.WriteFile(db+"-token", []byte("0123456789abcdef0123\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		os.Chmod(db+"-token", 0o644)
+		c := serveConfig{Addr: "127.0.0.1:0", Graph: "sqlite:" + db, SyncEvery: time.Hour, Jira: jiraFlags{IssueType: "Task"}}
+		m := &Main{Config: c, Logger: discardLogger()}
+		err := m.Run(context.Background())
+		m.Close()
+		if err == nil || !strings.Contains(err.Error(), "chmod 600") {
+			t.Fatalf("err = %v, want a refusal saying chmod 600", err)
+		}
+	})
+}
+
+// MustRunMainNotice is MustRunMain with the start-up notice written to w.
+func MustRunMainNotice(tb testing.TB, dbPath string, w io.Writer) *Main {
+	tb.Helper()
+	c := serveConfig{Addr: "127.0.0.1:0", Graph: "sqlite:" + dbPath, SyncEvery: time.Hour, Jira: jiraFlags{IssueType: "Task"}}
+	m := &Main{Config: c, Logger: discardLogger(), Notice: w}
+	if err := m.Run(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { m.Close() })
+	return m
+}

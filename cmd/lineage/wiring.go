@@ -122,11 +122,11 @@ func (m *Main) routes(mux *http.ServeMux, tokens *auth.Tokens, svc *campaigns.Se
 	reads := m.Config.ReadsNeed
 	api := gql.NewHandler(gql.Config{Graph: m.store, Columns: m.store, Campaigns: svc, RequireTokenForReads: reads, Logger: m.Logger})
 	mux.Handle("/graphql", tokens.Middleware(api, false))
-	mux.Handle("GET /playground", gql.PlaygroundHandler("/graphql"))
 	mux.Handle("/api/v1/", tokens.Middleware(ingest.NewHandler(ingest.HandlerConfig{Graph: m.store, Logger: m.Logger}), reads))
 	if hooks != nil {
 		mux.Handle("POST /hooks/jira", hooks)
 	}
+	// The UI build serves the GraphQL playground too, at /playground.
 	if m.Config.UIDir != "" {
 		mux.Handle("/", ui.DirHandler(m.Config.UIDir))
 	} else {

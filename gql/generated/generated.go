@@ -256,19 +256,20 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Campaign      func(childComplexity int, id string) int
-		Campaigns     func(childComplexity int, state *lineage.CampaignState, first *int, after *string) int
-		ColumnLineage func(childComplexity int, table string, column string, direction *lineage.Direction, depth *int, limit *int) int
-		Counts        func(childComplexity int) int
-		Dialects      func(childComplexity int) int
-		Impact        func(childComplexity int, table string, depth *int, columns []string) int
-		Job           func(childComplexity int, id string) int
-		Lineage       func(childComplexity int, table string, direction *lineage.Direction, depth *int, limit *int) int
-		Owner         func(childComplexity int, handle string) int
-		Parse         func(childComplexity int, sql string, dialect *string, vars map[string]string, defaultDb *string) int
-		Search        func(childComplexity int, query string, kinds []lineage.NodeKind, first *int, after *string) int
-		Table         func(childComplexity int, name string) int
-		Ticket        func(childComplexity int, key string) int
+		Campaign        func(childComplexity int, id string) int
+		CampaignPreview func(childComplexity int, input model.StartCampaignInput) int
+		Campaigns       func(childComplexity int, state *lineage.CampaignState, first *int, after *string) int
+		ColumnLineage   func(childComplexity int, table string, column string, direction *lineage.Direction, depth *int, limit *int) int
+		Counts          func(childComplexity int) int
+		Dialects        func(childComplexity int) int
+		Impact          func(childComplexity int, table string, depth *int, columns []string) int
+		Job             func(childComplexity int, id string) int
+		Lineage         func(childComplexity int, table string, direction *lineage.Direction, depth *int, limit *int) int
+		Owner           func(childComplexity int, handle string) int
+		Parse           func(childComplexity int, sql string, dialect *string, vars map[string]string, defaultDb *string) int
+		Search          func(childComplexity int, query string, kinds []lineage.NodeKind, first *int, after *string) int
+		Table           func(childComplexity int, name string) int
+		Ticket          func(childComplexity int, key string) int
 	}
 
 	SearchConnection struct {
@@ -436,6 +437,7 @@ type QueryResolver interface {
 	Campaign(ctx context.Context, id string) (*lineage.Campaign, error)
 	Campaigns(ctx context.Context, state *lineage.CampaignState, first *int, after *string) (*lineage.CampaignPage, error)
 	Ticket(ctx context.Context, key string) (*lineage.Ticket, error)
+	CampaignPreview(ctx context.Context, input model.StartCampaignInput) (*model.StartCampaignPayload, error)
 	ColumnLineage(ctx context.Context, table string, column string, direction *lineage.Direction, depth *int, limit *int) (*lineage.ColumnLineage, error)
 }
 type SearchConnectionResolver interface {
@@ -1338,6 +1340,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Campaign(childComplexity, args["id"].(string)), true
+	case "Query.campaignPreview":
+		if e.ComplexityRoot.Query.CampaignPreview == nil {
+			break
+		}
+
+		args, err := ec.field_Query_campaignPreview_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CampaignPreview(childComplexity, args["input"].(model.StartCampaignInput)), true
 	case "Query.campaigns":
 		if e.ComplexityRoot.Query.Campaigns == nil {
 			break
@@ -1909,6 +1922,14 @@ var sources = []*ast.Source{
   campaigns(state: CampaignState, first: Int = 50, after: String): CampaignConnection!
   "The tracker ticket with this key, such as LIN-7 or DATA-123. NOT_FOUND when the tracker has none."
   ticket(key: String!): Ticket
+  """
+  What startCampaign would do with this input, as a query open to readers (no
+  token): the campaign that would be made, its impact and the tickets it would
+  create. Nothing is stored and no ticket is created; input.dryRun is ignored.
+  The campaign has no id yet, and its creator is the token's name if one was
+  sent, else empty.
+  """
+  campaignPreview(input: StartCampaignInput!): StartCampaignPayload
 }
 
 """
@@ -3338,6 +3359,20 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_campaignPreview_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.StartCampaignInput, error) {
+			return ec.unmarshalNStartCampaignInput2githubᚗcomᚋlineagehqᚋlineageᚋgqlᚋmodelᚐStartCampaignInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -7898,6 +7933,50 @@ func (ec *executionContext) fieldContext_Query_ticket(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_campaignPreview(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_campaignPreview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CampaignPreview(ctx, fc.Args["input"].(model.StartCampaignInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StartCampaignPayload) graphql.Marshaler {
+			return ec.marshalOStartCampaignPayload2ᚖgithubᚗcomᚋlineagehqᚋlineageᚋgqlᚋmodelᚐStartCampaignPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_campaignPreview(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartCampaignPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_campaignPreview_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_columnLineage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12253,6 +12332,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_ticket(ctx, field)
+				})
+		case "campaignPreview":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_campaignPreview(ctx, field)
 				})
 		case "columnLineage":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
