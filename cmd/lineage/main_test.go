@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -167,3 +168,43 @@ func TestCLI(t *testing.T) {
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// TestServeHooksAreNotTheUI checks that the Jira webhook URL never answers
+// the UI page: 405 naming POST when webhooks are on, 404 when they are off.
+func TestServeHooksAreNotTheUI(t *testing.T) {
+	jiraStub := httptest.NewServer(http.NotFoundHandler())
+	defer jiraStub.Close()
+	tests := []struct {
+		name   string
+		config func(*serveConfig)
+		method string
+		status int
+		allow  string
+	}{
+		{"off GET", func(*serveConfig) {}, "GET", 404, ""},
+		{"off POST", func(*serveConfig) {}, "POST", 404, ""},
+		{"off other hook", func(*serveConfig) {}, "GET", 404, ""},
+		{"on GET", func(c *serveConfig) {
+			c.Jira = jiraFlags{URL: jiraStub.URL, Project: "DATA", IssueType: "Task", User: "me@example.com", Token: "t", Cloud: true, WebhookSecret: "s3cret-s3cret-s3cret"}
+		}, "GET", 405, "POST"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := MustRunMain(t, filepath.Join(t.TempDir(), "lineage.db"), tt.config, func(c *serveConfig) { c.NoSample = true })
+			path := "/hooks/jira"
+			if tt.name == "off other hook" {
+				path = "/hooks/github"
+			}
+			req, _ := http.NewRequest(tt.method, "http://"+m.Addr()+path, strings.NewReader("{}"))
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tt.status || resp.Header.Get("Allow") != tt.allow || strings.Contains(string(b), "<html") || strings.Contains(string(b), "<!doctype") {
+				t.Fatalf("%s %s = %d Allow %q %.80q, want %d Allow %q and no UI page", tt.method, path, resp.StatusCode, resp.Header.Get("Allow"), b, tt.status, tt.allow)
+			}
+		})
+	}
+}
