@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"os/exec"
@@ -257,4 +258,69 @@ func crashChild(path string) {
 		}
 		fmt.Fprintf(os.Stdout, "ack %d\n", b)
 	}
+}
+
+// TestOpenRefusesDamagedFile damages one page of an index and checks that
+// Open refuses the file, saying what quick_check found and how to repair
+// it, and that the repair it names gives a file Open accepts.
+func TestOpenRefusesDamagedFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lineage.db")
+	s, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var jobs []lineage.JobPut
+	for i := range 2000 {
+		jobs = append(jobs, lineage.JobPut{Job: lineage.Job{ID: fmt.Sprintf("j%04d", i), Source: "s", Path: "p"}, Reads: []string{fmt.Sprintf("raw.t%d", i%300)}, Writes: []string{fmt.Sprintf("dw.t%d", i)}})
+	}
+	if err := s.PutJobs(context.Background(), jobs); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pageSize, root int64
+	if err := raw.QueryRow("PRAGMA page_size").Scan(&pageSize); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.QueryRow("SELECT rootpage FROM sqlite_schema WHERE name = 'edges_tbl'").Scan(&root); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteAt([]byte(strings.Repeat("\xff", 64)), (root-1)*pageSize); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	_, err = sqlite.Open(path)
+	if lineage.ErrorCode(err) != lineage.EINVALID {
+		t.Fatalf("Open of a damaged file = %v, want EINVALID", err)
+	}
+	msg := lineage.ErrorMessage(err)
+	for _, want := range []string{path, "damaged", "quick_check", "backup", "mv " + path + " " + path + ".damaged", "lineage ingest -graph sqlite:" + path} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message %q does not say %q", msg, want)
+		}
+	}
+
+	// The way out it names works: the file moved aside, a new store opens
+	// at the same path.
+	if err := os.Rename(path, path+".damaged"); err != nil {
+		t.Fatal(err)
+	}
+	os.Rename(path+"-wal", path+".damaged-wal")
+	s, err = sqlite.Open(path)
+	if err != nil {
+		t.Fatalf("Open after moving the damaged file aside: %v", err)
+	}
+	s.Close()
 }
