@@ -34,9 +34,13 @@ type loadsKey struct{}
 type loads struct {
 	graph lineage.GraphStore
 	max   int
+	// maxNodes bounds the nodes the request's walks may return together;
+	// nodes is what they have reserved.
+	maxNodes int
 
 	mu      sync.Mutex
 	fetched int
+	nodes   int
 	// scriptBytes counts the script text the request has returned.
 	scriptBytes int
 	tables      map[string]*entry[*lineage.TableInfo]
@@ -52,10 +56,11 @@ type entry[V any] struct {
 	err  error
 }
 
-func newLoads(g lineage.GraphStore, max int) *loads {
+func newLoads(g lineage.GraphStore, max, maxNodes int) *loads {
 	return &loads{
-		graph:   g,
-		max:     max,
+		graph:    g,
+		max:      max,
+		maxNodes: maxNodes,
 		tables:  map[string]*entry[*lineage.TableInfo]{},
 		jobs:    map[string]*entry[*lineage.JobInfo]{},
 		owners:  map[string]*entry[*lineage.OwnerInfo]{},
@@ -73,7 +78,7 @@ func (r *Resolver) loads(ctx context.Context) *loads {
 	if l, ok := ctx.Value(loadsKey{}).(*loads); ok {
 		return l
 	}
-	return newLoads(r.graph, r.maxLoads)
+	return newLoads(r.graph, r.maxLoads, r.maxWalkNodes)
 }
 
 // getAll returns the values for keys in order, with one error per key (nil
@@ -141,6 +146,18 @@ func getAll[V any](ctx context.Context, l *loads, m map[string]*entry[V], keys [
 		}
 	}
 	return vals, errs
+}
+
+// reserveNodes reserves n nodes for a walk from the request's budget, or
+// returns EINVALID when the request's walks would pass it together.
+func (l *loads) reserveNodes(n int) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.maxNodes > 0 && l.nodes+n > l.maxNodes {
+		return lineage.Errorf(lineage.EINVALID, "The walks of this query may return more than %d nodes together (each counts its limit; an impact counts %d); ask for fewer walks or smaller limits.", l.maxNodes, lineage.MaxNodes)
+	}
+	l.nodes += n
+	return nil
 }
 
 // Tables returns the tables' readers and writers.

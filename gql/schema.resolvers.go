@@ -78,7 +78,12 @@ func (r *queryResolver) Impact(ctx context.Context, table string, depth *int) (*
 	if err != nil {
 		return nil, err
 	}
+	release, err := r.guardWalk(ctx, visits(d, lineage.MaxNodes), lineage.MaxNodes)
+	if err != nil {
+		return nil, err
+	}
 	im, err := r.graph.Impact(ctx, n, d)
+	release()
 	if err != nil {
 		return nil, err
 	}
