@@ -52,7 +52,9 @@ func setComplexity(c *generated.ComplexityRoot) {
 	c.SearchConnection.Nodes = list
 	c.Campaign.Events = list
 
-	walk := func(child int, depth, limit *int) int { return walkComplexity(child, depth, limit, lineage.DefaultNodes) }
+	walk := func(child int, depth, limit *int) int {
+		return walkComplexity(child, depth, limit, lineage.DefaultNodes)
+	}
 	c.Table.Upstream = walk
 	c.Table.Downstream = walk
 	c.Query.Lineage = func(child int, _ string, _ *lineage.Direction, depth, limit *int) int {

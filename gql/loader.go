@@ -61,10 +61,10 @@ func newLoads(g lineage.GraphStore, max, maxNodes int) *loads {
 		graph:    g,
 		max:      max,
 		maxNodes: maxNodes,
-		tables:  map[string]*entry[*lineage.TableInfo]{},
-		jobs:    map[string]*entry[*lineage.JobInfo]{},
-		owners:  map[string]*entry[*lineage.OwnerInfo]{},
-		details: map[string]lineage.Owner{},
+		tables:   map[string]*entry[*lineage.TableInfo]{},
+		jobs:     map[string]*entry[*lineage.JobInfo]{},
+		owners:   map[string]*entry[*lineage.OwnerInfo]{},
+		details:  map[string]lineage.Owner{},
 	}
 }
 
