@@ -193,6 +193,9 @@ func Open(path string) (*Store, error) {
 	if err := checkPath(path); err != nil {
 		return nil, err
 	}
+	if err := checkWAL(path); err != nil {
+		return nil, err
+	}
 	w, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
