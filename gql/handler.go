@@ -66,8 +66,8 @@ type Config struct {
 	// lineage.MaxNodes.
 	MaxWalkNodes int
 	// ClientWalks bounds the walks one client (token name, or remote
-	// address without a token) runs at once; more wait, a few, then are
-	// refused with TOO_MANY_REQUESTS.
+	// address without a token) runs at once; more wait, and past 256
+	// waiting they are refused with TOO_MANY_REQUESTS.
 	ClientWalks int
 	// ExpensiveWalks bounds the walks that may visit many nodes (depth ×
 	// limit above 10,000) running at once on the whole server. Keep it
