@@ -65,9 +65,10 @@ type Config struct {
 	// return together; each walk counts its limit, an impact
 	// lineage.MaxNodes.
 	MaxWalkNodes int
-	// ClientWalks bounds the walks one client (token name, or remote
-	// address without a token) runs at once; more wait, and past 256
-	// waiting they are refused with TOO_MANY_REQUESTS.
+	// ClientWalks bounds the expensive walks (depth × limit above 10,000)
+	// one client (token name, or remote address without a token) runs at
+	// once; more wait, and past 256 waiting they are refused with
+	// TOO_MANY_REQUESTS.
 	ClientWalks int
 	// ExpensiveWalks bounds the walks that may visit many nodes (depth ×
 	// limit above 10,000) running at once on the whole server. Keep it

@@ -41,6 +41,7 @@ type loads struct {
 	mu      sync.Mutex
 	fetched int
 	nodes   int
+	visits  int // what the request's walks may visit together
 	// scriptBytes counts the script text the request has returned.
 	scriptBytes int
 	tables      map[string]*entry[*lineage.TableInfo]
@@ -148,16 +149,19 @@ func getAll[V any](ctx context.Context, l *loads, m map[string]*entry[V], keys [
 	return vals, errs
 }
 
-// reserveNodes reserves n nodes for a walk from the request's budget, or
-// returns EINVALID when the request's walks would pass it together.
-func (l *loads) reserveNodes(n int) error {
+// reserveWalk reserves n nodes for a walk from the request's budget and
+// adds the visits it may make to the request's; it returns the request's
+// visits so far, this walk's included, or EINVALID when the request's walks
+// would pass the node budget together.
+func (l *loads) reserveWalk(visits, n int) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.maxNodes > 0 && l.nodes+n > l.maxNodes {
-		return lineage.Errorf(lineage.EINVALID, "The walks of this query may return more than %d nodes together (each counts its limit; an impact counts %d); ask for fewer walks or smaller limits.", l.maxNodes, lineage.MaxNodes)
+		return 0, lineage.Errorf(lineage.EINVALID, "The walks of this query may return more than %d nodes together (each counts its limit; an impact counts %d); ask for fewer walks or smaller limits.", l.maxNodes, lineage.MaxNodes)
 	}
 	l.nodes += n
-	return nil
+	l.visits += visits
+	return l.visits, nil
 }
 
 // Tables returns the tables' readers and writers.

@@ -17,19 +17,26 @@ import (
 //   - the complexity of a walk grows with what it may visit (setComplexity),
 //     so that one request cannot ask for hundreds of large walks;
 //   - a request may reserve at most Config.MaxWalkNodes nodes over all its
-//     walks (each reserves its limit; loads.reserveNodes);
-//   - a throttle: one client (its token's name, or its remote address when it
-//     sends none) runs at most Config.ClientWalks walks at a time, with at
-//     most clientQueue more waiting; and the whole server runs at most
-//     Config.ExpensiveWalks walks that may visit more than cheapVisits
-//     nodes at a time. SQLite has only a few read connections and the
-//     machine a few cores: these bounds leave the rest to everyone else.
+//     walks (each reserves its limit; loads.reserveWalk);
+//   - a throttle on expensive walks, those that take their request past
+//     cheapVisits visits (their own and those of the request's walks
+//     before them): one client (its token's name, or its remote address
+//     when it sends none) runs at most Config.ClientWalks of them at a time,
+//     with at most clientQueue more waiting; and the whole server runs at
+//     most Config.ExpensiveWalks at a time. SQLite has only a few read
+//     connections and the machine a few cores: these bounds leave the rest
+//     to everyone else. A request's first cheap walks (the UI sends one,
+//     of depth 3 and limit 500 by default) are not throttled: users behind
+//     one proxy share an address, and their ordinary queries must not queue
+//     behind one another; a request of many cheap walks is throttled once
+//     they add up.
 //
 // A walk refused by the throttle fails with TOO_MANY_REQUESTS; one that
 // waits longer than the request's timeout fails with UNAVAILABLE.
 
-// cheapVisits is the visit estimate (depth × limit) up to which a walk is
-// not expensive: the default walk (depth 3, limit 500) is 1,500.
+// cheapVisits is the visit estimate (depth × limit, summed over the walks
+// of a request) up to which walks are not throttled: the default walk
+// (depth 3, limit 500) is 1,500.
 const cheapVisits = 10_000
 
 // clientQueue bounds the walks of one client waiting for a slot; more are
@@ -89,11 +96,11 @@ type busyError struct{ msg string }
 
 func (e *busyError) Error() string { return "gql: throttled: " + e.msg }
 
-// acquire waits for a slot for one walk of client, and for a server-wide
-// expensive slot when expensive. It returns the function that gives them
-// back, or a busyError when the client already has too many walks waiting,
-// or the context's error when the request ends first.
-func (t *throttle) acquire(ctx context.Context, client string, expensive bool) (func(), error) {
+// acquire waits for a slot for one expensive walk of client, then for a
+// server-wide one. It returns the function that gives them back, or a
+// busyError when the client already has too many walks waiting, or the
+// context's error when the request ends first.
+func (t *throttle) acquire(ctx context.Context, client string) (func(), error) {
 	t.mu.Lock()
 	c := t.clients[client]
 	if c == nil {
@@ -132,9 +139,6 @@ func (t *throttle) acquire(ctx context.Context, client string, expensive bool) (
 		leave(false)
 		return nil, err
 	}
-	if !expensive {
-		return func() { leave(true) }, nil
-	}
 	select {
 	case t.expensive <- struct{}{}:
 		return func() { <-t.expensive; leave(true) }, nil
@@ -145,14 +149,16 @@ func (t *throttle) acquire(ctx context.Context, client string, expensive bool) (
 }
 
 // guardWalk admits one walk that may visit up to visits nodes and return
-// up to nodes of them: it reserves nodes from the request's budget and
-// takes a throttle slot. The caller runs the walk, then calls release.
+// up to nodes of them: it reserves nodes from the request's budget and,
+// once the request's walks may visit more than cheapVisits, takes a
+// throttle slot. The caller runs the walk, then calls release.
 func (r *Resolver) guardWalk(ctx context.Context, visits, nodes int) (release func(), err error) {
-	if err := r.loads(ctx).reserveNodes(nodes); err != nil {
+	total, err := r.loads(ctx).reserveWalk(visits, nodes)
+	if err != nil {
 		return nil, err
 	}
-	if r.throttle == nil {
+	if r.throttle == nil || total <= cheapVisits {
 		return func() {}, nil
 	}
-	return r.throttle.acquire(ctx, clientFrom(ctx), visits > cheapVisits)
+	return r.throttle.acquire(ctx, clientFrom(ctx))
 }

@@ -29,14 +29,14 @@ func (th *throttle) waiting(client string) int {
 
 // TestThrottle checks the per-client bound (running, then waiting, then
 // refused), that another client is not held up by it, the server-wide
-// bound on expensive walks, cancellation while waiting, and that nothing
-// is left behind once every walk is done.
+// bound, cancellation while waiting, and that nothing is left behind once
+// every walk is done.
 func TestThrottle(t *testing.T) {
-	th := newThrottle(2, 1)
+	th := newThrottle(2, 3)
 	ctx := context.Background()
 	var releases []func()
 	for range 2 {
-		rel, err := th.acquire(ctx, "addr:a", false)
+		rel, err := th.acquire(ctx, "addr:a")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -45,7 +45,7 @@ func TestThrottle(t *testing.T) {
 	got := make(chan func(), clientQueue)
 	for range clientQueue {
 		go func() {
-			rel, err := th.acquire(ctx, "addr:a", false)
+			rel, err := th.acquire(ctx, "addr:a")
 			if err != nil {
 				t.Error(err)
 			}
@@ -54,58 +54,52 @@ func TestThrottle(t *testing.T) {
 	}
 	waitFor(t, "the queue to fill", func() bool { return th.waiting("addr:a") == clientQueue })
 	var busy *busyError
-	if _, err := th.acquire(ctx, "addr:a", false); !errors.As(err, &busy) {
+	if _, err := th.acquire(ctx, "addr:a"); !errors.As(err, &busy) {
 		t.Fatalf("a walk past the queue: %v, want it refused", err)
 	}
 
-	// Another client runs at once, cheap or expensive.
-	relB, err := th.acquire(ctx, "token:b", false)
+	// Another client runs at once: the third server-wide slot.
+	relB, err := th.acquire(ctx, "token:b")
 	if err != nil {
 		t.Fatal(err)
 	}
-	relB()
-	relExp, err := th.acquire(ctx, "token:b", true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// A second expensive walk, of a third client, waits for the first.
-	expDone := make(chan func(), 1)
+	// A third client waits for a server-wide slot.
+	cDone := make(chan func(), 1)
 	go func() {
-		rel, err := th.acquire(ctx, "token:c", true)
+		rel, err := th.acquire(ctx, "token:c")
 		if err != nil {
 			t.Error(err)
 		}
-		expDone <- rel
+		cDone <- rel
 	}()
-	waitFor(t, "the third client to hold its client slot", func() bool {
-		th.mu.Lock()
-		defer th.mu.Unlock()
-		c := th.clients["token:c"]
-		return c != nil && len(c.running) == 1
-	})
+	holdsClientSlot := func(n int) func() bool {
+		return func() bool {
+			th.mu.Lock()
+			defer th.mu.Unlock()
+			c := th.clients["token:c"]
+			return c != nil && len(c.running) == n
+		}
+	}
+	waitFor(t, "the third client to hold its client slot", holdsClientSlot(1))
 	select {
-	case <-expDone:
-		t.Fatal("two expensive walks ran at once")
+	case <-cDone:
+		t.Fatal("four walks ran at once, want at most three")
 	default:
 	}
 	// A cancelled wait gives up its place.
 	cctx, cancel := context.WithCancel(ctx)
 	cancelled := make(chan error, 1)
 	go func() {
-		_, err := th.acquire(cctx, "token:c", true)
+		_, err := th.acquire(cctx, "token:c")
 		cancelled <- err
 	}()
-	waitFor(t, "the cancelled walk to wait for the expensive slot", func() bool {
-		th.mu.Lock()
-		defer th.mu.Unlock()
-		return len(th.clients["token:c"].running) == 2
-	})
+	waitFor(t, "the cancelled walk to wait for a server-wide slot", holdsClientSlot(2))
 	cancel()
 	if err := <-cancelled; !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled wait: %v", err)
 	}
-	relExp()
-	(<-expDone)()
+	relB()
+	(<-cDone)()
 
 	for _, rel := range releases {
 		rel()
@@ -114,6 +108,6 @@ func TestThrottle(t *testing.T) {
 		(<-got)()
 	}
 	if len(th.clients) != 0 || len(th.expensive) != 0 {
-		t.Fatalf("left behind: %d clients, %d expensive slots", len(th.clients), len(th.expensive))
+		t.Fatalf("left behind: %d clients, %d server-wide slots", len(th.clients), len(th.expensive))
 	}
 }
