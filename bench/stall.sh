@@ -16,7 +16,7 @@ cd "$root"
 : "${PORT:=8093}"
 : "${DURATION:=20s}"
 : "${CONNS:=4}"
-: "${ATTACKS:=none aliased230 maximal wide}"
+: "${ATTACKS:=none aliased230 maximal wide cheap}"
 dir=$(dirname "$DB")
 mkdir -p "$dir/bin"
 go build -o "$dir/bin/bench-gql" ./bench/gql
