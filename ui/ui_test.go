@@ -188,3 +188,56 @@ func MustHead(tb testing.TB, url string) http.Header {
 	res.Body.Close()
 	return res.Header
 }
+
+// TestDirHandlerRefusesHiddenAndEscapes checks that -ui-dir serves no
+// dotfile and follows no symbolic link out of its folder: each answers 404
+// (or the app's page for a deep app route), never the file.
+func TestDirHandlerRefusesHiddenAndEscapes(t *testing.T) {
+	dir := MustWriteDist(t)
+	outside := t.TempDir()
+	secret := filepath.Join(outside, "secret.txt")
+	if err := os.WriteFile(secret, []byte("TOP-SECRET"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string]string{".env": "TOP-SECRET", ".git/config": "TOP-SECRET", "assets/.hidden.js": "TOP-SECRET"} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	links := map[string]string{
+		"leak.txt":        secret,
+		"assets/leak.js":  secret,
+		"assets/outside":  outside,
+		"assets/inner.js": "index-abc.js", // inside the folder: allowed
+	}
+	for name, target := range links {
+		if err := os.Symlink(target, filepath.Join(dir, filepath.FromSlash(name))); err != nil {
+			t.Skipf("no symbolic links here: %v", err)
+		}
+	}
+	h := ui.DirHandler(dir)
+	tests := []struct {
+		path   string
+		status int
+	}{
+		{"/.env", 404},
+		{"/.git/config", 404},
+		{"/.git/", 404},
+		{"/assets/.hidden.js", 404},
+		{"/leak.txt", 404},
+		{"/assets/leak.js", 404},
+		{"/assets/outside/secret.txt", 404},
+		{"/assets/inner.js", 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest("GET", "http://x"+tt.path, nil))
+			if rec.Code != tt.status || strings.Contains(rec.Body.String(), "TOP-SECRET") {
+				t.Fatalf("status = %d, want %d (body %q)", rec.Code, tt.status, rec.Body.String())
+			}
+		})
+	}
+}

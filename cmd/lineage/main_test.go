@@ -3,15 +3,19 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	_ "modernc.org/sqlite"
 )
 
 // MustRunMain starts lineage serve on a free loopback port over a store at
@@ -307,4 +311,95 @@ func MustRunMainNotice(tb testing.TB, dbPath string, w io.Writer) *Main {
 	}
 	tb.Cleanup(func() { m.Close() })
 	return m
+}
+
+// TestServeHooksAreNotTheUI checks that the Jira webhook URL never answers
+// the UI page: 405 naming POST when webhooks are on, 404 when they are off.
+func TestServeHooksAreNotTheUI(t *testing.T) {
+	jiraStub := httptest.NewServer(http.NotFoundHandler())
+	defer jiraStub.Close()
+	tests := []struct {
+		name   string
+		config func(*serveConfig)
+		method string
+		status int
+		allow  string
+	}{
+		{"off GET", func(*serveConfig) {}, "GET", 404, ""},
+		{"off POST", func(*serveConfig) {}, "POST", 404, ""},
+		{"off other hook", func(*serveConfig) {}, "GET", 404, ""},
+		{"on GET", func(c *serveConfig) {
+			c.Jira = jiraFlags{URL: jiraStub.URL, Project: "DATA", IssueType: "Task", User: "me@example.com", Token: "t", Cloud: true, WebhookSecret: "s3cret-s3cret-s3cret"}
+		}, "GET", 405, "POST"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := MustRunMain(t, filepath.Join(t.TempDir(), "lineage.db"), tt.config, func(c *serveConfig) { c.NoSample = true })
+			path := "/hooks/jira"
+			if tt.name == "off other hook" {
+				path = "/hooks/github"
+			}
+			req, _ := http.NewRequest(tt.method, "http://"+m.Addr()+path, strings.NewReader("{}"))
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tt.status || resp.Header.Get("Allow") != tt.allow || strings.Contains(string(b), "<html") || strings.Contains(string(b), "<!doctype") {
+				t.Fatalf("%s %s = %d Allow %q %.80q, want %d Allow %q and no UI page", tt.method, path, resp.StatusCode, resp.Header.Get("Allow"), b, tt.status, tt.allow)
+			}
+		})
+	}
+}
+
+// TestServeHealthzTruthful checks that /healthz shows counts and the store
+// only to callers who may read, and answers 503 once the store cannot
+// answer reads although it still pings.
+func TestServeHealthzTruthful(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "lineage.db")
+	const token = "health-token-0123456789abcdef"
+	m := MustRunMain(t, db, func(c *serveConfig) { c.Tokens = "ops:" + token; c.ReadsNeed = true })
+	get := func(tok string) (int, map[string]any) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", "http://"+m.Addr()+"/healthz", nil)
+		if tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var body map[string]any
+		if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode, body
+	}
+	if code, body := get(""); code != 200 || body["status"] != "ok" || body["counts"] != nil || body["graph"] != nil {
+		t.Fatalf("without a token: %d %v, want 200 ok without counts or store", code, body)
+	}
+	if code, body := get(token); code != 200 || body["counts"] == nil || body["graph"] != "sqlite:"+db {
+		t.Fatalf("with a token: %d %v, want counts and the store", code, body)
+	}
+	if code, _ := get("wrong"); code != 401 {
+		t.Fatalf("with a wrong token: %d, want 401", code)
+	}
+
+	// Damage the store under the running server: reads fail, ping works.
+	other, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := other.Exec("ALTER TABLE edges RENAME TO edges_gone"); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := get(""); code != 503 || body["status"] != "unavailable" || body["graph"] != nil {
+		t.Fatalf("damaged, without a token: %d %v, want 503 without the store", code, body)
+	}
+	if code, body := get(token); code != 503 || body["graph"] != "sqlite:"+db {
+		t.Fatalf("damaged, with a token: %d %v, want 503 naming the store", code, body)
+	}
 }

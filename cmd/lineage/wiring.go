@@ -123,9 +123,20 @@ func (m *Main) routes(mux *http.ServeMux, tokens *auth.Tokens, svc *campaigns.Se
 	api := gql.NewHandler(gql.Config{Graph: m.store, Columns: m.store, Campaigns: svc, RequireTokenForReads: reads, Logger: m.Logger})
 	mux.Handle("/graphql", tokens.Middleware(api, false))
 	mux.Handle("/api/v1/", tokens.Middleware(ingest.NewHandler(ingest.HandlerConfig{Graph: m.store, Logger: m.Logger}), reads))
+	// /hooks/ is never the UI: a GET of the webhook URL answers 405 naming
+	// POST, and with webhooks off every method answers 404 saying why.
 	if hooks != nil {
 		mux.Handle("POST /hooks/jira", hooks)
+		mux.HandleFunc("/hooks/jira", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "method not allowed: Jira posts its webhooks here", http.StatusMethodNotAllowed)
+		})
+	} else {
+		mux.HandleFunc("/hooks/jira", func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "not found: the Jira webhook is off (it needs LINEAGE_JIRA_URL and LINEAGE_JIRA_WEBHOOK_SECRET)", http.StatusNotFound)
+		})
 	}
+	mux.Handle("/hooks/", http.NotFoundHandler())
 	// The UI build serves the GraphQL playground too, at /playground.
 	if m.Config.UIDir != "" {
 		mux.Handle("/", ui.DirHandler(m.Config.UIDir))

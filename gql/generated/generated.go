@@ -13273,7 +13273,7 @@ func (ec *executionContext) marshalNCampaign2githubᚗcomᚋlineagehqᚋlineage�
 
 func (ec *executionContext) marshalNCampaign2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐCampaignᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.Campaign) graphql.Marshaler {
 	ctx = graphql.WithBatchParentValues(ctx, "Campaign", v)
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCampaign2githubᚗcomᚋlineagehqᚋlineageᚐCampaign(ctx, sel, v[i])
@@ -13324,7 +13324,7 @@ func (ec *executionContext) marshalNColumn2githubᚗcomᚋlineagehqᚋlineageᚐ
 }
 
 func (ec *executionContext) marshalNColumn2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐColumnInfoᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.ColumnInfo) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNColumn2githubᚗcomᚋlineagehqᚋlineageᚐColumnInfo(ctx, sel, v[i])
@@ -13344,7 +13344,7 @@ func (ec *executionContext) marshalNColumnEdge2githubᚗcomᚋlineagehqᚋlineag
 }
 
 func (ec *executionContext) marshalNColumnEdge2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐColumnEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.ColumnEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNColumnEdge2githubᚗcomᚋlineagehqᚋlineageᚐColumnEdge(ctx, sel, v[i])
@@ -13372,7 +13372,7 @@ func (ec *executionContext) marshalNColumnRef2githubᚗcomᚋlineagehqᚋlineage
 }
 
 func (ec *executionContext) marshalNColumnRef2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐColumnRefᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.ColumnRef) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNColumnRef2githubᚗcomᚋlineagehqᚋlineageᚐColumnRef(ctx, sel, v[i])
@@ -13392,7 +13392,7 @@ func (ec *executionContext) marshalNColumnUse2githubᚗcomᚋlineagehqᚋlineage
 }
 
 func (ec *executionContext) marshalNColumnUse2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐColumnUseᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.ColumnUse) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNColumnUse2githubᚗcomᚋlineagehqᚋlineageᚐColumnUse(ctx, sel, v[i])
@@ -13450,7 +13450,7 @@ func (ec *executionContext) marshalNEdge2githubᚗcomᚋlineagehqᚋlineageᚐEd
 }
 
 func (ec *executionContext) marshalNEdge2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.Edge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEdge2githubᚗcomᚋlineagehqᚋlineageᚐEdge(ctx, sel, v[i])
@@ -13485,7 +13485,7 @@ func (ec *executionContext) marshalNEvent2githubᚗcomᚋlineagehqᚋlineageᚐE
 }
 
 func (ec *executionContext) marshalNEvent2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.Event) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEvent2githubᚗcomᚋlineagehqᚋlineageᚐEvent(ctx, sel, v[i])
@@ -13571,7 +13571,7 @@ func (ec *executionContext) marshalNImpactedJob2githubᚗcomᚋlineagehqᚋlinea
 }
 
 func (ec *executionContext) marshalNImpactedJob2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐImpactedJobᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.ImpactedJob) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNImpactedJob2githubᚗcomᚋlineagehqᚋlineageᚐImpactedJob(ctx, sel, v[i])
@@ -13620,7 +13620,7 @@ func (ec *executionContext) marshalNJob2githubᚗcomᚋlineagehqᚋlineageᚐJob
 
 func (ec *executionContext) marshalNJob2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐJobᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.Job) graphql.Marshaler {
 	ctx = graphql.WithBatchParentValues(ctx, "Job", v)
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNJob2githubᚗcomᚋlineagehqᚋlineageᚐJob(ctx, sel, v[i])
@@ -13691,7 +13691,7 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋlineagehqᚋlineage�
 			ctx = graphql.WithBatchParents(ctx, "Job", batchItemsJob, batchIdxMapJob)
 		}
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNode2githubᚗcomᚋlineagehqᚋlineageᚋgqlᚋmodelᚐNode(ctx, sel, v[i])
@@ -13727,7 +13727,7 @@ func (ec *executionContext) marshalNOwner2githubᚗcomᚋlineagehqᚋlineageᚐO
 
 func (ec *executionContext) marshalNOwner2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐOwnerᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.Owner) graphql.Marshaler {
 	ctx = graphql.WithBatchParentValues(ctx, "Owner", v)
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOwner2githubᚗcomᚋlineagehqᚋlineageᚐOwner(ctx, sel, v[i])
@@ -13755,7 +13755,7 @@ func (ec *executionContext) marshalNOwnerImpact2githubᚗcomᚋlineagehqᚋlinea
 }
 
 func (ec *executionContext) marshalNOwnerImpact2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐOwnerImpactᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.OwnerImpact) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOwnerImpact2githubᚗcomᚋlineagehqᚋlineageᚐOwnerImpact(ctx, sel, v[i])
@@ -13791,7 +13791,7 @@ func (ec *executionContext) marshalNParseWarning2githubᚗcomᚋlineagehqᚋline
 }
 
 func (ec *executionContext) marshalNParseWarning2ᚕgithubᚗcomᚋlineagehqᚋlineageᚋgqlᚋmodelᚐParseWarningᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ParseWarning) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNParseWarning2githubᚗcomᚋlineagehqᚋlineageᚋgqlᚋmodelᚐParseWarning(ctx, sel, v[i])
@@ -13811,7 +13811,7 @@ func (ec *executionContext) marshalNParsedStatement2githubᚗcomᚋlineagehqᚋl
 }
 
 func (ec *executionContext) marshalNParsedStatement2ᚕgithubᚗcomᚋlineagehqᚋlineageᚋgqlᚋmodelᚐParsedStatementᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ParsedStatement) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNParsedStatement2githubᚗcomᚋlineagehqᚋlineageᚋgqlᚋmodelᚐParsedStatement(ctx, sel, v[i])
@@ -13862,7 +13862,7 @@ func (ec *executionContext) marshalNSearchHit2githubᚗcomᚋlineagehqᚋlineage
 }
 
 func (ec *executionContext) marshalNSearchHit2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.SearchHit) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSearchHit2githubᚗcomᚋlineagehqᚋlineageᚐSearchHit(ctx, sel, v[i])
@@ -13931,7 +13931,7 @@ func (ec *executionContext) marshalNTable2githubᚗcomᚋlineagehqᚋlineageᚐT
 
 func (ec *executionContext) marshalNTable2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐTableᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.Table) graphql.Marshaler {
 	ctx = graphql.WithBatchParentValues(ctx, "Table", v)
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTable2githubᚗcomᚋlineagehqᚋlineageᚐTable(ctx, sel, v[i])
@@ -13960,7 +13960,7 @@ func (ec *executionContext) marshalNTarget2githubᚗcomᚋlineagehqᚋlineageᚐ
 
 func (ec *executionContext) marshalNTarget2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.Target) graphql.Marshaler {
 	ctx = graphql.WithBatchParentValues(ctx, "Target", v)
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTarget2githubᚗcomᚋlineagehqᚋlineageᚐTarget(ctx, sel, v[i])
@@ -14010,7 +14010,7 @@ func (ec *executionContext) marshalNTicketComment2githubᚗcomᚋlineagehqᚋlin
 }
 
 func (ec *executionContext) marshalNTicketComment2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐTicketCommentᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.TicketComment) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketComment2githubᚗcomᚋlineagehqᚋlineageᚐTicketComment(ctx, sel, v[i])
@@ -14030,7 +14030,7 @@ func (ec *executionContext) marshalNTicketRequest2githubᚗcomᚋlineagehqᚋlin
 }
 
 func (ec *executionContext) marshalNTicketRequest2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐTicketRequestᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.TicketRequest) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketRequest2githubᚗcomᚋlineagehqᚋlineageᚐTicketRequest(ctx, sel, v[i])
@@ -14094,7 +14094,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -14138,7 +14138,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -14166,7 +14166,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -14194,7 +14194,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -14385,7 +14385,7 @@ func (ec *executionContext) marshalONodeKind2ᚕgithubᚗcomᚋlineagehqᚋlinea
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNodeKind2githubᚗcomᚋlineagehqᚋlineageᚐNodeKind(ctx, sel, v[i])
@@ -14583,7 +14583,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -14602,7 +14602,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -14621,7 +14621,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -14640,7 +14640,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
