@@ -59,9 +59,20 @@ func TestColumnCampaign(t *testing.T) {
 	// carol's star and erin's unknown columns cannot be verified by name:
 	// they complete when they close their ticket.
 	for _, o := range []string{"carol", "erin"} {
-		if tg := target(t, c, o); tg.Verification == lineage.VerifyStillReading {
-			t.Errorf("%s is still reading by name? %+v", o, tg)
+		if tg := target(t, c, o); tg.Verification != lineage.VerifyUnknown || !strings.Contains(tg.Detail, "may use sales.orders.status") {
+			t.Errorf("%s: %+v; want unverified, saying the job may use the column", o, tg)
 		}
+	}
+	// carol closes her ticket: that confirms it, and her target completes.
+	if _, err := svc.SetBuiltinTicketStatus(ctx, target(t, c, "carol").TicketKey, lineage.TicketDone, "j_star copes"); err != nil {
+		t.Fatal(err)
+	}
+	c = MustSync(t, svc, id)
+	if tg := target(t, c, "carol"); tg.State != lineage.TargetComplete || tg.Verification != lineage.VerifyUnknown {
+		t.Errorf("carol after confirming: %+v", tg)
+	}
+	if _, evs := MustEvents(t, svc, id); !hasEvent(evs, "target_complete", "carol", "confirmed that j_star") {
+		t.Errorf("no completion event saying carol confirmed j_star")
 	}
 
 	// bob closes his ticket too early: it is reopened, naming job and column.
