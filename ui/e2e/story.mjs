@@ -1,7 +1,9 @@
 // End-to-end story in headless Chromium against a running `lineage serve`
 // on the sample warehouse: search a table, open its lineage, start a
 // campaign through the wizard, see it on the dashboard, close a built-in
-// ticket, see the progress change. A screenshot is saved at each step.
+// ticket, see the progress change; then the column story (issue 16): a
+// table's columns, a column's lineage, a column campaign whose preview says
+// whom it spares, launched. A screenshot is saved at each step.
 //
 // Usage (ui/check.sh does all this):
 //   BASE_URL=http://127.0.0.1:8080 TOKEN=... node ui/e2e/story.mjs
@@ -17,6 +19,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { columnSteps } from './columns.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -603,6 +606,9 @@ try {
     const after = await page.evaluate(() => [...document.querySelectorAll('.graphiql-editor-tool .CodeMirror')].map((e) => e.CodeMirror.getValue()).join('\n'));
     assert.ok(!after.includes(TOKEN), 'the headers came back after a reload');
   });
+
+  // The column story (issue 16): ui/e2e/columns.mjs.
+  await columnSteps({ page, step, shot, BASE, TOKEN });
 
   await step('nothing was loaded from elsewhere and nothing logged an error', async () => {
     assert.deepEqual(blocked, [], 'requests to hosts that are not loopback (blocked)');

@@ -7,6 +7,7 @@ import { Empty } from './components/States';
 import { openTokenPrompt, TokenPromptHost } from './components/TokenPrompt';
 import { CampaignPage } from './pages/CampaignPage';
 import { CampaignsPage } from './pages/CampaignsPage';
+import { ColumnLineagePage } from './pages/ColumnLineagePage';
 import { HomePage } from './pages/HomePage';
 import { JobPage } from './pages/JobPage';
 import { NewCampaignPage } from './pages/NewCampaignPage';
@@ -24,6 +25,8 @@ function Page({ route }: { route: Route }) {
       return <SearchPage q={route.q} />;
     case 'table':
       return <TablePage key={route.name} name={route.name} />;
+    case 'column':
+      return <ColumnLineagePage key={`${route.table}.${route.column}`} table={route.table} column={route.column} />;
     case 'job':
       return <JobPage key={route.id} id={route.id} />;
     case 'owner':
@@ -31,7 +34,7 @@ function Page({ route }: { route: Route }) {
     case 'campaigns':
       return <CampaignsPage />;
     case 'newCampaign':
-      return <NewCampaignPage key={route.table} table={route.table} />;
+      return <NewCampaignPage key={route.table} table={route.table} columns={route.columns} />;
     case 'campaign':
       return <CampaignPage key={route.id} id={route.id} />;
     case 'ticket':

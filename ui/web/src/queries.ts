@@ -1,6 +1,7 @@
 // Every GraphQL operation the UI sends, with the types of their answers.
 // Written against gql/schema/*.graphqls.
 import { ApiError, gql } from './api';
+import { COLUMN_IMPACT_FIELDS, type ColumnChange } from './columns';
 
 export type Kind = 'TABLE' | 'JOB' | 'OWNER';
 export type Direction = 'UPSTREAM' | 'DOWNSTREAM' | 'BOTH';
@@ -207,6 +208,9 @@ export interface CampaignSummary {
   createdAt: string;
   creator: string;
   progress: Progress;
+  /** columns and change scope a column campaign (issue 16): empty and null for a table-wide one. */
+  columns?: string[];
+  change?: ColumnChange | null;
 }
 export interface Target {
   owner: { handle: string; email: string };
@@ -244,7 +248,8 @@ export interface CampaignDetail extends CampaignSummary {
 }
 
 const SUMMARY_FIELDS = `id title table { name } replacement state deadline createdAt creator
-    progress { total complete open pending cancelled }`;
+    progress { total complete open pending cancelled }
+    columns change`;
 const TARGET_FIELDS = `owner { handle email } role hops jobs tables state ticketKey ticketUrl ticketStatus
       unassigned verification detail lastError attempts remindedAt`;
 const DETAIL_FIELDS = `${SUMMARY_FIELDS}
@@ -276,6 +281,9 @@ export interface StartCampaignInput {
   deadline?: string | null;
   reach: Reach;
   dryRun: boolean;
+  /** columns scopes the campaign to these columns of table (issue 16); left out for a table-wide one. */
+  columns?: string[];
+  change?: ColumnChange;
 }
 export interface TicketPreview {
   owner: { handle: string; email: string };
@@ -310,6 +318,7 @@ const PAYLOAD_FIELDS = `
     impact {
       totals { owners mustAct informed jobs tables }
       truncated
+      ${COLUMN_IMPACT_FIELDS}
       owners {
         owner { handle team }
         hops direct

@@ -8,10 +8,11 @@ export type Route =
   | { page: 'home' }
   | { page: 'search'; q: string }
   | { page: 'table'; name: string }
+  | { page: 'column'; table: string; column: string }
   | { page: 'job'; id: string }
   | { page: 'owner'; handle: string }
   | { page: 'campaigns' }
-  | { page: 'newCampaign'; table: string }
+  | { page: 'newCampaign'; table: string; columns?: string[] }
   | { page: 'campaign'; id: string }
   | { page: 'ticket'; key: string }
   | { page: 'notFound'; path: string };
@@ -23,10 +24,14 @@ export const paths = {
   home: () => '/',
   search: (q: string) => `/search?q=${encodeURIComponent(q)}`,
   table: (name: string) => `/tables/${encodeURIComponent(name)}`,
+  /** column is a column's lineage view (issue 16). */
+  column: (table: string, column: string) => `/tables/${encodeURIComponent(table)}/columns/${encodeURIComponent(column)}`,
   job: (id: string) => `/jobs/${encodeURIComponent(id)}`,
   owner: (handle: string) => `/owners/${encodeURIComponent(handle)}`,
   campaigns: () => '/campaigns',
-  newCampaign: (table?: string) => (table ? `/campaigns/new?table=${encodeURIComponent(table)}` : '/campaigns/new'),
+  newCampaign: (table?: string, columns?: string[]) =>
+    (table ? `/campaigns/new?table=${encodeURIComponent(table)}` : '/campaigns/new') +
+    (table && columns?.length ? columns.map((c) => `&columns=${encodeURIComponent(c)}`).join('') : ''),
   campaign: (id: string) => `/campaigns/${encodeURIComponent(id)}`,
   /** ticket is where the built-in tracker's ticket links point (its URL is BASE/tickets/KEY). */
   ticket: (key: string) => `/tickets/${encodeURIComponent(key)}`,
@@ -47,7 +52,12 @@ export function parseRoute(pathname: string, search: string): Route {
   if (p === '/') return { page: 'home' };
   if (p === '/search') return { page: 'search', q: q.get('q') ?? '' };
   if (p === '/campaigns') return { page: 'campaigns' };
-  if (p === '/campaigns/new') return { page: 'newCampaign', table: q.get('table') ?? '' };
+  if (p === '/campaigns/new') {
+    const cols = q.getAll('columns').filter((c) => c.trim());
+    return { page: 'newCampaign', table: q.get('table') ?? '', ...(cols.length ? { columns: cols } : {}) };
+  }
+  const col = /^\/tables\/([^/]+)\/columns\/([^/]+)$/.exec(p);
+  if (col) return { page: 'column', table: decode(col[1]), column: decode(col[2]) };
   const m = /^\/(tables|jobs|owners|campaigns|tickets)\/(.+)$/.exec(p);
   if (m) {
     const v = decode(m[2]);

@@ -2,6 +2,7 @@
 // verification, the burndown, the event log, and the actions.
 import { useEffect, useState, type FormEvent } from 'react';
 import { Burndown } from '../components/Burndown';
+import { CampaignColumns } from '../components/CampaignColumns';
 import { fmtDate, fmtTime, JobLink, OwnerLink, TableLink } from '../components/Links';
 import { ProgressBar } from '../components/ProgressBar';
 import { Empty, ErrorState, InlineError, Loading } from '../components/States';
@@ -232,6 +233,7 @@ export function CampaignPage({ id }: { id: string }) {
                 </>
               )}
             </dd>
+            <CampaignColumns c={c} />
             <dt>Deadline</dt>
             <dd>{fmtDate(c.deadline)}</dd>
             <dt>Reach</dt>

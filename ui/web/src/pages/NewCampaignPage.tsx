@@ -1,11 +1,14 @@
 // The campaign wizard: details → preview of the impact (a dry run) → launch.
 import { useState, type FormEvent } from 'react';
+import { ColumnPicker } from '../components/ColumnPicker';
+import { ColumnPreview } from '../components/ColumnPreview';
 import { JobLink, OwnerLink, TableLink, fmtDate } from '../components/Links';
 import { SearchBox } from '../components/SearchBox';
 import { Empty, InlineError } from '../components/States';
 import { useTitle } from '../hooks';
 import { previewCampaign, startCampaign, type Reach, type StartCampaignInput, type StartCampaignPayload } from '../queries';
 import { ApiError } from '../api';
+import { columnTitle, type ColumnChange } from '../columns';
 import { navigate, paths } from '../router';
 
 export interface Draft {
@@ -16,6 +19,9 @@ export interface Draft {
   /** deadline is a yyyy-mm-dd date, "" for none. */
   deadline: string;
   reach: Reach;
+  /** columns scope the campaign to some columns of table (issue 16); none or absent: table-wide. */
+  columns?: string[];
+  change?: ColumnChange;
 }
 
 /** toInput turns the form into the mutation's input; the deadline is the end of that day, local time. */
@@ -28,6 +34,7 @@ export function toInput(d: Draft, dryRun: boolean): StartCampaignInput {
     deadline: d.deadline ? new Date(`${d.deadline}T23:59:59`).toISOString() : null,
     reach: d.reach,
     dryRun,
+    ...(d.columns?.length ? { columns: d.columns, change: d.change ?? 'DROP' } : {}),
   };
 }
 
@@ -92,6 +99,7 @@ export function splitByHop(p: StartCampaignPayload): { direct: PreviewRow[]; dow
 }
 
 function Preview({ p }: { p: StartCampaignPayload }) {
+  if (p.campaign.columns?.length) return <ColumnPreview p={p} />;
   const c = p.campaign;
   const act = c.targets.filter((t) => t.role === 'ACT');
   const inform = c.targets.filter((t) => t.role === 'INFORM');
@@ -206,15 +214,17 @@ function Preview({ p }: { p: StartCampaignPayload }) {
   );
 }
 
-export function NewCampaignPage({ table }: { table: string }) {
+export function NewCampaignPage({ table, columns }: { table: string; columns?: string[] }) {
   useTitle('Start a campaign');
   const [d, setD] = useState<Draft>({
     table,
     replacement: '',
-    title: table ? `Migrate off ${table}` : '',
+    title: columnTitle(table, columns ?? [], 'DROP'),
     message: '',
     deadline: '',
     reach: 'DIRECT',
+    columns: columns ?? [],
+    change: 'DROP',
   });
   const [titleTouched, setTitleTouched] = useState(false);
   const [step, setStep] = useState<'edit' | 'preview'>('edit');
@@ -224,7 +234,9 @@ export function NewCampaignPage({ table }: { table: string }) {
   const [preview, setPreview] = useState<StartCampaignPayload | null>(null);
 
   const update = (patch: Partial<Draft>) => setD((x) => ({ ...x, ...patch }));
-  const setTable = (t: string) => update({ table: t, ...(titleTouched ? {} : { title: t ? `Migrate off ${t}` : '' }) });
+  const setTable = (t: string) => update({ table: t, columns: [], ...(titleTouched ? {} : { title: t ? `Migrate off ${t}` : '' }) });
+  const setColumns = (cols: string[], change: ColumnChange) =>
+    update({ columns: cols, change, ...(titleTouched ? {} : { title: columnTitle(d.table.trim(), cols, change) }) });
 
   const doPreview = async (e: FormEvent) => {
     e.preventDefault();
@@ -305,6 +317,7 @@ export function NewCampaignPage({ table }: { table: string }) {
             />
             {fieldErr('table')}
           </div>
+          <ColumnPicker table={d.table} columns={d.columns ?? []} change={d.change ?? 'DROP'} onChange={setColumns} />
           <div className="field">
             <label htmlFor="f-replacement">
               Replacement <span className="muted">(optional)</span>
@@ -394,7 +407,7 @@ export function NewCampaignPage({ table }: { table: string }) {
             {d.replacement && <> → {d.replacement}</>}
             {d.deadline && <>, due {fmtDate(toInput(d, true).deadline)}</>}.
           </p>
-          {preview.campaign.targets.length === 0 ? (
+          {preview.campaign.targets.length === 0 && !preview.campaign.columns?.length ? (
             <Empty title="No owner reads this table.">A campaign would have nobody to ask. Go back and pick another table.</Empty>
           ) : (
             <Preview p={preview} />

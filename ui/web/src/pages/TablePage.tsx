@@ -1,6 +1,7 @@
 // A table: its lineage graph (upstream, downstream or both, to a chosen
 // depth) with its writers, readers and owners beside it.
 import { useMemo } from 'react';
+import { ColumnsPanel } from '../components/ColumnsPanel';
 import { LineageGraph } from '../components/LineageGraph';
 import { JobLink, OwnerLink } from '../components/Links';
 import { Empty, ErrorState, Loading } from '../components/States';
@@ -236,6 +237,8 @@ export function TablePage({ name }: { name: string }) {
           )}
         </aside>
       </div>
+
+      <ColumnsPanel table={name} />
     </section>
   );
 }
