@@ -1,0 +1,267 @@
+package index
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/lineagehq/lineage"
+)
+
+// walk runs Walk on g from start; the rules are graphtest's (package doc,
+// "Walks"), the same cut as the stores: per hop, the new jobs in id order,
+// then the new tables in name order, stopping at the first that does not fit.
+func (g *graph) walk(sc *scratch, start int32, dir lineage.Direction, depth, max int) *lineage.Subgraph {
+	inT, inJ := &sc.t0, &sc.j0
+	inT.reset(len(g.tname))
+	inJ.reset(len(g.job))
+	inT.set(start)
+	resT := []int32{start}
+	var resJ []int32
+	truncated := false
+	// add adds the nodes of fresh not yet returned; when they do not all
+	// fit, it adds those first in order and reports false.
+	add := func(in *marks, res *[]int32, fresh []int32, order func(a, b int32) int) bool {
+		n := 0
+		for _, x := range fresh {
+			if !in.has(x) {
+				fresh[n] = x
+				n++
+			}
+		}
+		fresh = fresh[:n]
+		room := max - len(resT) - len(resJ)
+		if len(fresh) > room {
+			slices.SortFunc(fresh, order)
+			fresh = fresh[:room]
+			truncated = true
+		}
+		for _, x := range fresh {
+			in.set(x)
+		}
+		*res = append(*res, fresh...)
+		return !truncated
+	}
+	for _, d := range []lineage.Direction{lineage.Downstream, lineage.Upstream} {
+		if (dir != d && dir != lineage.Both) || truncated {
+			continue
+		}
+		toJobs, toTables := g.readers, g.writes
+		if d == lineage.Upstream {
+			toJobs, toTables = g.writers, g.reads
+		}
+		seenT, seenJ := &sc.t1, &sc.j1
+		seenT.reset(len(g.tname))
+		seenJ.reset(len(g.job))
+		seenT.set(start)
+		frontier := []int32{start}
+		for hop := 1; hop <= depth && len(frontier) > 0; hop++ {
+			var jobs []int32
+			for _, t := range frontier {
+				for _, j := range toJobs[t] {
+					if !seenJ.has(j) {
+						seenJ.set(j)
+						jobs = append(jobs, j)
+					}
+				}
+			}
+			if len(jobs) == 0 {
+				break
+			}
+			if !add(inJ, &resJ, slices.Clone(jobs), g.cmpJob) {
+				break
+			}
+			var next []int32
+			for _, j := range jobs {
+				for _, t := range toTables[j] {
+					if !seenT.has(t) {
+						seenT.set(t)
+						next = append(next, t)
+					}
+				}
+			}
+			frontier = next
+			if !add(inT, &resT, slices.Clone(next), g.cmpTable) {
+				break
+			}
+		}
+	}
+	return g.subgraph(inT, resT, resJ, truncated)
+}
+
+// subgraph builds the answer of a walk from the nodes it returns.
+func (g *graph) subgraph(inT *marks, resT, resJ []int32, truncated bool) *lineage.Subgraph {
+	sg := &lineage.Subgraph{Truncated: truncated}
+	slices.SortFunc(resT, g.cmpTable)
+	sg.Tables = make([]lineage.Table, len(resT))
+	for i, t := range resT {
+		sg.Tables[i] = lineage.Table{Name: g.tname[t]}
+	}
+	if len(resJ) == 0 {
+		return sg
+	}
+	slices.SortFunc(resJ, g.cmpJob)
+	sg.Jobs = make([]lineage.Job, len(resJ))
+	var handles []string
+	for i, j := range resJ {
+		job := g.job[j]
+		sg.Jobs[i] = job
+		if job.Owner != "" {
+			handles = append(handles, job.Owner)
+		}
+		// Reads and writes are sorted by name; merge them so that edges
+		// come by table, then kind (READS before WRITES).
+		r, w := g.reads[j], g.writes[j]
+		for len(r) > 0 || len(w) > 0 {
+			if len(w) == 0 || len(r) > 0 && g.cmpTable(r[0], w[0]) <= 0 {
+				if inT.has(r[0]) {
+					sg.Edges = append(sg.Edges, lineage.Edge{Job: job.ID, Table: g.tname[r[0]], Kind: lineage.Reads})
+				}
+				r = r[1:]
+			} else {
+				if inT.has(w[0]) {
+					sg.Edges = append(sg.Edges, lineage.Edge{Job: job.ID, Table: g.tname[w[0]], Kind: lineage.Writes})
+				}
+				w = w[1:]
+			}
+		}
+	}
+	slices.Sort(handles)
+	for _, h := range slices.Compact(handles) {
+		sg.Owners = append(sg.Owners, g.owners[h])
+	}
+	return sg
+}
+
+// impact runs Impact on g from start; the rules are graphtest's (package
+// doc, "Impact").
+func (g *graph) impact(sc *scratch, name string, start int32, depth int) *lineage.Impact {
+	im := &lineage.Impact{Table: name, Depth: depth}
+	inJ, seenT, impacted := &sc.j0, &sc.t0, &sc.t1
+	inJ.reset(len(g.job))
+	seenT.reset(len(g.tname))
+	impacted.reset(len(g.tname))
+	if cap(sc.hop) < len(g.job) {
+		sc.hop = make([]int32, len(g.job)+len(g.job)/8)
+	}
+	hops := sc.hop[:len(g.job)]
+	seenT.set(start)
+	var order []int32 // impacted jobs, by hop
+	frontier := []int32{start}
+	for hop := 1; hop <= depth && len(frontier) > 0 && !im.Truncated; hop++ {
+		first := len(order)
+		for _, t := range frontier {
+			for _, j := range g.readers[t] {
+				if !inJ.has(j) {
+					inJ.set(j)
+					hops[j] = int32(hop)
+					order = append(order, j)
+				}
+			}
+		}
+		fresh := order[first:]
+		if room := lineage.MaxNodes - first; len(fresh) > room {
+			slices.SortFunc(fresh, g.cmpJob)
+			for _, j := range fresh[room:] {
+				inJ.unset(j)
+			}
+			order = order[:first+room]
+			fresh = order[first:]
+			im.Truncated = true
+		}
+		if hop == depth || len(fresh) == 0 {
+			break
+		}
+		var next []int32
+		for _, j := range fresh {
+			for _, t := range g.writes[j] {
+				if !seenT.has(t) {
+					seenT.set(t)
+					next = append(next, t)
+				}
+			}
+		}
+		frontier = next
+	}
+	if len(order) == 0 {
+		return im
+	}
+	// The impacted tables: the start and everything an impacted job writes.
+	impacted.set(start)
+	ntables, nwrites, nreads := 0, 0, 0
+	for _, j := range order {
+		for _, t := range g.writes[j] {
+			if !impacted.has(t) {
+				impacted.set(t)
+				ntables++
+			}
+		}
+		nwrites += len(g.writes[j])
+		nreads += len(g.reads[j])
+	}
+	im.Jobs, im.Tables = len(order), ntables
+	// One backing array for every job's lists.
+	names := make([]string, 0, nreads+nwrites)
+	jobs := make([]lineage.ImpactedJob, len(order))
+	groups := map[string]int32{} // owner → index in im.Owners
+	group := make([]int32, len(order))
+	for i, j := range order {
+		ij := &jobs[i]
+		ij.Job, ij.Hops = g.job[j], int(hops[j])
+		s := len(names)
+		for _, t := range g.reads[j] {
+			if impacted.has(t) {
+				names = append(names, g.tname[t])
+			}
+		}
+		if len(names) > s {
+			ij.Reads = names[s:len(names):len(names)]
+		}
+		s = len(names)
+		for _, t := range g.writes[j] {
+			names = append(names, g.tname[t])
+		}
+		if len(names) > s {
+			ij.Writes = names[s:len(names):len(names)]
+		}
+		h := ij.Job.Owner
+		k, ok := groups[h]
+		if !ok {
+			k = int32(len(im.Owners))
+			groups[h] = k
+			o := lineage.Owner{Handle: h}
+			if h != "" {
+				o = g.owners[h]
+			}
+			im.Owners = append(im.Owners, lineage.OwnerImpact{Owner: o, Hops: ij.Hops})
+		}
+		im.Owners[k].Hops = min(im.Owners[k].Hops, ij.Hops)
+		group[i] = k
+	}
+	// Jobs by owner, each owner's jobs by hop then id: sort all once and
+	// slice per owner.
+	perm := make([]int32, len(order))
+	for i := range perm {
+		perm[i] = int32(i)
+	}
+	slices.SortFunc(perm, func(a, b int32) int {
+		return cmp.Or(cmp.Compare(group[a], group[b]), cmp.Compare(jobs[a].Hops, jobs[b].Hops), g.cmpJob(order[a], order[b]))
+	})
+	sorted := make([]lineage.ImpactedJob, len(order))
+	for i, p := range perm {
+		sorted[i] = jobs[p]
+	}
+	for s := 0; s < len(sorted); {
+		k := group[perm[s]]
+		e := s + 1
+		for e < len(sorted) && group[perm[e]] == k {
+			e++
+		}
+		im.Owners[k].Jobs = sorted[s:e:e]
+		s = e
+	}
+	slices.SortFunc(im.Owners, func(a, b lineage.OwnerImpact) int {
+		return cmp.Or(cmp.Compare(a.Hops, b.Hops), strings.Compare(a.Owner.Handle, b.Owner.Handle))
+	})
+	return im
+}
