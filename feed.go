@@ -29,8 +29,8 @@ type GraphDelta struct {
 	Version int64
 	// Full says the delta is the whole graph: a reader drops what it holds.
 	Full bool
-	// Tables are tables created since (all tables when Full). Tables are
-	// never removed.
+	// Tables are the tables created since (all tables when Full); a store
+	// may list tables that existed before too. Tables are never removed.
 	Tables []string
 	// Owners are owners created or changed since, with their details.
 	Owners []Owner
