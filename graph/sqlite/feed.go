@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/lineagehq/lineage"
 )
@@ -23,7 +25,6 @@ var (
 	qChangesSince = hot(`SELECT json_group_array(kind), json_group_array(name) FROM graph_changes WHERE version > ?`)
 	qOldestChange = hot(`SELECT COALESCE(min(version), 0) FROM graph_changes`)
 	qAllTables    = `SELECT json_group_array(id), json_group_array(name) FROM tables`
-	qAllJobIDs    = `SELECT json_group_array(id) FROM jobs`
 	qJobIDsNamed  = `SELECT json_group_array(id) FROM jobs WHERE name IN (SELECT value FROM json_each(?))`
 	qAllOwners    = `SELECT json_group_array(handle) FROM owners`
 )
@@ -149,11 +150,49 @@ func (s *Store) fullDelta(ctx context.Context, tx queryer, d *lineage.GraphDelta
 	for _, h := range handles {
 		d.Owners = append(d.Owners, owners[h])
 	}
-	ids, err := queryIDs(ctx, tx, qAllJobIDs)
-	if err != nil {
+	return allJobs(ctx, tx, d, names)
+}
+
+// qAllJobs returns every job with its edges as "kind:tbl,kind:tbl", like
+// qJobRows without the id list.
+var qAllJobs = `SELECT json_group_array(j.name), json_group_array(j.source),
+	json_group_array(j.path), json_group_array(j.dialect), json_group_array(j.hash),
+	json_group_array(COALESCE(j.owner, '')),
+	json_group_array(COALESCE((SELECT group_concat(e.kind || ':' || e.tbl) FROM edges e WHERE e.job = j.id), ''))
+	FROM jobs j`
+
+// allJobs appends every job, with its reads and writes, to d.
+func allJobs(ctx context.Context, tx queryer, d *lineage.GraphDelta, names map[int64]string) error {
+	var ids, sources, paths, dialects, hashes, owners, edgeLists []string
+	if err := queryArrays(ctx, tx, qAllJobs, nil, &ids, &sources, &paths, &dialects, &hashes, &owners, &edgeLists); err != nil {
 		return err
 	}
-	return deltaJobs(ctx, tx, d, ids, names)
+	for _, col := range [][]string{sources, paths, dialects, hashes, owners, edgeLists} {
+		if len(col) != len(ids) {
+			return fmt.Errorf("job columns of different lengths")
+		}
+	}
+	d.Jobs = make([]lineage.JobInfo, len(ids))
+	for i, id := range ids {
+		ji := &d.Jobs[i]
+		ji.Job = lineage.Job{ID: id, Source: sources[i], Path: paths[i], Dialect: dialects[i], Hash: hashes[i], Owner: owners[i]}
+		for l := edgeLists[i]; l != ""; {
+			var item string
+			item, l, _ = strings.Cut(l, ",")
+			k, t, ok := strings.Cut(item, ":")
+			tbl, err := strconv.ParseInt(t, 10, 64)
+			name, known := names[tbl]
+			if !ok || err != nil || !known || (k != "0" && k != "1") {
+				return fmt.Errorf("job %s: bad edge %q", id, item)
+			}
+			if k == "1" {
+				ji.Writes = append(ji.Writes, name)
+			} else {
+				ji.Reads = append(ji.Reads, name)
+			}
+		}
+	}
+	return nil
 }
 
 // deltaJobs appends the jobs with the given row ids, with their reads and
