@@ -32,8 +32,7 @@ func (g *graph) walk(sc *scratch, start int32, dir lineage.Direction, depth, max
 		fresh = fresh[:n]
 		room := max - len(resT) - len(resJ)
 		if len(fresh) > room {
-			slices.SortFunc(fresh, order)
-			fresh = fresh[:room]
+			fresh = firstN(fresh, room, order)
 			truncated = true
 		}
 		for _, x := range fresh {
@@ -161,7 +160,7 @@ func (g *graph) impact(sc *scratch, name string, start int32, depth int) *lineag
 		}
 		fresh := order[first:]
 		if room := lineage.MaxNodes - first; len(fresh) > room {
-			slices.SortFunc(fresh, g.cmpJob)
+			firstN(fresh, room, g.cmpJob)
 			for _, j := range fresh[room:] {
 				inJ.unset(j)
 			}
@@ -200,13 +199,46 @@ func (g *graph) impact(sc *scratch, name string, start int32, depth int) *lineag
 		nreads += len(g.reads[j])
 	}
 	im.Jobs, im.Tables = len(order), ntables
+	// Group the jobs by owner (in order of first appearance), then sort
+	// them by owner group, hop and id, so that each owner's jobs are one
+	// run of the answer's backing array, in the order graphtest requires.
+	groups := map[string]int32{}
+	type keyed struct {
+		key uint64 // group, hop and rank, when every job is ranked
+		i   int32  // position in order
+	}
+	perm := make([]keyed, len(order))
+	ranked := true
+	for i, j := range order {
+		h := g.job[j].Owner
+		k, ok := groups[h]
+		if !ok {
+			k = int32(len(im.Owners))
+			groups[h] = k
+			o := lineage.Owner{Handle: h}
+			if h != "" {
+				o = g.owners[h]
+			}
+			im.Owners = append(im.Owners, lineage.OwnerImpact{Owner: o, Hops: int(hops[j])})
+		}
+		im.Owners[k].Hops = min(im.Owners[k].Hops, int(hops[j]))
+		r := g.jrank[j]
+		ranked = ranked && r >= 0
+		perm[i] = keyed{key: uint64(k)<<38 | uint64(hops[j])<<32 | uint64(uint32(r)), i: int32(i)}
+	}
+	if ranked {
+		slices.SortFunc(perm, func(a, b keyed) int { return cmp.Compare(a.key, b.key) })
+	} else {
+		slices.SortFunc(perm, func(a, b keyed) int {
+			return cmp.Or(cmp.Compare(a.key>>32, b.key>>32), g.cmpJob(order[a.i], order[b.i]))
+		})
+	}
 	// One backing array for every job's lists.
 	names := make([]string, 0, nreads+nwrites)
 	jobs := make([]lineage.ImpactedJob, len(order))
-	groups := map[string]int32{} // owner → index in im.Owners
-	group := make([]int32, len(order))
-	for i, j := range order {
-		ij := &jobs[i]
+	for n, p := range perm {
+		j := order[p.i]
+		ij := &jobs[n]
 		ij.Job, ij.Hops = g.job[j], int(hops[j])
 		s := len(names)
 		for _, t := range g.reads[j] {
@@ -224,44 +256,65 @@ func (g *graph) impact(sc *scratch, name string, start int32, depth int) *lineag
 		if len(names) > s {
 			ij.Writes = names[s:len(names):len(names)]
 		}
-		h := ij.Job.Owner
-		k, ok := groups[h]
-		if !ok {
-			k = int32(len(im.Owners))
-			groups[h] = k
-			o := lineage.Owner{Handle: h}
-			if h != "" {
-				o = g.owners[h]
-			}
-			im.Owners = append(im.Owners, lineage.OwnerImpact{Owner: o, Hops: ij.Hops})
-		}
-		im.Owners[k].Hops = min(im.Owners[k].Hops, ij.Hops)
-		group[i] = k
 	}
-	// Jobs by owner, each owner's jobs by hop then id: sort all once and
-	// slice per owner.
-	perm := make([]int32, len(order))
-	for i := range perm {
-		perm[i] = int32(i)
-	}
-	slices.SortFunc(perm, func(a, b int32) int {
-		return cmp.Or(cmp.Compare(group[a], group[b]), cmp.Compare(jobs[a].Hops, jobs[b].Hops), g.cmpJob(order[a], order[b]))
-	})
-	sorted := make([]lineage.ImpactedJob, len(order))
-	for i, p := range perm {
-		sorted[i] = jobs[p]
-	}
-	for s := 0; s < len(sorted); {
-		k := group[perm[s]]
+	for s := 0; s < len(jobs); {
+		k := perm[s].key >> 38
 		e := s + 1
-		for e < len(sorted) && group[perm[e]] == k {
+		for e < len(jobs) && perm[e].key>>38 == k {
 			e++
 		}
-		im.Owners[k].Jobs = sorted[s:e:e]
+		im.Owners[k].Jobs = jobs[s:e:e]
 		s = e
 	}
 	slices.SortFunc(im.Owners, func(a, b lineage.OwnerImpact) int {
 		return cmp.Or(cmp.Compare(a.Hops, b.Hops), strings.Compare(a.Owner.Handle, b.Owner.Handle))
 	})
 	return im
+}
+
+// firstN moves the n smallest elements of xs by cmp (distinct elements) to
+// its front, in no particular order, and returns them.
+func firstN(xs []int32, n int, cmp func(a, b int32) int) []int32 {
+	if n <= 0 {
+		return xs[:0]
+	}
+	if len(xs) <= 2*n+64 {
+		slices.SortFunc(xs, cmp)
+		return xs[:n]
+	}
+	lo, hi := 0, len(xs) // the n-th smallest lies in xs[lo:hi]
+	for hi-lo > 64 {
+		// Median of three as the pivot, moved to the end.
+		a, b, c := lo, lo+(hi-lo)/2, hi-1
+		if cmp(xs[b], xs[a]) < 0 {
+			a, b = b, a
+		}
+		if cmp(xs[c], xs[b]) < 0 {
+			b = c
+			if cmp(xs[b], xs[a]) < 0 {
+				b = a
+			}
+		}
+		xs[b], xs[hi-1] = xs[hi-1], xs[b]
+		pivot := xs[hi-1]
+		p := lo
+		for i := lo; i < hi-1; i++ {
+			if cmp(xs[i], pivot) < 0 {
+				xs[i], xs[p] = xs[p], xs[i]
+				p++
+			}
+		}
+		xs[p], xs[hi-1] = xs[hi-1], xs[p]
+		// xs[lo:p] < pivot = xs[p] < xs[p+1:hi]
+		switch {
+		case p == n || p+1 == n:
+			return xs[:n]
+		case p > n:
+			hi = p
+		default:
+			lo = p + 1
+		}
+	}
+	slices.SortFunc(xs[lo:hi], cmp)
+	return xs[:n]
 }
