@@ -27,6 +27,7 @@ type graph struct {
 	job    []lineage.Job // ID "" marks a free slot
 	reads  [][]int32     // job → tables it reads, by name
 	writes [][]int32     // job → tables it writes, by name
+	edges  [][]int32     // job → table<<1 | kind (0 reads, 1 writes), by name then kind
 	jrank  []int32
 	free   []int32
 
@@ -57,6 +58,7 @@ func build(d *lineage.GraphDelta) *graph {
 	}
 	g.reads = make([][]int32, 0, len(d.Jobs))
 	g.writes = make([][]int32, 0, len(d.Jobs))
+	g.edges = make([][]int32, 0, len(d.Jobs))
 	for i := range d.Jobs {
 		g.putJob(&d.Jobs[i])
 	}
@@ -81,7 +83,7 @@ func (g *graph) apply(d *lineage.GraphDelta) {
 			g.unlink(j)
 			delete(g.jobID, id)
 			g.job[j] = lineage.Job{}
-			g.reads[j], g.writes[j] = nil, nil
+			g.reads[j], g.writes[j], g.edges[j] = nil, nil, nil
 			g.free = append(g.free, j)
 		}
 	}
@@ -125,6 +127,7 @@ func (g *graph) putJob(ji *lineage.JobInfo) {
 		g.job = append(g.job, lineage.Job{})
 		g.reads = append(g.reads, nil)
 		g.writes = append(g.writes, nil)
+		g.edges = append(g.edges, nil)
 		g.jrank = append(g.jrank, -1)
 		g.unrankedJ++
 	}
@@ -137,6 +140,7 @@ func (g *graph) putJob(ji *lineage.JobInfo) {
 	}
 	g.reads[j] = g.tableList(ji.Reads)
 	g.writes[j] = g.tableList(ji.Writes)
+	g.edges[j] = g.mergeEdges(g.reads[j], g.writes[j])
 	for _, t := range g.reads[j] {
 		g.readers[t] = append(g.readers[t], j)
 	}
@@ -156,6 +160,25 @@ func (g *graph) tableList(names []string) []int32 {
 	}
 	slices.SortFunc(out, func(a, b int32) int { return strings.Compare(g.tname[a], g.tname[b]) })
 	return slices.Compact(out)
+}
+
+// mergeEdges returns a job's edges, reads and writes each sorted by name,
+// as one list sorted by table name, then kind (READS before WRITES).
+func (g *graph) mergeEdges(r, w []int32) []int32 {
+	if len(r)+len(w) == 0 {
+		return nil
+	}
+	out := make([]int32, 0, len(r)+len(w))
+	for len(r) > 0 || len(w) > 0 {
+		if len(w) == 0 || len(r) > 0 && strings.Compare(g.tname[r[0]], g.tname[w[0]]) <= 0 {
+			out = append(out, r[0]<<1)
+			r = r[1:]
+		} else {
+			out = append(out, w[0]<<1|1)
+			w = w[1:]
+		}
+	}
+	return out
 }
 
 // unlink removes job j from the adjacency lists of its tables.

@@ -91,7 +91,7 @@ func (g *graph) walk(sc *scratch, start int32, dir lineage.Direction, depth, max
 // subgraph builds the answer of a walk from the nodes it returns.
 func (g *graph) subgraph(inT *marks, resT, resJ []int32, truncated bool) *lineage.Subgraph {
 	sg := &lineage.Subgraph{Truncated: truncated}
-	slices.SortFunc(resT, g.cmpTable)
+	sortBy(resT, g.trank, g.cmpTable)
 	sg.Tables = make([]lineage.Table, len(resT))
 	for i, t := range resT {
 		sg.Tables[i] = lineage.Table{Name: g.tname[t]}
@@ -99,29 +99,27 @@ func (g *graph) subgraph(inT *marks, resT, resJ []int32, truncated bool) *lineag
 	if len(resJ) == 0 {
 		return sg
 	}
-	slices.SortFunc(resJ, g.cmpJob)
+	sortBy(resJ, g.jrank, g.cmpJob)
 	sg.Jobs = make([]lineage.Job, len(resJ))
-	var handles []string
+	n := 0
+	for _, j := range resJ {
+		n += len(g.edges[j])
+	}
+	sg.Edges = make([]lineage.Edge, 0, n)
+	handles := make([]string, 0, len(resJ))
 	for i, j := range resJ {
-		job := g.job[j]
-		sg.Jobs[i] = job
+		job := &g.job[j]
+		sg.Jobs[i] = *job
 		if job.Owner != "" {
 			handles = append(handles, job.Owner)
 		}
-		// Reads and writes are sorted by name; merge them so that edges
-		// come by table, then kind (READS before WRITES).
-		r, w := g.reads[j], g.writes[j]
-		for len(r) > 0 || len(w) > 0 {
-			if len(w) == 0 || len(r) > 0 && g.cmpTable(r[0], w[0]) <= 0 {
-				if inT.has(r[0]) {
-					sg.Edges = append(sg.Edges, lineage.Edge{Job: job.ID, Table: g.tname[r[0]], Kind: lineage.Reads})
+		for _, e := range g.edges[j] {
+			if t := e >> 1; inT.has(t) {
+				kind := lineage.Reads
+				if e&1 == 1 {
+					kind = lineage.Writes
 				}
-				r = r[1:]
-			} else {
-				if inT.has(w[0]) {
-					sg.Edges = append(sg.Edges, lineage.Edge{Job: job.ID, Table: g.tname[w[0]], Kind: lineage.Writes})
-				}
-				w = w[1:]
+				sg.Edges = append(sg.Edges, lineage.Edge{Job: job.ID, Table: g.tname[t], Kind: kind})
 			}
 		}
 	}
@@ -317,4 +315,22 @@ func firstN(xs []int32, n int, cmp func(a, b int32) int) []int32 {
 	}
 	slices.SortFunc(xs[lo:hi], cmp)
 	return xs[:n]
+}
+
+// sortBy sorts nodes by rank, reading each rank once, or by cmp when one of
+// them is not ranked.
+func sortBy(xs []int32, rank []int32, cmp func(a, b int32) int) {
+	keys := make([]uint64, len(xs))
+	for i, x := range xs {
+		r := rank[x]
+		if r < 0 {
+			slices.SortFunc(xs, cmp)
+			return
+		}
+		keys[i] = uint64(r)<<32 | uint64(uint32(x))
+	}
+	slices.Sort(keys)
+	for i, k := range keys {
+		xs[i] = int32(uint32(k))
+	}
 }
