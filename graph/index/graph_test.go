@@ -2,6 +2,7 @@ package index
 
 import (
 	"cmp"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -80,6 +81,37 @@ func TestFirstN(t *testing.T) {
 		}
 		if len(got) != n {
 			t.Fatalf("firstN returned %d elements, want %d", len(got), n)
+		}
+	}
+}
+
+// TestImpactCap checks the cut of an impact past lineage.MaxNodes jobs: the
+// jobs of the hop that does not fit are taken in id order, and Truncated
+// is set.
+func TestImpactCap(t *testing.T) {
+	n := lineage.MaxNodes + 37
+	d := &lineage.GraphDelta{Full: true, Version: 1, Tables: []string{"t", "u"}}
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("j%07d", i)
+	}
+	// Put them in a scrambled order, so that positions differ from id order.
+	r := rand.New(rand.NewPCG(3, 3))
+	r.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
+	for _, id := range ids {
+		d.Jobs = append(d.Jobs, lineage.JobInfo{Job: lineage.Job{ID: id}, Reads: []string{"t"}, Writes: []string{"u"}})
+	}
+	g := build(d)
+	im := g.impact(new(scratch), "t", g.tableID["t"], 2)
+	if !im.Truncated || im.Jobs != lineage.MaxNodes || im.Tables != 1 {
+		t.Fatalf("impact: Truncated %v, Jobs %d, Tables %d; want true, %d, 1", im.Truncated, im.Jobs, lineage.MaxNodes, im.Tables)
+	}
+	if len(im.Owners) != 1 || len(im.Owners[0].Jobs) != lineage.MaxNodes {
+		t.Fatalf("impact owners: %d groups", len(im.Owners))
+	}
+	for i, ij := range im.Owners[0].Jobs {
+		if want := fmt.Sprintf("j%07d", i); ij.Job.ID != want || ij.Hops != 1 {
+			t.Fatalf("job %d = %s at hop %d, want %s at hop 1", i, ij.Job.ID, ij.Hops, want)
 		}
 	}
 }
