@@ -129,9 +129,11 @@ func (m *Main) Run(ctx context.Context) error {
 	m.store = st
 	m.Logger.Info("store open", "graph", describeStore(c.Graph))
 	if !c.NoIndex {
-		if m.store, err = withIndex(ctx, st, m.Logger); err != nil {
-			return err
+		indexed, err := withIndex(ctx, st, m.Logger)
+		if err != nil {
+			return err // m.store is still the store, which Close closes
 		}
+		m.store = indexed
 	}
 
 	if !c.NoSample {
