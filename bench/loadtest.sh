@@ -11,7 +11,9 @@
 #
 # SERVER=serve (default) runs `lineage serve -graph sqlite:DB`; SERVER=bench
 # runs bench/gql, the same GraphQL handler without the UI and campaign loop.
-# SHAPES lists "depth:limit" walks to measure. Everything it starts it stops.
+# SHAPES lists "depth:limit" walks to measure; SERVE_FLAGS are added to
+# lineage serve's flags (SERVE_FLAGS=-no-index: without the graph index).
+# Everything it starts it stops.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -22,6 +24,7 @@ cd "$root"
 : "${CONNS:=8}"
 : "${SHAPES:=1:500 2:100 3:500}"
 : "${SERVER:=serve}"
+: "${SERVE_FLAGS:=}"
 : "${TABLES_N:=10000}"
 : "${JOBS_N:=30000}"
 command -v wrk >/dev/null || { echo "loadtest: wrk not found: apt-get install -y wrk" >&2; exit 1; }
@@ -34,7 +37,7 @@ go build -o "$bin/lineage" ./cmd/lineage
 "$bin/bench-gql" -db "$DB" -tables "$TABLES_N" -jobs "$JOBS_N" -tables-out "$dir/tables.txt" -fill-only
 
 case $SERVER in
-serve) "$bin/lineage" serve -graph "sqlite:$DB" -addr "127.0.0.1:$PORT" -no-sample >"$dir/server.log" 2>&1 & ;;
+serve) "$bin/lineage" serve -graph "sqlite:$DB" -addr "127.0.0.1:$PORT" -no-sample $SERVE_FLAGS >"$dir/server.log" 2>&1 & ;;
 bench) "$bin/bench-gql" -db "$DB" -tables "$TABLES_N" -jobs "$JOBS_N" -addr "127.0.0.1:$PORT" >"$dir/server.log" 2>&1 & ;;
 *) echo "loadtest: SERVER must be serve or bench" >&2; exit 2 ;;
 esac
@@ -55,7 +58,7 @@ until curl -sf -H 'Content-Type: application/json' \
 	sleep 0.2
 done
 
-echo "server=$SERVER db=$DB cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg) wrk -t$THREADS -c$CONNS -d$DURATION"
+echo "server=$SERVER $SERVE_FLAGS db=$DB cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg) wrk -t$THREADS -c$CONNS -d$DURATION"
 for shape in $SHAPES; do
 	depth=${shape%%:*}
 	limit=${shape#*:}

@@ -17,12 +17,16 @@ func (r *impactResolver) Table(ctx context.Context, obj *lineage.Impact) (*linea
 	return &lineage.Table{Name: obj.Table}, nil
 }
 
-func (r *impactResolver) MustAct(ctx context.Context, obj *lineage.Impact) ([]lineage.OwnerImpact, error) {
-	return ownerImpacts(obj, lineage.ImpactMustAct), nil
+func (r *impactResolver) Owners(ctx context.Context, obj *lineage.Impact, first *int, offset *int) ([]lineage.OwnerImpact, error) {
+	return pageOwners(obj.Owners, first, offset)
 }
 
-func (r *impactResolver) Informed(ctx context.Context, obj *lineage.Impact) ([]lineage.OwnerImpact, error) {
-	return ownerImpacts(obj, lineage.ImpactInformed), nil
+func (r *impactResolver) MustAct(ctx context.Context, obj *lineage.Impact, first *int, offset *int) ([]lineage.OwnerImpact, error) {
+	return pageOwners(ownerImpacts(obj, lineage.ImpactMustAct), first, offset)
+}
+
+func (r *impactResolver) Informed(ctx context.Context, obj *lineage.Impact, first *int, offset *int) ([]lineage.OwnerImpact, error) {
+	return pageOwners(ownerImpacts(obj, lineage.ImpactInformed), first, offset)
 }
 
 func (r *impactResolver) Totals(ctx context.Context, obj *lineage.Impact) (*model.ImpactTotals, error) {

@@ -104,6 +104,31 @@ func ownerImpacts(im *lineage.Impact, role lineage.ImpactRole) []lineage.OwnerIm
 	return out
 }
 
+// pageOwners returns the page of owners that first and offset ask for: all
+// from offset when first is nil. Errors: EINVALID naming "first" (outside
+// 1..lineage.MaxPage) or "offset" (negative).
+func pageOwners(owners []lineage.OwnerImpact, first, offset *int) ([]lineage.OwnerImpact, error) {
+	off := deref(offset, 0)
+	if off < 0 {
+		return nil, lineage.FieldErrorf("offset", "must not be negative, got %d", off)
+	}
+	end := len(owners)
+	if first != nil {
+		n, err := lineage.CheckLimit("first", *first, lineage.DefaultPage, lineage.MaxPage)
+		if err != nil || *first == 0 {
+			if err == nil {
+				err = lineage.FieldErrorf("first", "must be between 1 and %d, got 0", lineage.MaxPage)
+			}
+			return nil, err
+		}
+		end = min(end, off+n)
+	}
+	if off >= end {
+		return []lineage.OwnerImpact{}, nil
+	}
+	return owners[off:end], nil
+}
+
 // impactTables returns the distinct impacted tables an owner's jobs read.
 func impactTables(o *lineage.OwnerImpact) []lineage.Table {
 	var names []string

@@ -54,6 +54,8 @@ type serveConfig struct {
 	UIDir     string
 	SyncEvery time.Duration
 	Jira      jiraFlags
+	// NoIndex turns off the in-memory graph index (graph/index).
+	NoIndex bool
 }
 
 // Main owns the running service's resources; Run wires them and Close
@@ -92,6 +94,8 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	c.SyncEvery = envDuration("LINEAGE_SYNC_EVERY", time.Minute, &bad)
 	fs.DurationVar(&c.SyncEvery, "sync-every", c.SyncEvery, "how often the campaign loop syncs tickets and verifies lineage (LINEAGE_SYNC_EVERY)")
 	c.Jira.register(fs, &bad)
+	c.NoIndex = envBool("LINEAGE_NO_INDEX", false, &bad)
+	fs.BoolVar(&c.NoIndex, "no-index", c.NoIndex, "answer walks and impacts from the store instead of the in-memory graph index (LINEAGE_NO_INDEX)")
 	if code, stop := parseFlags(fs, args, stdout); stop {
 		return code
 	}
@@ -134,6 +138,13 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.store = st
 	m.Logger.Info("store open", "graph", describeStore(c.Graph))
+	if !c.NoIndex {
+		indexed, err := withIndex(ctx, st, m.Logger)
+		if err != nil {
+			return err // m.store is still the store, which Close closes
+		}
+		m.store = indexed
+	}
 
 	if !c.NoSample {
 		if err := m.loadSample(ctx); err != nil {

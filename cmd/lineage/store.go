@@ -3,9 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/lineagehq/lineage"
+	"github.com/lineagehq/lineage/graph/index"
 	"github.com/lineagehq/lineage/graph/sqlite"
 )
 
@@ -60,4 +63,32 @@ func describeStore(spec string) string {
 		}
 	}
 	return fmt.Sprint(spec)
+}
+
+// indexedStore is a store whose walks and impacts the in-memory graph index
+// answers; everything else goes to the store.
+type indexedStore struct {
+	*index.Index
+	lineage.CampaignStore
+	lineage.TicketStore
+	lineage.ColumnStore
+	lineage.WatcherStore
+}
+
+// withIndex loads st's graph into an index and returns st behind it. A
+// store that keeps no graph version is returned as it is.
+func withIndex(ctx context.Context, st store, log *slog.Logger) (store, error) {
+	src, ok := st.(index.Source)
+	if !ok {
+		log.Warn("the store keeps no graph version: walks and impacts go to the store", "store", fmt.Sprintf("%T", st))
+		return st, nil
+	}
+	start := time.Now()
+	x, err := index.Open(ctx, src, index.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("build the graph index (-no-index runs without it): %w", err)
+	}
+	n := x.Stats()
+	log.Info("graph index built", "tables", n.Tables, "jobs", n.Jobs, "edges", n.Edges, "took", time.Since(start).Round(time.Millisecond))
+	return indexedStore{Index: x, CampaignStore: st, TicketStore: st, ColumnStore: st, WatcherStore: st}, nil
 }

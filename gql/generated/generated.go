@@ -142,10 +142,10 @@ type ComplexityRoot struct {
 		Columns   func(childComplexity int) int
 		Depth     func(childComplexity int) int
 		Derived   func(childComplexity int) int
-		Informed  func(childComplexity int) int
+		Informed  func(childComplexity int, first *int, offset *int) int
 		MayUse    func(childComplexity int) int
-		MustAct   func(childComplexity int) int
-		Owners    func(childComplexity int) int
+		MustAct   func(childComplexity int, first *int, offset *int) int
+		Owners    func(childComplexity int, first *int, offset *int) int
 		Spared    func(childComplexity int) int
 		Table     func(childComplexity int) int
 		Totals    func(childComplexity int) int
@@ -387,8 +387,9 @@ type ColumnRefResolver interface {
 type ImpactResolver interface {
 	Table(ctx context.Context, obj *lineage.Impact) (*lineage.Table, error)
 
-	MustAct(ctx context.Context, obj *lineage.Impact) ([]lineage.OwnerImpact, error)
-	Informed(ctx context.Context, obj *lineage.Impact) ([]lineage.OwnerImpact, error)
+	Owners(ctx context.Context, obj *lineage.Impact, first *int, offset *int) ([]lineage.OwnerImpact, error)
+	MustAct(ctx context.Context, obj *lineage.Impact, first *int, offset *int) ([]lineage.OwnerImpact, error)
+	Informed(ctx context.Context, obj *lineage.Impact, first *int, offset *int) ([]lineage.OwnerImpact, error)
 	Totals(ctx context.Context, obj *lineage.Impact) (*model.ImpactTotals, error)
 
 	MayUse(ctx context.Context, obj *lineage.Impact) ([]lineage.OwnerImpact, error)
@@ -846,7 +847,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Impact.Informed(childComplexity), true
+		args, err := ec.field_Impact_informed_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Impact.Informed(childComplexity, args["first"].(*int), args["offset"].(*int)), true
 	case "Impact.mayUse":
 		if e.ComplexityRoot.Impact.MayUse == nil {
 			break
@@ -858,13 +864,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Impact.MustAct(childComplexity), true
+		args, err := ec.field_Impact_mustAct_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Impact.MustAct(childComplexity, args["first"].(*int), args["offset"].(*int)), true
 	case "Impact.owners":
 		if e.ComplexityRoot.Impact.Owners == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Impact.Owners(childComplexity), true
+		args, err := ec.field_Impact_owners_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Impact.Owners(childComplexity, args["first"].(*int), args["offset"].(*int)), true
 	case "Impact.spared":
 		if e.ComplexityRoot.Impact.Spared == nil {
 			break
@@ -2411,12 +2427,16 @@ type Lineage {
 type Impact {
   table: Table!
   depth: Int!
-  "Every owner concerned, by hops then handle."
-  owners: [OwnerImpact!]!
-  "Owners whose jobs read the table itself: they must act."
-  mustAct: [OwnerImpact!]!
-  "Owners downstream of those who must act: they should be told."
-  informed: [OwnerImpact!]!
+  """
+  Every owner concerned, by hops then handle. ` + "`" + `first` + "`" + ` and ` + "`" + `offset` + "`" + ` page the
+  list (all owners when ` + "`" + `first` + "`" + ` is omitted), so that a client can show the
+  first owners of a large impact at once; ` + "`" + `totals` + "`" + ` gives the counts.
+  """
+  owners(first: Int, offset: Int = 0): [OwnerImpact!]!
+  "Owners whose jobs read the table itself: they must act. Paged like ` + "`" + `owners` + "`" + `."
+  mustAct(first: Int, offset: Int = 0): [OwnerImpact!]!
+  "Owners downstream of those who must act: they should be told. Paged like ` + "`" + `owners` + "`" + `."
+  informed(first: Int, offset: Int = 0): [OwnerImpact!]!
   totals: ImpactTotals!
   "Set when the walk was cut short by the node cap."
   truncated: Boolean!
@@ -3253,6 +3273,72 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_Impact_informed_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "offset",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["offset"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Impact_mustAct_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "offset",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["offset"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Impact_owners_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "offset",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["offset"] = arg1
+	return args, nil
+}
 
 func (ec *executionContext) field_Mutation_cancelCampaign_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -5240,7 +5326,8 @@ func (ec *executionContext) _Impact_owners(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Impact_owners(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Owners, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Impact().Owners(ctx, obj, fc.Args["first"].(*int), fc.Args["offset"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []lineage.OwnerImpact) graphql.Marshaler {
@@ -5250,15 +5337,26 @@ func (ec *executionContext) _Impact_owners(ctx context.Context, field graphql.Co
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Impact_owners(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Impact_owners(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Impact",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_OwnerImpact(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Impact_owners_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5272,7 +5370,8 @@ func (ec *executionContext) _Impact_mustAct(ctx context.Context, field graphql.C
 			return ec.fieldContext_Impact_mustAct(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Impact().MustAct(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Impact().MustAct(ctx, obj, fc.Args["first"].(*int), fc.Args["offset"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []lineage.OwnerImpact) graphql.Marshaler {
@@ -5282,7 +5381,7 @@ func (ec *executionContext) _Impact_mustAct(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Impact_mustAct(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Impact_mustAct(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Impact",
 		Field:      field,
@@ -5291,6 +5390,17 @@ func (ec *executionContext) fieldContext_Impact_mustAct(_ context.Context, field
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_OwnerImpact(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Impact_mustAct_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5304,7 +5414,8 @@ func (ec *executionContext) _Impact_informed(ctx context.Context, field graphql.
 			return ec.fieldContext_Impact_informed(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Impact().Informed(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Impact().Informed(ctx, obj, fc.Args["first"].(*int), fc.Args["offset"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []lineage.OwnerImpact) graphql.Marshaler {
@@ -5314,7 +5425,7 @@ func (ec *executionContext) _Impact_informed(ctx context.Context, field graphql.
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Impact_informed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Impact_informed(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Impact",
 		Field:      field,
@@ -5323,6 +5434,17 @@ func (ec *executionContext) fieldContext_Impact_informed(_ context.Context, fiel
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_OwnerImpact(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Impact_informed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -11475,10 +11597,11 @@ func (ec *executionContext) _Impact(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "owners":
-			out.Values[i] = ec._Impact_owners(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Impact_owners(ctx, field, obj)
+				})
 		case "mustAct":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,

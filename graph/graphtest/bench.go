@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -329,4 +330,37 @@ func (m *MemGraph) impactN(table string) int {
 		frontier = next
 	}
 	return len(hops) + len(seenT) - 1
+}
+
+// BenchIndexBuild measures building an in-memory index with build: the
+// wall time of each build and the live heap it holds once built (measured
+// after a garbage collection, beside the heap before it). It reports
+// build-ms and heap-MB.
+func BenchIndexBuild(b *testing.B, build func() (any, error)) {
+	var total time.Duration
+	var heap float64
+	n := 0
+	for b.Loop() {
+		b.StopTimer()
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		b.StartTimer()
+		start := time.Now()
+		x, err := build()
+		total += time.Since(start)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		heap += float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / (1 << 20)
+		runtime.KeepAlive(x)
+		n++
+		b.StartTimer()
+	}
+	b.ReportMetric(ms(total)/float64(n), "build-ms")
+	b.ReportMetric(heap/float64(n), "heap-MB")
+	b.ReportMetric(0, "ns/op")
 }

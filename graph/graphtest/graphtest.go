@@ -67,6 +67,7 @@ var tests = []test{
 	{name: "NotFound", run: testNotFound},
 	{name: "Counts", run: testCounts},
 	{name: "ConcurrentWriters", concurrency: true, run: testConcurrentWriters},
+	{name: "GraphFeed", run: testGraphFeed},
 	{name: "CampaignCreate", run: testCampaignCreate},
 	{name: "CampaignCreateInvalid", run: testCampaignCreateInvalid},
 	{name: "CampaignList", run: testCampaignList},

@@ -7,6 +7,8 @@ import (
 
 	"github.com/lineagehq/lineage"
 	"github.com/lineagehq/lineage/graph/graphtest"
+	"github.com/lineagehq/lineage/graph/index"
+	"github.com/lineagehq/lineage/graph/synth"
 )
 
 // BenchmarkPut measures PutJobs throughput into a growing store, batches of
@@ -27,6 +29,30 @@ func BenchmarkPut(b *testing.B) {
 //
 //	NEO4J_TEST_URI=bolt://127.0.0.1:7687 go test ./graph/neo4j -run '^$' -bench Reads -benchtime 200x -timeout 60m
 func BenchmarkReads(b *testing.B) {
+	s, w := benchStore(b)
+	b.ResetTimer()
+	graphtest.BenchReads(b, s, w)
+}
+
+// BenchmarkIndexReads is BenchmarkReads with graph/index answering walks
+// and impacts from memory, kept current by the store's graph version.
+//
+//	NEO4J_TEST_URI=bolt://127.0.0.1:7687 go test ./graph/neo4j -run '^$' -bench IndexReads -benchtime 200x -timeout 60m
+func BenchmarkIndexReads(b *testing.B) {
+	s, w := benchStore(b)
+	start := time.Now()
+	x, err := index.Open(context.Background(), s, index.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("index built in %v", time.Since(start).Round(time.Millisecond))
+	b.ResetTimer()
+	graphtest.BenchReads(b, x, w)
+}
+
+// benchStore opens the store at NEO4J_TEST_URI holding the benchmark
+// warehouse, loading it unless the database holds it already.
+func benchStore(b *testing.B) (*Store, *synth.Warehouse) {
 	cfg := graphtest.BenchConfig()
 	w := graphtest.BenchWarehouse(cfg)
 	ctx := context.Background()
@@ -34,7 +60,7 @@ func BenchmarkReads(b *testing.B) {
 	if err != nil {
 		b.Fatalf("Open: %v", err)
 	}
-	defer s.Close()
+	b.Cleanup(func() { s.Close() })
 	edges := 0
 	for _, j := range w.Jobs {
 		edges += len(j.Reads) + len(j.Writes)
@@ -54,8 +80,7 @@ func BenchmarkReads(b *testing.B) {
 		b.Logf("loaded %d jobs, %d edges in %v (%.0f jobs/s, %.0f edges/s)", len(w.Jobs), edges,
 			took.Round(time.Millisecond), float64(len(w.Jobs))/took.Seconds(), float64(edges)/took.Seconds())
 	}
-	b.ResetTimer()
-	graphtest.BenchReads(b, s, w)
+	return s, w
 }
 
 // BenchmarkColumnReads measures the column-scoped impact of one column

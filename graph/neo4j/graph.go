@@ -320,7 +320,19 @@ func (s *Store) PutJobs(ctx context.Context, jobs []lineage.JobPut) error {
 		{cypherColumnFlows, p.colFlows},
 		{cypherColumnDecls, p.colDecls},
 	}
+	var changed [3][]string // tables, jobs, owners
+	for i, rows := range [][]any{p.tables, p.ids} {
+		for _, r := range rows {
+			changed[i] = append(changed[i], r.(string))
+		}
+	}
+	for _, r := range p.owners {
+		changed[2] = append(changed[2], r.(map[string]any)["handle"].(string))
+	}
 	return s.write(ctx, fmt.Sprintf("put %d jobs", len(p.jobs)), func(tx driver.ManagedTransaction) error {
+		if err := bump(ctx, tx, changed[0], changed[1], changed[2]); err != nil {
+			return err
+		}
 		for _, st := range steps {
 			for rows := range chunks(st.rows) {
 				if err := consume(ctx, tx, st.q, map[string]any{"rows": rows}); err != nil {
@@ -367,6 +379,9 @@ func (s *Store) DeleteJob(ctx context.Context, id string) error {
 		return err
 	}
 	return s.write(ctx, "delete job "+id, func(tx driver.ManagedTransaction) error {
+		if err := bump(ctx, tx, nil, []string{id}, nil); err != nil {
+			return err
+		}
 		if err := consume(ctx, tx, `MATCH (:Column)-[d:DERIVES {job: $id}]->(:Column) DELETE d`, map[string]any{"id": id}); err != nil {
 			return err
 		}
@@ -620,7 +635,14 @@ func (s *Store) PutOwners(ctx context.Context, owners []lineage.Owner) error {
 	if len(rows) == 0 {
 		return nil
 	}
+	handles := make([]string, len(rows))
+	for i, r := range rows {
+		handles[i] = r.(map[string]any)["handle"].(string)
+	}
 	return s.write(ctx, fmt.Sprintf("put %d owners", len(rows)), func(tx driver.ManagedTransaction) error {
+		if err := bump(ctx, tx, nil, nil, handles); err != nil {
+			return err
+		}
 		for i := 0; i < len(rows); i += chunk {
 			err := consume(ctx, tx, `UNWIND $rows AS row
 MERGE (o:Owner {handle: row.handle})

@@ -76,6 +76,7 @@ var schema = []string{
 	"CREATE CONSTRAINT lineage_ticket_key IF NOT EXISTS FOR (t:Ticket) REQUIRE t.key IS UNIQUE",
 	"CREATE CONSTRAINT lineage_counter_name IF NOT EXISTS FOR (c:Counter) REQUIRE c.name IS UNIQUE",
 	"CREATE CONSTRAINT lineage_column_key IF NOT EXISTS FOR (c:Column) REQUIRE (c.table, c.name) IS UNIQUE",
+	"CREATE CONSTRAINT lineage_graph_version IF NOT EXISTS FOR (v:GraphVersion) REQUIRE v.name IS UNIQUE",
 	// Range indexes for listings in key order.
 	"CREATE INDEX lineage_job_source IF NOT EXISTS FOR (j:Job) ON (j.source)",
 	"CREATE INDEX lineage_derives_job IF NOT EXISTS FOR ()-[d:DERIVES]-() ON (d.job)",
@@ -83,6 +84,7 @@ var schema = []string{
 	"CREATE INDEX lineage_campaign_table IF NOT EXISTS FOR (c:Campaign) ON (c.table)",
 	"CREATE INDEX lineage_event_campaign IF NOT EXISTS FOR (e:Event) ON (e.campaignId)",
 	"CREATE INDEX lineage_ticket_campaign IF NOT EXISTS FOR (t:Ticket) ON (t.campaignId)",
+	"CREATE INDEX lineage_graph_change IF NOT EXISTS FOR (c:GraphChange) ON (c.version)",
 	// Text indexes serve CONTAINS and STARTS WITH for search. Job ids keep
 	// their case, so jobs are searched on a lower-cased copy, j.key.
 	"CREATE TEXT INDEX lineage_table_name_text IF NOT EXISTS FOR (t:Table) ON (t.name)",

@@ -98,6 +98,7 @@ func TestSchemaIsIdempotent(t *testing.T) {
 		"lineage_job_source", "lineage_campaign_created", "lineage_campaign_table",
 		"lineage_event_campaign", "lineage_ticket_campaign",
 		"lineage_table_name_text", "lineage_job_key_text", "lineage_owner_handle_text",
+		"lineage_graph_version", "lineage_graph_change",
 	} {
 		if have[want] == 0 {
 			t.Errorf("schema object %s is missing or not online (have %v)", want, names)

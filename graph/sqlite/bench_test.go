@@ -11,6 +11,7 @@ import (
 
 	"github.com/lineagehq/lineage"
 	"github.com/lineagehq/lineage/graph/graphtest"
+	"github.com/lineagehq/lineage/graph/index"
 	"github.com/lineagehq/lineage/graph/sqlite"
 	"github.com/lineagehq/lineage/graph/synth"
 )
@@ -108,6 +109,40 @@ func BenchmarkReads(b *testing.B) {
 	}
 	defer s.Close()
 	graphtest.BenchReads(b, s, graphtest.BenchWarehouse(cfg))
+}
+
+// BenchmarkIndexReads is BenchmarkReads with graph/index answering walks
+// and impacts from memory, on the same database and warehouse.
+//
+//	go test ./graph/sqlite -run '^$' -bench 'IndexReads' -benchtime 200x
+func BenchmarkIndexReads(b *testing.B) {
+	cfg := graphtest.BenchConfig()
+	path := benchDB(b, cfg)
+	s, err := sqlite.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	x, err := index.Open(context.Background(), s, index.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	graphtest.BenchReads(b, x, graphtest.BenchWarehouse(cfg))
+}
+
+// BenchmarkIndexBuild measures building graph/index from the benchmark
+// database: the time to load it and the heap it holds afterwards.
+//
+//	go test ./graph/sqlite -run '^$' -bench 'IndexBuild' -benchtime 3x
+func BenchmarkIndexBuild(b *testing.B) {
+	cfg := graphtest.BenchConfig()
+	path := benchDB(b, cfg)
+	s, err := sqlite.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	graphtest.BenchIndexBuild(b, func() (any, error) { return index.Open(context.Background(), s, index.Options{}) })
 }
 
 // BenchmarkColumnReads measures the column-scoped impact of one column

@@ -219,6 +219,39 @@ var migrations = []string{
 		PRIMARY KEY (job, watcher)
 	) WITHOUT ROWID;
 	ALTER TABLE targets ADD COLUMN watchers TEXT NOT NULL DEFAULT '[]';`,
+
+	// 9: the graph's change log, which graph/index reads to stay current
+	// (GraphVersion, GraphDelta). Triggers record every table created, job
+	// created, changed or deleted (its edges change only with it) and owner
+	// created or changed, whoever writes; version is the graph version. Only
+	// the latest 524,288 changes or more are kept: a reader further behind
+	// reloads the whole graph.
+	`CREATE TABLE graph_changes (
+		version INTEGER PRIMARY KEY AUTOINCREMENT,
+		kind    INTEGER NOT NULL, -- 0 table, 1 job, 2 owner
+		name    TEXT NOT NULL
+	);
+	CREATE TRIGGER tables_changes AFTER INSERT ON tables BEGIN
+		INSERT INTO graph_changes(kind, name) VALUES (0, new.name);
+	END;
+	CREATE TRIGGER jobs_changes_insert AFTER INSERT ON jobs BEGIN
+		INSERT INTO graph_changes(kind, name) VALUES (1, new.name);
+	END;
+	CREATE TRIGGER jobs_changes_update AFTER UPDATE ON jobs BEGIN
+		INSERT INTO graph_changes(kind, name) VALUES (1, new.name);
+	END;
+	CREATE TRIGGER jobs_changes_delete AFTER DELETE ON jobs BEGIN
+		INSERT INTO graph_changes(kind, name) VALUES (1, old.name);
+	END;
+	CREATE TRIGGER owners_changes_insert AFTER INSERT ON owners BEGIN
+		INSERT INTO graph_changes(kind, name) VALUES (2, new.handle);
+	END;
+	CREATE TRIGGER owners_changes_update AFTER UPDATE ON owners BEGIN
+		INSERT INTO graph_changes(kind, name) VALUES (2, new.handle);
+	END;
+	CREATE TRIGGER graph_changes_prune AFTER INSERT ON graph_changes WHEN new.version % 4096 = 0 BEGIN
+		DELETE FROM graph_changes WHERE version <= new.version - 524288;
+	END;`,
 }
 
 // Store is the SQLite store. Create it with Open.

@@ -1,0 +1,46 @@
+package gql_test
+
+import (
+	"testing"
+
+	"github.com/lineagehq/lineage/gql"
+)
+
+// TestImpactOwnerPages checks that owners, mustAct and informed page with
+// first and offset, in the order of the whole list.
+func TestImpactOwnerPages(t *testing.T) {
+	srv := MustServer(t, MustOpenGraph(t), gql.Config{})
+	handles := func(q string) string {
+		t.Helper()
+		r := srv.do(t, q, nil, false)
+		if len(r.Errors) > 0 {
+			t.Fatalf("%s: %+v", q, r.Errors)
+		}
+		return string(r.Data)
+	}
+	all := handles(`{ impact(table: "ods.orders") { owners { owner { handle } } } }`)
+	if want := `{"impact":{"owners":[{"owner":{"handle":"bob"}},{"owner":{"handle":"erin"}},{"owner":{"handle":"carol"}},{"owner":{"handle":"dan"}}]}}`; all != want {
+		t.Fatalf("all owners = %s, want %s", all, want)
+	}
+	for _, c := range []struct{ args, want string }{
+		{`first: 2`, `[{"owner":{"handle":"bob"}},{"owner":{"handle":"erin"}}]`},
+		{`first: 2, offset: 2`, `[{"owner":{"handle":"carol"}},{"owner":{"handle":"dan"}}]`},
+		{`offset: 3`, `[{"owner":{"handle":"dan"}}]`},
+		{`first: 5, offset: 9`, `[]`},
+	} {
+		got := handles(`{ impact(table: "ods.orders") { owners(` + c.args + `) { owner { handle } } } }`)
+		if want := `{"impact":{"owners":` + c.want + `}}`; got != want {
+			t.Errorf("owners(%s) = %s, want %s", c.args, got, want)
+		}
+	}
+	if got, want := handles(`{ impact(table: "ods.orders") { mustAct(offset: 1) { owner { handle } } informed(first: 1) { owner { handle } } } }`),
+		`{"impact":{"mustAct":[{"owner":{"handle":"erin"}}],"informed":[{"owner":{"handle":"carol"}}]}}`; got != want {
+		t.Errorf("paged mustAct and informed = %s, want %s", got, want)
+	}
+	for _, c := range []struct{ args, field string }{{`first: 0`, "first"}, {`first: 1001`, "first"}, {`offset: -1`, "offset"}} {
+		r := srv.do(t, `{ impact(table: "ods.orders") { owners(`+c.args+`) { hops } } }`, nil, false)
+		if len(r.Errors) != 1 || r.Errors[0].code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != c.field {
+			t.Errorf("owners(%s): errors %+v, want one BAD_USER_INPUT error on field %s", c.args, r.Errors, c.field)
+		}
+	}
+}

@@ -1,0 +1,177 @@
+package neo4j
+
+import (
+	"context"
+	"slices"
+
+	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/lineagehq/lineage"
+)
+
+var _ lineage.GraphFeed = (*Store)(nil)
+
+// The change feed: one (:GraphVersion {name: 'graph'}) node holds the graph
+// version, which every PutJobs, DeleteJob and PutOwners bumps first thing in
+// its transaction (so graph writes also take that one lock first, in the
+// same order, and cannot deadlock with one another), together with a
+// (:GraphChange) node naming the tables, jobs and owners it touched. Only
+// the latest changeKeep changes are kept; a reader further behind reloads
+// the whole graph.
+const changeKeep = 4096
+
+const (
+	cypherBump = `MERGE (v:GraphVersion {name: 'graph'}) ON CREATE SET v.version = 0
+SET v.version = v.version + 1
+CREATE (:GraphChange {version: v.version, tables: $tables, jobs: $jobs, owners: $owners})
+WITH v.version AS version
+CALL { WITH version MATCH (old:GraphChange) WHERE old.version <= version - $keep DELETE old }
+RETURN version`
+	cypherVersion = `OPTIONAL MATCH (v:GraphVersion {name: 'graph'}) RETURN coalesce(v.version, 0) AS version`
+	cypherOldest  = `MATCH (c:GraphChange) RETURN min(c.version) AS oldest`
+	cypherChanges = `MATCH (c:GraphChange) WHERE c.version > $since
+RETURN c.tables AS tables, c.jobs AS jobs, c.owners AS owners`
+	cypherAllTables = `MATCH (t:Table) RETURN t.name AS name`
+	cypherAllOwners = `MATCH (o:Owner) RETURN o.handle AS handle, o.email AS email, o.jiraUser AS jiraUser, o.team AS team`
+	cypherAllJobs   = `MATCH (j:Job)
+OPTIONAL MATCH (o:Owner)-[:OWNS]->(j)
+RETURN ` + jobReturn + `,
+  [(j)-[:READS]->(t:Table) | t.name] AS reads, [(j)-[:WRITES]->(t:Table) | t.name] AS writes`
+)
+
+// bump records a write to the graph; run it first in the write's transaction.
+func bump(ctx context.Context, tx driver.ManagedTransaction, tables, jobs, owners []string) error {
+	list := func(s []string) []any {
+		out := make([]any, len(s))
+		for i, x := range s {
+			out[i] = x
+		}
+		return out
+	}
+	return consume(ctx, tx, cypherBump, map[string]any{
+		"tables": list(tables), "jobs": list(jobs), "owners": list(owners), "keep": int64(changeKeep),
+	})
+}
+
+// GraphVersion returns the version the latest graph write left.
+// Errors: EUNAVAILABLE.
+func (s *Store) GraphVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := s.read(ctx, "graph version", func(tx driver.ManagedTransaction) error {
+		recs, err := collect(ctx, tx, cypherVersion, nil)
+		if err != nil {
+			return err
+		}
+		v = 0
+		if len(recs) > 0 {
+			v = integer(recs[0], "version")
+		}
+		return nil
+	})
+	return v, err
+}
+
+// GraphDelta returns the graph's changes after version since, or the whole
+// graph. The version is read first: Neo4j reads committed data, so what
+// follows may already hold later writes, which the next delta (since this
+// version) brings again; a reader applying deltas in turn converges.
+// Errors: EUNAVAILABLE.
+func (s *Store) GraphDelta(ctx context.Context, since int64) (*lineage.GraphDelta, error) {
+	var d *lineage.GraphDelta
+	err := s.read(ctx, "graph delta", func(tx driver.ManagedTransaction) error {
+		d = &lineage.GraphDelta{}
+		recs, err := collect(ctx, tx, cypherVersion, nil)
+		if err != nil {
+			return err
+		}
+		if len(recs) > 0 {
+			d.Version = integer(recs[0], "version")
+		}
+		if since == d.Version && since != 0 {
+			return nil
+		}
+		recs, err = collect(ctx, tx, cypherOldest, nil)
+		if err != nil {
+			return err
+		}
+		var oldest int64
+		if len(recs) > 0 {
+			oldest = integer(recs[0], "oldest")
+		}
+		if since == 0 || since > d.Version || oldest == 0 || oldest > since+1 {
+			return fullDelta(ctx, tx, d)
+		}
+		recs, err = collect(ctx, tx, cypherChanges, map[string]any{"since": since})
+		if err != nil {
+			return err
+		}
+		var tables, jobs, owners []string
+		for _, r := range recs {
+			tables = append(tables, strs(r, "tables")...)
+			jobs = append(jobs, strs(r, "jobs")...)
+			owners = append(owners, strs(r, "owners")...)
+		}
+		slices.Sort(tables)
+		slices.Sort(jobs)
+		slices.Sort(owners)
+		d.Tables = slices.Compact(tables)
+		jobs, owners = slices.Compact(jobs), slices.Compact(owners)
+		if len(owners) > 0 {
+			recs, err := collect(ctx, tx, cypherOwners, map[string]any{"handles": owners})
+			if err != nil {
+				return err
+			}
+			for _, r := range recs {
+				d.Owners = append(d.Owners, ownerFrom(r, "handle"))
+			}
+		}
+		if len(jobs) == 0 {
+			return nil
+		}
+		recs, err = collect(ctx, tx, cypherJobs, map[string]any{"ids": jobs})
+		if err != nil {
+			return err
+		}
+		present := map[string]bool{}
+		for _, r := range recs {
+			ji := lineage.JobInfo{Job: jobFrom(r), Reads: strs(r, "reads"), Writes: strs(r, "writes")}
+			present[ji.ID] = true
+			d.Jobs = append(d.Jobs, ji)
+		}
+		for _, id := range jobs {
+			if !present[id] {
+				d.Deleted = append(d.Deleted, id)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// fullDelta fills d with the whole graph.
+func fullDelta(ctx context.Context, tx driver.ManagedTransaction, d *lineage.GraphDelta) error {
+	d.Full = true
+	var err error
+	if d.Tables, err = column(ctx, tx, cypherAllTables, "name", nil); err != nil {
+		return err
+	}
+	recs, err := collect(ctx, tx, cypherAllOwners, nil)
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		d.Owners = append(d.Owners, ownerFrom(r, "handle"))
+	}
+	res, err := tx.Run(ctx, cypherAllJobs, nil)
+	if err != nil {
+		return err
+	}
+	for res.Next(ctx) {
+		r := res.Record()
+		d.Jobs = append(d.Jobs, lineage.JobInfo{Job: jobFrom(r), Reads: strs(r, "reads"), Writes: strs(r, "writes")})
+	}
+	return res.Err()
+}
