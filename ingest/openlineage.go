@@ -64,6 +64,9 @@ type olOwner struct {
 type Dataset struct {
 	Namespace *string `json:"namespace"`
 	Name      *string `json:"name"`
+	// Facets are the dataset's schema and columnLineage facets: see
+	// olcolumns.go.
+	Facets *olDatasetFacets `json:"facets"`
 }
 
 // eventTypes are OpenLineage's run states.
@@ -97,6 +100,14 @@ func (h *handler) openLineage(w http.ResponseWriter, r *http.Request) {
 	}
 	put, err := ev.jobPut()
 	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	if put.Columns, err = ev.columns(); err != nil {
+		h.fail(w, err)
+		return
+	}
+	if err := put.Columns.Normalize("columns"); err != nil {
 		h.fail(w, err)
 		return
 	}
@@ -282,5 +293,6 @@ func lineageHash(p *lineage.JobPut) string {
 	for _, t := range p.Writes {
 		fmt.Fprintf(h, "w %s\x00", t)
 	}
+	hashColumns(h, p.Columns)
 	return hex.EncodeToString(h.Sum(nil))
 }
