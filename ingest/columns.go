@@ -111,10 +111,27 @@ func jobColumns(res *parser.Result) (lineage.JobColumns, *parser.Warning) {
 // a schema: a table with no declared column is unknown to the parser, so
 // its star stays unresolved rather than guessed.
 type graphSchema struct {
-	ctx   context.Context
-	cs    lineage.ColumnStore
+	ctx context.Context
+	cs  lineage.ColumnStore // nil: none
+	// local are the columns the repository being ingested declares (see
+	// declares.go); they answer before the store, which may not have them
+	// yet or may hold an older version of them.
+	local map[string][]string
 	mu    sync.Mutex
 	cache map[string][]string // nil value: unknown
+}
+
+// withLocal returns gs answering first from the columns the repository
+// declares.
+func (gs *graphSchema) withLocal(ctx context.Context, local map[string][]string) *graphSchema {
+	if len(local) == 0 {
+		return gs
+	}
+	if gs == nil {
+		gs = &graphSchema{ctx: ctx, cache: map[string][]string{}}
+	}
+	gs.local = local
+	return gs
 }
 
 func newGraphSchema(ctx context.Context, g any) *graphSchema {
@@ -131,10 +148,13 @@ func (gs *graphSchema) lookup() func(string) ([]string, bool) {
 		return nil
 	}
 	return func(table string) ([]string, bool) {
+		if cols, ok := gs.local[table]; ok {
+			return cols, true
+		}
 		gs.mu.Lock()
 		cols, seen := gs.cache[table]
 		gs.mu.Unlock()
-		if !seen {
+		if !seen && gs.cs != nil {
 			infos, err := gs.cs.Columns(gs.ctx, table)
 			if err == nil {
 				for _, ci := range infos {

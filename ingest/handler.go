@@ -89,11 +89,15 @@ type PushRequest struct {
 	// may have no script (a dbt seed).
 	Reads  []string `json:"reads,omitempty"`
 	Writes []string `json:"writes,omitempty"`
+	// Declares are columns the repository declares for tables (a dbt
+	// model's columns:, a schema file), stored with the job. A job with
+	// Declares may have no script (a schema file).
+	Declares []lineage.TableSchema `json:"declares,omitempty"`
 }
 
 // layoutOf is the part of a pushed job's hash that its layout decides;
 // empty for a plain script.
-func layoutOf(reads, writes []string) []string {
+func layoutOf(reads, writes []string, declares []lineage.TableSchema) []string {
 	var l []string
 	if len(writes) > 0 {
 		l = append(l, "writes="+strings.Join(writes, ","))
@@ -101,7 +105,7 @@ func layoutOf(reads, writes []string) []string {
 	if len(reads) > 0 {
 		l = append(l, "reads="+strings.Join(reads, ","))
 	}
-	return l
+	return append(l, declaresLayout(declares)...)
 }
 
 // PushResponse is the answer to a push: the job as stored and its lineage.
@@ -202,9 +206,13 @@ func (h *handler) preparePush(ctx context.Context, req PushRequest) (*lineage.Jo
 		}
 	}
 	defaultDB := strings.ToLower(strings.TrimSpace(req.DefaultDB))
-	hash := jobHash(path, dialect, owner, defaultDB, req.Vars, []byte(req.Script), layoutOf(req.Reads, req.Writes)...)
+	hash := jobHash(path, dialect, owner, defaultDB, req.Vars, []byte(req.Script), layoutOf(req.Reads, req.Writes, req.Declares)...)
+	declared := lineage.JobColumns{Declares: req.Declares}
+	if err := declared.Normalize("columns"); err != nil {
+		return nil, nil, lineage.FieldErrorf(strings.TrimPrefix(lineage.ErrorField(err), "columns."), "%s", lineage.ErrorMessage(err))
+	}
 	if strings.TrimSpace(req.Script) == "" {
-		if len(req.Writes) == 0 && len(req.Reads) == 0 {
+		if len(req.Writes) == 0 && len(req.Reads) == 0 && len(req.Declares) == 0 {
 			return nil, nil, lineage.FieldErrorf("script", "must not be empty")
 		}
 		reads, writes, err := tableNames(req.Reads, req.Writes)
@@ -212,7 +220,7 @@ func (h *handler) preparePush(ctx context.Context, req PushRequest) (*lineage.Jo
 			return nil, nil, err
 		}
 		job := lineage.Job{ID: id, Source: source, Path: path, Dialect: dialect, Owner: owner, Hash: hash}
-		return &lineage.JobPut{Job: job, Reads: reads, Writes: writes, OwnerInfo: info}, []Warning{}, nil
+		return &lineage.JobPut{Job: job, Reads: reads, Writes: writes, OwnerInfo: info, Columns: declared}, []Warning{}, nil
 	}
 
 	p := h.parsers.Get().(*parser.Parser)
@@ -253,6 +261,10 @@ func (h *handler) preparePush(ctx context.Context, req PushRequest) (*lineage.Jo
 		if cols, cw = jobColumns(res); cw != nil {
 			warnings = append(warnings, Warning{Line: cw.Line, Message: cw.Message})
 		}
+	}
+	cols.Declares = append(cols.Declares, declared.Declares...)
+	if hasStar(cols) {
+		job.Hash += starMark // as a local ingest marks it
 	}
 	return &lineage.JobPut{Job: job, Reads: reads, Writes: writes, OwnerInfo: info, Script: text, Columns: cols}, warnings, nil
 }

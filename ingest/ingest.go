@@ -208,7 +208,7 @@ func (in *Ingester) RunFS(ctx context.Context, fsys fs.FS, opts Options) (*Summa
 			sum.Watchers[s.ID] = s.Watchers
 		}
 	}
-	r := &run{in: in, opts: opts, plan: plan, stored: stored, sum: sum, start: start, schema: newGraphSchema(ctx, in.Graph)}
+	r := &run{in: in, opts: opts, plan: plan, stored: stored, sum: sum, start: start, schema: newGraphSchema(ctx, in.Graph).withLocal(ctx, plan.localSchema())}
 	r.prog.Total = len(plan.Jobs)
 	r.prog.Failed = len(plan.Failures)
 	if err := r.jobs(ctx, fsys); err != nil {
@@ -550,10 +550,10 @@ func (w *worker) do(ctx context.Context, fsys fs.FS, s Spec) (outcome, error) {
 		default:
 			pushText = script
 		}
-		hash = jobHash(s.Path, s.Dialect, s.Owner, s.DefaultDB, s.Vars, pushText, layoutOf(s.Reads, s.Writes)...)
+		hash = jobHash(s.Path, s.Dialect, s.Owner, s.DefaultDB, s.Vars, pushText, layoutOf(s.Reads, s.Writes, s.Declares)...)
 	}
 	prev, known := r.stored[s.ID]
-	if known && prev == hash && !r.opts.Force {
+	if known && !r.opts.Force && (prev == hash || prev == hash+starMark && !r.starsResolvable(ctx, s.ID)) {
 		return o, nil
 	}
 	o.changed, o.added = true, !known
@@ -561,7 +561,7 @@ func (w *worker) do(ctx context.Context, fsys fs.FS, s Spec) (outcome, error) {
 		res, err := r.in.Client.Push(ctx, PushRequest{
 			Source: r.plan.Source, Name: strings.TrimPrefix(s.ID, r.plan.Source+":"), Path: s.Path,
 			Owner: s.Owner, OwnerInfo: r.ownerInfo(s), Dialect: s.Dialect, DefaultDB: s.DefaultDB,
-			Vars: s.Vars, Script: string(pushText), Reads: s.Reads, Writes: s.Writes,
+			Vars: s.Vars, Script: string(pushText), Reads: s.Reads, Writes: s.Writes, Declares: s.Declares,
 		})
 		if err != nil {
 			var ae *APIError
@@ -630,7 +630,7 @@ func (s Spec) layout() []string {
 	if s.noSQL {
 		l = append(l, "nosql")
 	}
-	return l
+	return append(l, declaresLayout(s.Declares)...)
 }
 
 // parse parses one script into the JobPut to store, or a Failure. The
@@ -656,9 +656,10 @@ func (w *worker) parse(s Spec, script []byte, hash string, known bool) (*lineage
 			return nil, err
 		}
 		return &lineage.JobPut{
-			Job:    lineage.Job{ID: s.ID, Source: w.run.plan.Source, Path: s.Path, Dialect: s.Dialect, Hash: hash, Owner: s.Owner},
-			Reads:  reads,
-			Writes: writes,
+			Job:     lineage.Job{ID: s.ID, Source: w.run.plan.Source, Path: s.Path, Dialect: s.Dialect, Hash: hash, Owner: s.Owner},
+			Reads:   reads,
+			Writes:  writes,
+			Columns: lineage.JobColumns{Declares: slices.Clone(s.Declares)},
 		}, nil
 	}
 	if s.noSQL {
@@ -704,9 +705,16 @@ func (w *worker) parse(s Spec, script []byte, hash string, known bool) (*lineage
 	if err != nil {
 		return nil, warnings, &Failure{Job: s.ID, File: s.Path, Message: lineage.ErrorMessage(err)}
 	}
-	var cw *parser.Warning
-	if p.Columns, cw = jobColumns(res); cw != nil {
+	cols, cw := jobColumns(res)
+	if cw != nil {
 		warnings = append(warnings, Failure{Job: s.ID, File: s.Path, Line: cw.Line, Message: cw.Message})
+	}
+	cols.Declares = append(cols.Declares, p.Columns.Declares...)
+	p.Columns = cols
+	if hasStar(cols) {
+		// Parsed again by a later run once the star's table has
+		// declared columns: see starsResolvable.
+		p.Job.Hash += starMark
 	}
 	return p, warnings, nil
 }
