@@ -150,9 +150,9 @@ func (p *Plan) schemaFiles(fsys fs.FS) []Spec {
 // names. Errors are Failures naming the file, the line and what is wrong.
 func parseSchemaFile(file string, data []byte, defaultDB string) ([]lineage.TableSchema, error) {
 	type entry struct {
-		table      string
-		line       int
-		cols       []string
+		table    string
+		line     int
+		cols     []string
 		colLines []int
 	}
 	var entries []entry
