@@ -77,13 +77,51 @@ func (r *run) starsResolvable(ctx context.Context, id string) bool {
 	return false
 }
 
-// declaresLayout is the part of a job's hash its declared columns decide.
-func declaresLayout(ds []lineage.TableSchema) []string {
+// resolveStars parses once more the jobs this run stored with a star over
+// a table whose columns the run itself then declared (a dbt model's SQL
+// output, read by a model parsed before it), so that a repository
+// converges in one run. It asks the store afresh: the run's lookups
+// cached those tables as unknown. In client mode, where only the server
+// can tell, every such job is pushed once more.
+func (r *run) resolveStars(ctx context.Context, fsys fs.FS) error {
+	if r.opts.DryRun || len(r.starred) == 0 {
+		return nil
+	}
+	again := r.starred
+	if r.in.Client == nil {
+		r.schema = newGraphSchema(ctx, r.in.Graph).withLocal(ctx, r.plan.localSchema())
+		again = slices.DeleteFunc(slices.Clone(r.starred), func(s Spec) bool { return !r.starsResolvable(ctx, s.ID) })
+	}
+	r.repass = true
+	defer func() { r.repass = false }()
+	return r.jobs(ctx, fsys, again)
+}
+
+// declaresLayout is the part of a job's hash its declared and documented
+// columns decide.
+func declaresLayout(declares, documented []lineage.TableSchema) []string {
 	var l []string
-	for _, d := range ds {
+	for _, d := range declares {
 		l = append(l, "declares="+d.Table+":"+strings.Join(d.Columns, ","))
 	}
+	for _, d := range documented {
+		l = append(l, "documented="+d.Table+":"+strings.Join(d.Columns, ","))
+	}
 	return l
+}
+
+// mergeDocumented adds the columns a dbt model's properties document to
+// the declaration of its table from its SQL, if there is one: a list of
+// columns: need not be complete, and a partial list answering the
+// parser's lookups would hide the uses of the columns it lacks.
+func mergeDocumented(c *lineage.JobColumns, documented []lineage.TableSchema) {
+	for _, doc := range documented {
+		for i, d := range c.Declares {
+			if d.Table == doc.Table {
+				c.Declares[i].Columns = append(slices.Clone(d.Columns), doc.Columns...)
+			}
+		}
+	}
 }
 
 // declaration returns the columns declared for table, lower-cased, in
@@ -275,4 +313,16 @@ func parseSchemaFile(file string, data []byte, defaultDB string) ([]lineage.Tabl
 	}
 	slices.SortFunc(out, func(a, b lineage.TableSchema) int { return strings.Compare(a.Table, b.Table) })
 	return out, nil
+}
+
+// splitDeclaring splits jobs into those that declare columns and the rest.
+func splitDeclaring(jobs []Spec) (decl, rest []Spec) {
+	for _, s := range jobs {
+		if len(s.Declares) > 0 {
+			decl = append(decl, s)
+		} else {
+			rest = append(rest, s)
+		}
+	}
+	return decl, rest
 }

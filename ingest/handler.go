@@ -93,11 +93,15 @@ type PushRequest struct {
 	// model's columns:, a schema file), stored with the job. A job with
 	// Declares may have no script (a schema file).
 	Declares []lineage.TableSchema `json:"declares,omitempty"`
+	// Documented are columns a dbt model's properties list for the table
+	// it writes: declared with the script's output columns when those
+	// are all known (Spec.Documented).
+	Documented []lineage.TableSchema `json:"documented,omitempty"`
 }
 
 // layoutOf is the part of a pushed job's hash that its layout decides;
 // empty for a plain script.
-func layoutOf(reads, writes []string, declares []lineage.TableSchema) []string {
+func layoutOf(reads, writes []string, declares, documented []lineage.TableSchema) []string {
 	var l []string
 	if len(writes) > 0 {
 		l = append(l, "writes="+strings.Join(writes, ","))
@@ -105,7 +109,7 @@ func layoutOf(reads, writes []string, declares []lineage.TableSchema) []string {
 	if len(reads) > 0 {
 		l = append(l, "reads="+strings.Join(reads, ","))
 	}
-	return append(l, declaresLayout(declares)...)
+	return append(l, declaresLayout(declares, documented)...)
 }
 
 // PushResponse is the answer to a push: the job as stored and its lineage.
@@ -206,7 +210,7 @@ func (h *handler) preparePush(ctx context.Context, req PushRequest) (*lineage.Jo
 		}
 	}
 	defaultDB := strings.ToLower(strings.TrimSpace(req.DefaultDB))
-	hash := jobHash(path, dialect, owner, defaultDB, req.Vars, []byte(req.Script), layoutOf(req.Reads, req.Writes, req.Declares)...)
+	hash := jobHash(path, dialect, owner, defaultDB, req.Vars, []byte(req.Script), layoutOf(req.Reads, req.Writes, req.Declares, req.Documented)...)
 	declared := lineage.JobColumns{Declares: req.Declares}
 	if err := declared.Normalize("columns"); err != nil {
 		return nil, nil, lineage.FieldErrorf(strings.TrimPrefix(lineage.ErrorField(err), "columns."), "%s", lineage.ErrorMessage(err))
@@ -258,11 +262,16 @@ func (h *handler) preparePush(ctx context.Context, req PushRequest) (*lineage.Jo
 	var cols lineage.JobColumns
 	if res != nil {
 		var cw *parser.Warning
-		if cols, cw = jobColumns(res); cw != nil {
+		into := ""
+		if len(req.Writes) == 1 {
+			into = strings.ToLower(strings.TrimSpace(req.Writes[0]))
+		}
+		if cols, cw = jobColumns(res, into); cw != nil {
 			warnings = append(warnings, Warning{Line: cw.Line, Message: cw.Message})
 		}
 	}
 	cols.Declares = append(cols.Declares, declared.Declares...)
+	mergeDocumented(&cols, req.Documented)
 	if hasStar(cols) {
 		job.Hash += starMark // as a local ingest marks it
 	}

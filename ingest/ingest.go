@@ -211,7 +211,21 @@ func (in *Ingester) RunFS(ctx context.Context, fsys fs.FS, opts Options) (*Summa
 	r := &run{in: in, opts: opts, plan: plan, stored: stored, sum: sum, start: start, schema: newGraphSchema(ctx, in.Graph).withLocal(ctx, plan.localSchema())}
 	r.prog.Total = len(plan.Jobs)
 	r.prog.Failed = len(plan.Failures)
-	if err := r.jobs(ctx, fsys); err != nil {
+	// A server parses pushed jobs with the columns it knows: the jobs that
+	// declare columns go first, so that the others' stars over those
+	// tables resolve in this run, as a local run's own lookups let them.
+	phases := [][]Spec{plan.Jobs}
+	if in.Client != nil {
+		decl, rest := splitDeclaring(plan.Jobs)
+		phases = [][]Spec{decl, rest}
+	}
+	for _, specs := range phases {
+		if err := r.jobs(ctx, fsys, specs); err != nil {
+			r.finish()
+			return sum, err
+		}
+	}
+	if err := r.resolveStars(ctx, fsys); err != nil {
 		r.finish()
 		return sum, err
 	}
@@ -300,8 +314,12 @@ type run struct {
 	// client mode.
 	schema *graphSchema
 
-	mu   sync.Mutex // guards sum and prog once workers run
+	mu   sync.Mutex // guards sum, prog and starred once workers run
 	prog Progress
+	// starred are the jobs stored in this run with a star over a table of
+	// unknown columns; repass is set while they are parsed again.
+	starred []Spec
+	repass  bool
 }
 
 // outcome is what a worker made of one job.
@@ -312,9 +330,11 @@ type outcome struct {
 	changed  bool // added or updated (already pushed in client mode)
 	failure  *Failure
 	warnings []Failure
+	// starred: stored with a star over a table of unknown columns.
+	starred bool
 }
 
-func (r *run) jobs(ctx context.Context, fsys fs.FS) error {
+func (r *run) jobs(ctx context.Context, fsys fs.FS, todo []Spec) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 
@@ -344,7 +364,7 @@ func (r *run) jobs(ctx context.Context, fsys fs.FS) error {
 	}
 	go func() {
 		defer close(specs)
-		for _, s := range r.plan.Jobs {
+		for _, s := range todo {
 			select {
 			case specs <- s:
 			case <-ctx.Done():
@@ -430,6 +450,12 @@ func (r *run) write(ctx context.Context, batch []outcome) error {
 func (r *run) settle(o outcome) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.repass {
+		return // counted in the first pass
+	}
+	if o.starred || o.put != nil && strings.HasSuffix(o.put.Job.Hash, starMark) {
+		r.starred = append(r.starred, o.spec)
+	}
 	switch {
 	case o.failure != nil:
 		r.sum.Failed = append(r.sum.Failed, *o.failure)
@@ -550,10 +576,10 @@ func (w *worker) do(ctx context.Context, fsys fs.FS, s Spec) (outcome, error) {
 		default:
 			pushText = script
 		}
-		hash = jobHash(s.Path, s.Dialect, s.Owner, s.DefaultDB, s.Vars, pushText, layoutOf(s.Reads, s.Writes, s.Declares)...)
+		hash = jobHash(s.Path, s.Dialect, s.Owner, s.DefaultDB, s.Vars, pushText, layoutOf(s.Reads, s.Writes, s.Declares, s.Documented)...)
 	}
 	prev, known := r.stored[s.ID]
-	if known && !r.opts.Force && (prev == hash || prev == hash+starMark && !r.starsResolvable(ctx, s.ID)) {
+	if known && !r.opts.Force && !r.repass && (prev == hash || prev == hash+starMark && !r.starsResolvable(ctx, s.ID)) {
 		return o, nil
 	}
 	o.changed, o.added = true, !known
@@ -561,7 +587,7 @@ func (w *worker) do(ctx context.Context, fsys fs.FS, s Spec) (outcome, error) {
 		res, err := r.in.Client.Push(ctx, PushRequest{
 			Source: r.plan.Source, Name: strings.TrimPrefix(s.ID, r.plan.Source+":"), Path: s.Path,
 			Owner: s.Owner, OwnerInfo: r.ownerInfo(s), Dialect: s.Dialect, DefaultDB: s.DefaultDB,
-			Vars: s.Vars, Script: string(pushText), Reads: s.Reads, Writes: s.Writes, Declares: s.Declares,
+			Vars: s.Vars, Script: string(pushText), Reads: s.Reads, Writes: s.Writes, Declares: s.Declares, Documented: s.Documented,
 		})
 		if err != nil {
 			var ae *APIError
@@ -574,6 +600,7 @@ func (w *worker) do(ctx context.Context, fsys fs.FS, s Spec) (outcome, error) {
 		for _, wn := range res.Warnings {
 			o.warnings = append(o.warnings, Failure{Job: s.ID, File: s.Path, Line: wn.Line, Column: wn.Column, Message: wn.Message})
 		}
+		o.starred = strings.HasSuffix(res.Job.Hash, starMark)
 		return o, nil
 	}
 	put, warnings, fail := w.parse(s, script, hash, known)
@@ -630,7 +657,7 @@ func (s Spec) layout() []string {
 	if s.noSQL {
 		l = append(l, "nosql")
 	}
-	return append(l, declaresLayout(s.Declares)...)
+	return append(l, declaresLayout(s.Declares, s.Documented)...)
 }
 
 // parse parses one script into the JobPut to store, or a Failure. The
@@ -705,11 +732,16 @@ func (w *worker) parse(s Spec, script []byte, hash string, known bool) (*lineage
 	if err != nil {
 		return nil, warnings, &Failure{Job: s.ID, File: s.Path, Message: lineage.ErrorMessage(err)}
 	}
-	cols, cw := jobColumns(res)
+	into := ""
+	if len(s.Writes) == 1 {
+		into = strings.ToLower(s.Writes[0])
+	}
+	cols, cw := jobColumns(res, into)
 	if cw != nil {
 		warnings = append(warnings, Failure{Job: s.ID, File: s.Path, Line: cw.Line, Message: cw.Message})
 	}
 	cols.Declares = append(cols.Declares, p.Columns.Declares...)
+	mergeDocumented(&cols, s.Documented)
 	p.Columns = cols
 	if hasStar(cols) {
 		// Parsed again by a later run once the star's table has
@@ -806,7 +838,7 @@ func scriptText(script []byte) (text, skipped string) {
 // job holds, so that every job is parsed and stored again. 2: the store
 // keeps the script text, which jobs stored by version 1 lack. The hash
 // still covers the same inputs.
-const hashVersion = "lineage-ingest-3" // 3: column lineage
+const hashVersion = "lineage-ingest-4" // 3: column lineage; 4: declared columns, a layout table's output columns
 
 // jobHash is the content hash of a job: everything that decides its
 // lineage and owner.

@@ -54,9 +54,14 @@ type Spec struct {
 	// "schema file" (one named by lineage.yaml's schemas:).
 	Kind string `json:"kind,omitempty"`
 	// Declares are the columns the repository declares for tables, stored
-	// with the job (lineage.JobColumns.Declares): a dbt model's columns:,
-	// a sources block's columns:, a schema file's tables. See declares.go.
+	// with the job (lineage.JobColumns.Declares) and taken as complete: a
+	// sources block's columns:, a dbt seed's CSV header, a schema file's
+	// tables. See declares.go.
 	Declares []lineage.TableSchema `json:"declares,omitempty"`
+	// Documented are the columns a dbt model's properties list, which
+	// need not be all of them: declared with the columns the model's SQL
+	// outputs when those are all known, and not otherwise.
+	Documented []lineage.TableSchema `json:"documented,omitempty"`
 
 	// text, when not nil, is what the parser reads instead of the file:
 	// a dbt model with its refs, sources and configs resolved.
