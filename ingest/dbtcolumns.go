@@ -132,8 +132,9 @@ func seedHeader(fsys fs.FS, file string) []string {
 	r := csv.NewReader(f)
 	r.FieldsPerRecord = -1
 	rec, err := r.Read()
-	if err != nil {
+	if err != nil || len(rec) == 0 {
 		return nil
 	}
+	rec[0] = strings.TrimPrefix(rec[0], "\ufeff") // a byte order mark
 	return rec
 }
