@@ -213,3 +213,21 @@ func TestSchemaFileErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestPushDeclares: a pushed job's declarations are checked, naming the
+// field, and a job of declarations alone (a schema file) needs no script.
+func TestPushDeclares(t *testing.T) {
+	g := newStore(t)
+	srv := MustServe(t, g, 0)
+	status, body := call(t, srv, "POST", "/api/v1/jobs", testToken, `{"source": "wh", "path": "schemas/w.json", "declares": [{"table": "dw.orders", "columns": ["id", ""]}]}`)
+	if status != 400 || errOf(body)["field"] != "declares[0].columns[1]" {
+		t.Fatalf("got %d %v, want 400 naming declares[0].columns[1]", status, body)
+	}
+	status, body = call(t, srv, "POST", "/api/v1/jobs", testToken, `{"source": "wh", "path": "schemas/w.json", "declares": [{"table": "DW.Orders", "columns": ["ID", "amount"]}]}`)
+	if status != 200 {
+		t.Fatalf("got %d %v", status, body)
+	}
+	if got := declared(t, g, "dw.orders"); !slices.Equal(got, []string{"amount", "id"}) {
+		t.Fatalf("declared %v", got)
+	}
+}
