@@ -112,8 +112,12 @@ func TestDBTColumns(t *testing.T) {
 
 	// A column added to the yml changes the model's job, and only it.
 	MustEdit(t, dir, "models/staging/schema.yml", "  - name: stg_orders\n    columns:\n", "  - name: stg_orders\n    columns:\n      - name: loaded_at\n")
-	if s := MustRun(t, in, dir, ingest.Options{}); !slices.Equal(s.Updated, []string{"jaffle_shop:models/staging/stg_orders.sql"}) {
-		t.Errorf("after adding a column to stg_orders' yml, updated %v", s.Updated)
+	if s := MustRun(t, in, dir, ingest.Options{}); !slices.Equal(s.Updated, []string{"jaffle_shop:models/staging/stg_orders.sql"}) ||
+		!slices.Equal(s.Reparsed, []string{"jaffle_shop:models/customers.sql", "jaffle_shop:models/orders.sql"}) {
+		t.Errorf("after adding a column to stg_orders' yml, updated %v, parsed again %v (want its two readers)", s.Updated, s.Reparsed)
+	}
+	if got := refsOf(t, g, "jaffle_shop:models/orders.sql", rel("stg_orders")); !slices.Contains(got, "loaded_at VALUE") {
+		t.Errorf("orders.sql's star over stg_orders does not name the new column: %v", got)
 	}
 	// The source file gone, its job goes with its declarations.
 	if err := removeFile(dir, "models/staging/sources.yml"); err != nil {

@@ -77,24 +77,80 @@ func (r *run) starsResolvable(ctx context.Context, id string) bool {
 	return false
 }
 
-// resolveStars parses once more the jobs this run stored with a star over
-// a table whose columns the run itself then declared (a dbt model's SQL
-// output, read by a model parsed before it), so that a repository
-// converges in one run. It asks the store afresh: the run's lookups
-// cached those tables as unknown. In client mode, where only the server
-// can tell, every such job is pushed once more.
+// resolveStars parses once more, at the end of a run, the jobs whose
+// column lineage the run's own declarations change, so that a repository
+// converges in one run:
+//
+//   - jobs this run stored with a star over a table whose columns it then
+//     declared (a dbt model's SQL output, read by a model parsed before
+//     it); the store is asked afresh, as the run's lookups cached those
+//     tables as unknown;
+//   - unchanged jobs of the source that use a table whose declaring job
+//     this run stored (a schema file or a model edited): their star may
+//     now expand to other columns.
+//
+// In client mode, where only the server can tell, every job stored with
+// a star is pushed once more. Jobs of other sources are parsed again by
+// their own repository's next ingest only when they hold an unresolved
+// star; a star resolved before keeps its expansion there until the script
+// changes or -force.
 func (r *run) resolveStars(ctx context.Context, fsys fs.FS) error {
-	if r.opts.DryRun || len(r.starred) == 0 {
+	if r.opts.DryRun || len(r.starred)+len(r.redeclared) == 0 {
 		return nil
 	}
 	again := r.starred
 	if r.in.Client == nil {
 		r.schema = newGraphSchema(ctx, r.in.Graph).withLocal(ctx, r.plan.localSchema())
 		again = slices.DeleteFunc(slices.Clone(r.starred), func(s Spec) bool { return !r.starsResolvable(ctx, s.ID) })
+		readers, err := r.readersOf(ctx, sortedKeys(r.redeclared))
+		if err != nil {
+			return err
+		}
+		for _, s := range readers {
+			if !slices.ContainsFunc(again, func(a Spec) bool { return a.ID == s.ID }) {
+				again = append(again, s)
+			}
+		}
+	}
+	if len(again) == 0 {
+		return nil
 	}
 	r.repass = true
 	defer func() { r.repass = false }()
 	return r.jobs(ctx, fsys, again)
+}
+
+// readersOf returns the jobs of the plan, not changed in this run, that
+// use a column of the given tables.
+func (r *run) readersOf(ctx context.Context, tables []string) ([]Spec, error) {
+	cs, _ := r.in.Graph.(lineage.ColumnStore)
+	if cs == nil || len(tables) == 0 {
+		return nil, nil
+	}
+	ids := map[string]bool{}
+	for _, t := range tables {
+		infos, err := cs.Columns(ctx, t)
+		if lineage.ErrorCode(err) == lineage.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("ingest: columns of %s: %w", t, err)
+		}
+		for _, ci := range infos {
+			for _, u := range ci.Uses {
+				if u.Job.Source == r.plan.Source && !r.changed[u.Job.ID] {
+					ids[u.Job.ID] = true
+				}
+			}
+		}
+	}
+	var out []Spec
+	for _, s := range r.plan.Jobs {
+		if ids[s.ID] && s.held == nil {
+			out = append(out, s)
+		}
+	}
+	return out, nil
 }
 
 // declaresLayout is the part of a job's hash its declared and documented

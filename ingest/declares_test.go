@@ -146,6 +146,23 @@ func TestSchemaFileSameRun(t *testing.T) {
 	if got := declared(t, g, "dw.customers"); !slices.Equal(got, []string{"id", "name"}) {
 		t.Fatalf("declared columns of dw.customers = %v", got)
 	}
+	if len(s.Reparsed) != 0 {
+		t.Errorf("first run parsed again %v", s.Reparsed)
+	}
+
+	// A column added to the schema file: copy.sql, unchanged, is parsed
+	// again in the same run and its star now names it.
+	MustWrite(t, dir, "schemas/tables.yaml", "orders: [id, amount, status]\ndw.customers: [id, name]\n")
+	s = MustRun(t, &ingest.Ingester{Graph: g}, dir, ingest.Options{})
+	if !slices.Equal(s.Updated, []string{"wh:schemas/tables.yaml"}) || !slices.Equal(s.Reparsed, []string{"wh:copy.sql"}) {
+		t.Fatalf("after editing the schema: updated %v, parsed again %v", s.Updated, s.Reparsed)
+	}
+	if got := refsOf(t, g, "wh:copy.sql", "dw.orders"); !slices.Equal(got, []string{"amount VALUE", "id VALUE", "status VALUE"}) {
+		t.Fatalf("after editing the schema, copy.sql uses %v of dw.orders", got)
+	}
+	if s = MustRun(t, &ingest.Ingester{Graph: g}, dir, ingest.Options{}); countsOf(s) != (counts{unchanged: 2}) || len(s.Reparsed) != 0 {
+		t.Fatalf("third run: %+v, parsed again %v", countsOf(s), s.Reparsed)
+	}
 }
 
 func TestSchemaFileErrors(t *testing.T) {

@@ -95,6 +95,11 @@ type Summary struct {
 	// owners after the first in a metadata.yaml). The graph does not keep
 	// them yet: lineage.Job has no field for them.
 	Watchers map[string][]string `json:"watchers,omitempty"`
+	// Reparsed are jobs parsed once more at the end of the run, since the
+	// columns of a table they read were declared or changed by it (their
+	// script did not change, or was parsed before those columns were
+	// stored). See resolveStars.
+	Reparsed []string `json:"reparsed,omitempty"`
 	// RemovalsSkipped explains why no vanished job was removed, if so.
 	RemovalsSkipped string `json:"removalsSkipped,omitempty"`
 	// Counts sums up the lists above, for CI pipelines.
@@ -208,7 +213,7 @@ func (in *Ingester) RunFS(ctx context.Context, fsys fs.FS, opts Options) (*Summa
 			sum.Watchers[s.ID] = s.Watchers
 		}
 	}
-	r := &run{in: in, opts: opts, plan: plan, stored: stored, sum: sum, start: start, schema: newGraphSchema(ctx, in.Graph).withLocal(ctx, plan.localSchema())}
+	r := &run{in: in, opts: opts, plan: plan, stored: stored, sum: sum, start: start, redeclared: map[string]bool{}, changed: map[string]bool{}, schema: newGraphSchema(ctx, in.Graph).withLocal(ctx, plan.localSchema())}
 	r.prog.Total = len(plan.Jobs)
 	r.prog.Failed = len(plan.Failures)
 	// A server parses pushed jobs with the columns it knows: the jobs that
@@ -317,9 +322,13 @@ type run struct {
 	mu   sync.Mutex // guards sum, prog and starred once workers run
 	prog Progress
 	// starred are the jobs stored in this run with a star over a table of
-	// unknown columns; repass is set while they are parsed again.
-	starred []Spec
-	repass  bool
+	// unknown columns; redeclared the tables whose declaring jobs this run
+	// stored; changed the ids of the jobs it added or updated; repass is
+	// set while jobs are parsed once more (resolveStars).
+	starred    []Spec
+	redeclared map[string]bool
+	changed    map[string]bool
+	repass     bool
 }
 
 // outcome is what a worker made of one job.
@@ -451,10 +460,21 @@ func (r *run) settle(o outcome) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.repass {
+		if o.failure == nil && o.changed {
+			r.sum.Reparsed = append(r.sum.Reparsed, o.spec.ID)
+		}
 		return // counted in the first pass
 	}
 	if o.starred || o.put != nil && strings.HasSuffix(o.put.Job.Hash, starMark) {
 		r.starred = append(r.starred, o.spec)
+	}
+	if o.changed && o.failure == nil {
+		r.changed[o.spec.ID] = true
+		if o.put != nil {
+			for _, d := range o.put.Columns.Declares {
+				r.redeclared[d.Table] = true
+			}
+		}
 	}
 	switch {
 	case o.failure != nil:
@@ -527,6 +547,7 @@ func (r *run) finish() {
 	s := r.sum
 	slices.Sort(s.Added)
 	slices.Sort(s.Updated)
+	slices.Sort(s.Reparsed)
 	sort.SliceStable(s.Failed, func(i, j int) bool { return s.Failed[i].File < s.Failed[j].File })
 	sort.SliceStable(s.Warnings, func(i, j int) bool {
 		a, b := s.Warnings[i], s.Warnings[j]
