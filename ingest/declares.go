@@ -124,8 +124,8 @@ func (r *run) resolveStars(ctx context.Context, fsys fs.FS) error {
 // use a column of the given tables.
 func (r *run) readersOf(ctx context.Context, tables []string) ([]Spec, error) {
 	cs, _ := r.in.Graph.(lineage.ColumnStore)
-	if cs == nil || len(tables) == 0 {
-		return nil, nil
+	if cs == nil || len(tables) == 0 || len(r.changed) >= len(r.plan.Jobs) {
+		return nil, nil // a first run changed every job: no reader to ask for
 	}
 	ids := map[string]bool{}
 	for _, t := range tables {

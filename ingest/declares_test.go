@@ -248,3 +248,11 @@ func TestPushDeclares(t *testing.T) {
 		t.Fatalf("declared %v", got)
 	}
 }
+
+func TestPushDocumentedInvalid(t *testing.T) {
+	srv := MustServe(t, newStore(t), 0)
+	status, body := call(t, srv, "POST", "/api/v1/jobs", testToken, `{"source": "a", "path": "m.sql", "script": "select 1 as x", "writes": ["dw.m"], "documented": [{"table": "", "columns": ["x"]}]}`)
+	if status != 400 || errOf(body)["field"] != "documented[0].table" {
+		t.Fatalf("got %d %v, want 400 naming documented[0].table", status, body)
+	}
+}

@@ -215,6 +215,10 @@ func (h *handler) preparePush(ctx context.Context, req PushRequest) (*lineage.Jo
 	if err := declared.Normalize("columns"); err != nil {
 		return nil, nil, lineage.FieldErrorf(strings.TrimPrefix(lineage.ErrorField(err), "columns."), "%s", lineage.ErrorMessage(err))
 	}
+	documented := lineage.JobColumns{Declares: req.Documented}
+	if err := documented.Normalize("documented"); err != nil {
+		return nil, nil, lineage.FieldErrorf(strings.Replace(lineage.ErrorField(err), ".declares", "", 1), "%s", lineage.ErrorMessage(err))
+	}
 	if strings.TrimSpace(req.Script) == "" {
 		if len(req.Writes) == 0 && len(req.Reads) == 0 && len(req.Declares) == 0 {
 			return nil, nil, lineage.FieldErrorf("script", "must not be empty")
@@ -271,7 +275,7 @@ func (h *handler) preparePush(ctx context.Context, req PushRequest) (*lineage.Jo
 		}
 	}
 	cols.Declares = append(cols.Declares, declared.Declares...)
-	mergeDocumented(&cols, req.Documented)
+	mergeDocumented(&cols, documented.Declares)
 	if hasStar(cols) {
 		job.Hash += starMark // as a local ingest marks it
 	}
