@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/lineagehq/lineage"
@@ -157,6 +158,21 @@ func (ev *RunEvent) columns() (lineage.JobColumns, error) {
 		}
 	}
 	return jc, nil
+}
+
+// readsOfColumns returns the job's reads with the tables its column uses
+// name added (an input field naming a dataset the event's inputs leave
+// out), so that column impact, which starts from a table's readers, finds
+// the job. The tables it writes are not added.
+func readsOfColumns(p *lineage.JobPut) []string {
+	reads := p.Reads
+	for _, r := range p.Columns.Refs {
+		if !slices.Contains(reads, r.Table) && !slices.Contains(p.Writes, r.Table) {
+			reads = append(slices.Clip(reads), r.Table)
+		}
+	}
+	slices.Sort(reads)
+	return reads
 }
 
 // column checks one input field and returns the column it names and the

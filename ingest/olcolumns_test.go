@@ -146,6 +146,21 @@ func TestOpenLineageColumns(t *testing.T) {
 	if j, err = g.Job(ctx, "spark-prod:orders_daily"); err != nil || j.Hash == before {
 		t.Fatalf("hash %q unchanged after the column lineage changed (%v)", before, err)
 	}
+
+	// An input field naming a dataset the inputs leave out: the job reads
+	// it, so that column impact, which starts from readers, finds it.
+	ev := strings.Replace(olColumnsEvent, `,
+    {"namespace": "hive://metastore:9083", "name": "ref.fx"}`, ``, 1)
+	ev = strings.Replace(ev, `"name": "orders_daily"}`, `"name": "orders_daily_2"}`, 1)
+	if strings.Contains(ev, `"name": "ref.fx"}`) || !strings.Contains(ev, "orders_daily_2") {
+		t.Fatal("the fixture did not change as the test meant")
+	}
+	if status, body := call(t, srv, "POST", "/api/v1/lineage", testToken, ev); status != 201 {
+		t.Fatalf("got %d %v", status, body)
+	}
+	if j, err = g.Job(ctx, "spark-prod:orders_daily_2"); err != nil || !reflect.DeepEqual(j.Reads, []string{"ref.fx", "stg.orders"}) {
+		t.Fatalf("reads %v (%v), want ref.fx added from the column lineage", j.Reads, err)
+	}
 }
 
 // impactRoles maps each impacted job's id to its role.

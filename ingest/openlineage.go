@@ -111,6 +111,7 @@ func (h *handler) openLineage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, err)
 		return
 	}
+	put.Reads = readsOfColumns(put)
 	res := OpenLineageResult{Job: put.Job.ID}
 	switch typ := deref(ev.EventType); {
 	case typ != "COMPLETE":
