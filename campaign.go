@@ -137,6 +137,9 @@ type Target struct {
 	// read that the campaign concerns.
 	Jobs   []string `json:"jobs"`
 	Tables []string `json:"tables"`
+	// Watchers are the further owners the jobs' projects name (see
+	// JobPut.Watchers); the ticket names them.
+	Watchers []string `json:"watchers,omitempty"`
 
 	State        TargetState  `json:"state"`
 	TicketKey    string       `json:"ticketKey,omitempty"`
@@ -438,6 +441,9 @@ func (t *Target) Normalize(prefix string, created time.Time) error {
 	}
 	if t.TicketStatus != "" && !t.TicketStatus.Valid() {
 		return FieldErrorf(prefix+"ticketStatus", "must be TODO, IN_PROGRESS or DONE, got %q", t.TicketStatus)
+	}
+	if t.Watchers, err = NormalizeWatchers(prefix+"watchers", t.Owner, t.Watchers); err != nil {
+		return err
 	}
 	if t.CreatedAt.IsZero() {
 		t.CreatedAt = created

@@ -1,5 +1,11 @@
 package lineage
 
+import (
+	"context"
+	"fmt"
+	"slices"
+)
+
 // Job is a job script or a workflow step that reads and writes tables.
 type Job struct {
 	// ID is stable across ingests: source name + repository-relative path,
@@ -57,6 +63,10 @@ type JobPut struct {
 	// MaxScriptBytes long. It is not part of Job: walks return many jobs and
 	// stay light; only GraphStore.Job returns it.
 	Script string
+	// Watchers are further owners the job's project names beside its owner
+	// (the other owners of a bigquery-etl metadata.yaml, say): campaign
+	// tickets name them. Replaced with the job like Reads and Writes.
+	Watchers []string
 	// Columns is the job's column-level lineage (the columns it uses, the
 	// column flow it computes, the schemas it declares). It replaces what
 	// the job had, like Reads and Writes; empty means none known.
@@ -74,6 +84,8 @@ type JobInfo struct {
 	Script string `json:"script,omitempty"`
 	// Columns is the column-level lineage stored by PutJobs.
 	Columns JobColumns `json:"columns"`
+	// Watchers are the further owners stored by PutJobs, sorted.
+	Watchers []string `json:"watchers,omitempty"`
 }
 
 // OwnerInfo is an owner with the ids of its jobs.
@@ -97,4 +109,30 @@ type JobPage struct {
 	Jobs      []Job  `json:"jobs"`
 	EndCursor string `json:"endCursor"`
 	HasNext   bool   `json:"hasNext"`
+}
+
+// NormalizeWatchers normalizes watcher handles as owner handles are,
+// drops the job's owner and repeats, and sorts them. Errors: EINVALID
+// naming field[i].
+func NormalizeWatchers(field, owner string, watchers []string) ([]string, error) {
+	var out []string
+	for i, w := range watchers {
+		h, err := NormalizeName(fmt.Sprintf("%s[%d]", field, i), w, true)
+		if err != nil {
+			return nil, err
+		}
+		if h != owner && !slices.Contains(out, h) {
+			out = append(out, h)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// WatcherStore reads the watchers of many jobs at once, for campaigns that
+// name them on tickets. Both stores implement it.
+type WatcherStore interface {
+	// Watchers returns the watchers of each given job that has some.
+	// Unknown ids are left out. Errors: EUNAVAILABLE.
+	Watchers(ctx context.Context, jobIDs []string) (map[string][]string, error)
 }

@@ -155,7 +155,9 @@ type GraphStore interface {
 	Impact(ctx context.Context, table string, depth int) (*Impact, error)
 
 	// Search finds tables, jobs and owners whose name contains the query
-	// (case-insensitive), prefix matches first, with cursor paging.
+	// (case-insensitive): the whole name first, then the last segment
+	// (ods.orders for "orders"), then prefixes, then the rest; with cursor
+	// paging.
 	// Errors: EINVALID (empty query, bad page size or cursor), EUNAVAILABLE.
 	Search(ctx context.Context, f SearchFilter) (*SearchPage, error)
 

@@ -24,7 +24,13 @@ type Tokens struct {
 	// byHash maps sha256(token) to the token's name, so lookups compare
 	// fixed-size digests in constant time.
 	byHash map[[32]byte]string
+	// hint, when set, ends every "needs a token" and "token refused"
+	// message: where this server's token is (see SetHint).
+	hint string
 }
+
+// MinTokenLen is the shortest token Parse accepts.
+const MinTokenLen = 16
 
 // Parse reads tokens, one `name:token` pair per line; blank lines and lines
 // starting with # are skipped. It also accepts a comma-separated single line,
@@ -45,8 +51,8 @@ func Parse(r io.Reader, source string) (*Tokens, error) {
 			if !ok || name == "" || tok == "" {
 				return nil, lineage.Errorf(lineage.EINVALID, "%s:%d: want name:token, got %q (the token is not shown)", source, line, redact(part))
 			}
-			if len(tok) < 16 {
-				return nil, lineage.Errorf(lineage.EINVALID, "%s:%d: token %q is %d characters long; use at least 16 (for example: openssl rand -hex 24)", source, line, name, len(tok))
+			if len(tok) < MinTokenLen {
+				return nil, lineage.Errorf(lineage.EINVALID, "%s:%d: token %q is %d characters long; use at least %d (for example: openssl rand -hex 24)", source, line, name, len(tok), MinTokenLen)
 			}
 			h := sha256.Sum256([]byte(tok))
 			if prev, dup := t.byHash[h]; dup {
@@ -65,6 +71,31 @@ func redact(s string) string {
 	name, _, _ := strings.Cut(s, ":")
 	return name + ":…"
 }
+
+// Add adds a token under name, with Parse's checks (name and token not
+// empty, the token at least MinTokenLen long and not already known).
+func (t *Tokens) Add(name, token string) error {
+	if name == "" || strings.ContainsAny(name, ":,") {
+		return lineage.Errorf(lineage.EINVALID, "token name %q must be non-empty, without ':' or ','", name)
+	}
+	if len(token) < MinTokenLen {
+		return lineage.Errorf(lineage.EINVALID, "token %q is %d characters long; use at least %d", name, len(token), MinTokenLen)
+	}
+	h := sha256.Sum256([]byte(token))
+	if prev, dup := t.byHash[h]; dup {
+		return lineage.Errorf(lineage.EINVALID, "token %q repeats the token of %q", name, prev)
+	}
+	if t.byHash == nil {
+		t.byHash = map[[32]byte]string{}
+	}
+	t.byHash[h] = name
+	return nil
+}
+
+// SetHint sets a sentence that ends the messages of refused requests and of
+// Require, telling a person where to find a token on this server (for
+// example the file of the local token lineage serve made on first run).
+func (t *Tokens) SetHint(hint string) { t.hint = strings.TrimSpace(hint) }
 
 // Len returns how many tokens there are.
 func (t *Tokens) Len() int {
@@ -97,25 +128,29 @@ func (t *Tokens) Lookup(token string) (string, bool) {
 func (t *Tokens) Middleware(next http.Handler, requireForAll bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := r.Header.Get("Authorization")
+		ctx := r.Context()
+		if t != nil && t.hint != "" {
+			ctx = context.WithValue(ctx, hintKey{}, t.hint)
+		}
 		if h == "" {
 			if requireForAll {
-				unauthorized(w, "This server requires a token: send Authorization: Bearer TOKEN.")
+				unauthorized(w, withHint(ctx, "This server requires a token: send Authorization: Bearer TOKEN."))
 				return
 			}
-			next.ServeHTTP(w, r)
+			next.ServeHTTP(w, r.WithContext(ctx))
 			return
 		}
 		tok, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok {
-			unauthorized(w, "The Authorization header must be: Bearer TOKEN.")
+			unauthorized(w, withHint(ctx, "The Authorization header must be: Bearer TOKEN."))
 			return
 		}
 		name, ok := t.Lookup(strings.TrimSpace(tok))
 		if !ok {
-			unauthorized(w, "The bearer token is not known to this server.")
+			unauthorized(w, withHint(ctx, "The bearer token is not known to this server."))
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(lineage.WithActor(r.Context(), name)))
+		next.ServeHTTP(w, r.WithContext(lineage.WithActor(ctx, name)))
 	})
 }
 
@@ -132,5 +167,16 @@ func Require(ctx context.Context) (string, error) {
 	if a := lineage.ActorFrom(ctx); a != "" {
 		return a, nil
 	}
-	return "", lineage.Errorf(lineage.EUNAUTHORIZED, "This needs a token: send Authorization: Bearer TOKEN (tokens are configured with LINEAGE_TOKENS or --tokens-file).")
+	return "", lineage.Errorf(lineage.EUNAUTHORIZED, "%s", withHint(ctx, "This needs a token: send Authorization: Bearer TOKEN (tokens are configured with LINEAGE_TOKENS or --tokens-file)."))
+}
+
+// hintKey is the context key of the middleware's hint.
+type hintKey struct{}
+
+// withHint appends the hint the middleware put in ctx, if any, to msg.
+func withHint(ctx context.Context, msg string) string {
+	if h, _ := ctx.Value(hintKey{}).(string); h != "" {
+		return msg + " " + h
+	}
+	return msg
 }

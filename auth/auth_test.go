@@ -108,3 +108,42 @@ func TestRequire(t *testing.T) {
 		t.Errorf("Require = %q, %v; want ci", a, err)
 	}
 }
+
+// TestHint checks that a server's hint ends every refusal: the middleware's
+// 401s and Require's error, so the person sees where the token is.
+func TestHint(t *testing.T) {
+	toks := MustParse(t, "")
+	if err := toks.Add("local", "0123456789abcdef0123"); err != nil {
+		t.Fatal(err)
+	}
+	if err := toks.Add("other", "0123456789abcdef0123"); err == nil || !strings.Contains(err.Error(), `repeats the token of "local"`) {
+		t.Fatalf("duplicate Add: %v", err)
+	}
+	if err := toks.Add("short", "abc"); err == nil || !strings.Contains(err.Error(), "at least 16") {
+		t.Fatalf("short Add: %v", err)
+	}
+	toks.SetHint("The local token is in /tmp/x/lineage.db-token.")
+	var required error
+	h := toks.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, required = auth.Require(r.Context())
+	}), false)
+	for _, tt := range []struct{ header, want string }{
+		{"Bearer wrong-token-0123456789", "not known to this server. The local token is in /tmp/x/lineage.db-token."},
+		{"Basic abc", "must be: Bearer TOKEN. The local token is in"},
+	} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("POST", "/graphql", nil)
+		req.Header.Set("Authorization", tt.header)
+		h.ServeHTTP(rec, req)
+		if rec.Code != 401 || !strings.Contains(rec.Body.String(), tt.want) {
+			t.Errorf("%s: %d %s, want 401 with %q", tt.header, rec.Code, rec.Body, tt.want)
+		}
+	}
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", "/graphql", nil))
+	if required == nil || !strings.HasSuffix(lineage.ErrorMessage(required), "The local token is in /tmp/x/lineage.db-token.") {
+		t.Errorf("Require without a token: %v", required)
+	}
+	if name, ok := toks.Lookup("0123456789abcdef0123"); !ok || name != "local" {
+		t.Errorf("Lookup = %q, %v", name, ok)
+	}
+}

@@ -73,8 +73,11 @@ type Service struct {
 	// Columns answers column-level lineage for column-scoped campaigns;
 	// nil refuses them.
 	Columns lineage.ColumnStore
-	Store   lineage.CampaignStore
-	Tracker lineage.Tracker
+	// Watchers, if set, names on each ticket the further owners that the
+	// target's jobs name (lineage.JobPut.Watchers).
+	Watchers lineage.WatcherStore
+	Store    lineage.CampaignStore
+	Tracker  lineage.Tracker
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Logger logs what the background loop cannot report to anyone; nil
@@ -179,9 +182,10 @@ func (s *Service) event(ctx context.Context, id, who, kind, owner, format string
 func (s *Service) Start(ctx context.Context, in StartInput) (*Preview, error) {
 	s.init()
 	who, err := actor(ctx)
-	if err != nil {
+	if err != nil && !in.DryRun {
 		return nil, err
 	}
+	// A dry run changes nothing, so readers may preview one (no actor).
 	if in.Table, err = lineage.NormalizeName("table", in.Table, true); err != nil {
 		return nil, err
 	}
@@ -288,6 +292,9 @@ func (s *Service) Start(ctx context.Context, in StartInput) (*Preview, error) {
 		t.Tables = slices.Compact(t.Tables)
 		c.Targets = append(c.Targets, t)
 		owners[t.Owner] = oi.Owner
+	}
+	if err := s.addWatchers(ctx, c.Targets); err != nil {
+		return nil, err
 	}
 	slices.SortFunc(c.Targets, func(a, b lineage.Target) int { return strings.Compare(a.Owner, b.Owner) })
 	p := &Preview{Campaign: c, Impact: impact, DryRun: in.DryRun}
@@ -912,4 +919,31 @@ func (s *Service) cleanupCancelled(ctx context.Context) {
 		}
 		release()
 	}
+}
+
+// addWatchers sets each target's watchers: the further owners its jobs
+// name, less the target's owner. It reads them in one call.
+func (s *Service) addWatchers(ctx context.Context, targets []lineage.Target) error {
+	if s.Watchers == nil || len(targets) == 0 {
+		return nil
+	}
+	var ids []string
+	for _, t := range targets {
+		ids = append(ids, t.Jobs...)
+	}
+	byJob, err := s.Watchers.Watchers(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range targets {
+		t := &targets[i]
+		var ws []string
+		for _, j := range t.Jobs {
+			ws = append(ws, byJob[j]...)
+		}
+		if t.Watchers, err = lineage.NormalizeWatchers("watchers", t.Owner, ws); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -80,6 +80,18 @@ func TestStartDryRun(t *testing.T) {
 	if bob := target(t, &p.Campaign, "bob"); !slices.Equal(bob.Tables, []string{"raw.orders"}) || !slices.Equal(bob.Jobs, []string{"etl/customers"}) {
 		t.Fatalf("bob %+v", bob)
 	}
+	// The preview names no empty campaign id.
+	if d := p.Tickets[0].Description; strings.Contains(d, "Campaign ,") || !strings.HasSuffix(d, "Campaign started by tester.") {
+		t.Fatalf("preview ticket body ends %q", d[max(0, len(d)-80):])
+	}
+	// Readers may preview (no actor): nothing changes, so no token is needed.
+	anon, err := svc.Start(context.Background(), campaigns.StartInput{Table: "raw.orders", Title: "Retire raw.orders", DryRun: true})
+	if err != nil {
+		t.Fatalf("dry run without an actor: %v", err)
+	}
+	if d := anon.Tickets[0].Description; !strings.HasSuffix(d, "Campaign started by the person who launches it.") {
+		t.Fatalf("anonymous preview ticket body ends %q", d[max(0, len(d)-80):])
+	}
 	page, err := svc.Campaigns(context.Background(), lineage.CampaignFilter{})
 	if err != nil || len(page.Campaigns) != 0 {
 		t.Fatalf("dry run stored a campaign: %+v %v", page, err)

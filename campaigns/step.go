@@ -76,6 +76,52 @@ func (s *Service) readers(ctx context.Context, c *lineage.Campaign) (map[string]
 	return out, nil
 }
 
+// columnMaybe returns, by owner, the jobs that read a column-scoped
+// campaign's table but whose use of its columns lineage cannot tell: a
+// star over unknown columns, an ambiguous name, or no column lineage at
+// all. Such a target is never verified clean; its owner's closing the
+// ticket is what confirms it.
+func (s *Service) columnMaybe(ctx context.Context, c *lineage.Campaign) (map[string][]string, error) {
+	out := map[string][]string{}
+	if len(c.Columns) == 0 || s.Columns == nil {
+		return out, nil
+	}
+	info, err := s.Graph.Table(ctx, c.Table)
+	if lineage.ErrorCode(err) == lineage.ENOTFOUND {
+		return out, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	cols, err := s.Columns.Columns(ctx, c.Table)
+	if err != nil && lineage.ErrorCode(err) != lineage.ENOTFOUND {
+		return nil, err
+	}
+	hasColumns := map[string]bool{}
+	add := func(j lineage.Job) {
+		if !slices.Contains(out[j.Owner], j.ID) {
+			out[j.Owner] = append(out[j.Owner], j.ID)
+		}
+	}
+	for _, ci := range cols {
+		for _, u := range ci.Uses {
+			hasColumns[u.Job.ID] = true
+			if ci.Name == lineage.Star || u.Unresolved && slices.Contains(c.Columns, ci.Name) {
+				add(u.Job)
+			}
+		}
+	}
+	for _, j := range info.Readers {
+		if !hasColumns[j.ID] {
+			add(j)
+		}
+	}
+	for o := range out {
+		slices.Sort(out[o])
+	}
+	return out, nil
+}
+
 // columnReaders returns, by owner, the jobs that use one of a
 // column-scoped campaign's columns by name.
 func (s *Service) columnReaders(ctx context.Context, c *lineage.Campaign) (map[string][]string, error) {
@@ -129,6 +175,11 @@ func (s *Service) addReaders(ctx context.Context, c *lineage.Campaign, readers m
 			Detail:    fmt.Sprintf("%s %s %s.", plural(len(readers[o]), "Job", "Jobs"), listSome(readers[o], 5), verb(len(readers[o]), "reads", "read")+" "+c.Subject()),
 			CreatedAt: now, UpdatedAt: now,
 		}
+		ts := []lineage.Target{t}
+		if err := s.addWatchers(ctx, ts); err != nil {
+			return err
+		}
+		t = ts[0]
 		err := s.Store.AddTarget(ctx, c.ID, t)
 		if lineage.ErrorCode(err) == lineage.ECONFLICT {
 			continue // added meanwhile by another step
@@ -328,6 +379,10 @@ func (s *Service) syncStatuses(ctx context.Context, c *lineage.Campaign, fresh m
 // reopened with a comment; a target whose ticket is done and whose owner
 // reads the table no more is complete.
 func (s *Service) verify(ctx context.Context, c *lineage.Campaign, readers map[string][]string) error {
+	maybe, err := s.columnMaybe(ctx, c)
+	if err != nil {
+		return err
+	}
 	// Owners who must act go first, so that informed owners see whether
 	// anyone upstream is left.
 	var order []int
@@ -406,11 +461,17 @@ func (s *Service) verify(ctx context.Context, c *lineage.Campaign, readers map[s
 		} else {
 			v := lineage.VerifyClean
 			detail := fmt.Sprintf("No job of %s reads %s.", t.Owner, c.Subject())
+			if m := maybe[t.Owner]; len(m) > 0 && t.Role == lineage.RoleAct {
+				// Lineage cannot tell whether these jobs use the columns.
+				v = lineage.VerifyUnknown
+				detail = fmt.Sprintf("%s %s may use %s (a star over unknown columns, an ambiguous name, or no column lineage): lineage cannot check it by name, so closing the ticket is what confirms it.",
+					plural(len(m), "Job", "Jobs"), listSome(m, 5), c.Subject())
+			}
 			if t.Role == lineage.RoleInform {
 				detail = fmt.Sprintf("Informed only: %s's jobs read tables downstream of %s, not %s itself.", t.Owner, c.Table, c.Table)
 			}
 			if t.Verification != v {
-				if t.Verification == lineage.VerifyStillReading {
+				if t.Verification == lineage.VerifyStillReading && v == lineage.VerifyClean {
 					s.event(ctx, c.ID, SystemActor, "verified", t.Owner, "No job of %s reads %s any more.", t.Owner, c.Subject())
 				}
 				set(func() { u.Verification = &v })
@@ -443,7 +504,10 @@ func (s *Service) verify(ctx context.Context, c *lineage.Campaign, readers map[s
 			if complete {
 				st, empty := lineage.TargetComplete, ""
 				set(func() { u.State = &st; u.LastError = &empty })
-				if t.Role == lineage.RoleAct {
+				if t.Role == lineage.RoleAct && v == lineage.VerifyUnknown {
+					s.event(ctx, c.ID, SystemActor, "target_complete", t.Owner, "%s is done: %s confirmed that %s, which lineage cannot check by name, is not affected: complete.",
+						t.TicketKey, t.Owner, listSome(maybe[t.Owner], 5))
+				} else if t.Role == lineage.RoleAct {
 					s.event(ctx, c.ID, SystemActor, "target_complete", t.Owner, "%s is done and no job of %s reads %s: complete.", t.TicketKey, t.Owner, c.Subject())
 				} else {
 					s.event(ctx, c.ID, SystemActor, "target_complete", t.Owner, "%s is done: informed.", t.TicketKey)

@@ -39,6 +39,9 @@ func ticketRequest(c *lineage.Campaign, t *lineage.Target, owner lineage.Owner) 
 	if t.Role != lineage.RoleAct && len(t.Tables) > 0 {
 		fmt.Fprintf(&b, "Tables they read that depend on %s: %s\n", c.Subject(), strings.Join(t.Tables, ", "))
 	}
+	if len(t.Watchers) > 0 {
+		fmt.Fprintf(&b, "Also named as owners of these jobs (watchers, for information): %s\n", strings.Join(t.Watchers, ", "))
+	}
 	b.WriteString("\n")
 	if !c.Deadline.IsZero() {
 		fmt.Fprintf(&b, "Deadline: %s.\n", c.Deadline.UTC().Format("2006-01-02"))
@@ -46,7 +49,15 @@ func ticketRequest(c *lineage.Campaign, t *lineage.Target, owner lineage.Owner) 
 	if t.Role == lineage.RoleAct {
 		fmt.Fprintf(&b, "Please move them off %s and close this ticket. lineage checks the lineage graph itself: if a job of yours still reads %s when the ticket is closed, it is reopened.\n", c.Subject(), c.Subject())
 	}
-	fmt.Fprintf(&b, "Campaign %s, started by %s.", c.ID, c.Creator)
+	switch {
+	case c.ID != "":
+		fmt.Fprintf(&b, "Campaign %s, started by %s.", c.ID, c.Creator)
+	case c.Creator != "":
+		// A preview: the campaign gets its id when it is launched.
+		fmt.Fprintf(&b, "Campaign started by %s.", c.Creator)
+	default:
+		b.WriteString("Campaign started by the person who launches it.")
+	}
 	summary := c.Title
 	if t.Role != lineage.RoleAct {
 		summary = "[FYI] " + summary

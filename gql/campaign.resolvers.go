@@ -138,6 +138,16 @@ func (r *queryResolver) Ticket(ctx context.Context, key string) (*lineage.Ticket
 	return ticket(ctx, svc, key)
 }
 
+func (r *queryResolver) CampaignPreview(ctx context.Context, input model.StartCampaignInput) (*model.StartCampaignPayload, error) {
+	svc, err := r.service()
+	if err != nil {
+		return nil, err
+	}
+	yes := true
+	input.DryRun = &yes
+	return r.startCampaign(ctx, svc, input)
+}
+
 func (r *targetResolver) Owner(ctx context.Context, objs []*lineage.Target) ([]*lineage.Owner, error) {
 	handles := make([]string, len(objs))
 	for i, t := range objs {

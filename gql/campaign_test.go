@@ -96,6 +96,40 @@ func TestCampaigns(t *testing.T) {
 		}
 	})
 
+	t.Run("PreviewIsAQueryOpenToReaders", func(t *testing.T) {
+		const preview = `query($in: StartCampaignInput!) { campaignPreview(input: $in) {
+			dryRun campaign { id creator } impact { totals { mustAct } } tickets { owner { handle } description } } }`
+		r := srv.do(t, preview, map[string]any{"in": map[string]any{"table": "ods.orders", "title": "Retire ods.orders", "dryRun": false}}, false)
+		if len(r.Errors) != 0 {
+			t.Fatalf("preview without a token: %+v", r.Errors)
+		}
+		var p struct {
+			CampaignPreview struct {
+				DryRun   bool
+				Campaign struct{ ID, Creator string }
+				Impact   struct{ Totals struct{ MustAct int } }
+				Tickets  []struct{ Description string }
+			}
+		}
+		if err := json.Unmarshal(r.Data, &p); err != nil {
+			t.Fatal(err)
+		}
+		c := p.CampaignPreview
+		if !c.DryRun || c.Campaign.ID != "" || c.Impact.Totals.MustAct != 2 || len(c.Tickets) != 2 {
+			t.Fatalf("preview %+v", c)
+		}
+		if d := c.Tickets[0].Description; strings.Contains(d, "Campaign ,") {
+			t.Errorf("ticket body names an empty campaign id: %q", d)
+		}
+		var list struct {
+			Campaigns struct{ Nodes []struct{ ID string } }
+		}
+		srv.mustDo(t, `{ campaigns { nodes { id } } }`, nil, &list)
+		if len(list.Campaigns.Nodes) != 0 {
+			t.Errorf("a preview stored campaigns (dryRun: false was not ignored): %+v", list)
+		}
+	})
+
 	var id string
 	t.Run("Start", func(t *testing.T) {
 		var p payload

@@ -73,6 +73,22 @@ func (r *impactedJobResolver) Role(ctx context.Context, obj *lineage.ImpactedJob
 	return lineage.ImpactInformed, nil
 }
 
+func (r *jobResolver) Watchers(ctx context.Context, objs []*lineage.Job) ([][]string, error) {
+	out := make([][]string, len(objs))
+	ws, ok := r.graph.(lineage.WatcherStore)
+	if !ok {
+		return out, nil
+	}
+	byJob, err := ws.Watchers(ctx, jobIDs(objs))
+	if err != nil {
+		return nil, err
+	}
+	for i, j := range objs {
+		out[i] = byJob[j.ID]
+	}
+	return out, nil
+}
+
 func (r *ownerImpactResolver) Role(ctx context.Context, obj *lineage.OwnerImpact) (lineage.ImpactRole, error) {
 	return obj.RoleOf(), nil
 }

@@ -13,11 +13,14 @@
 // (a table's readers, a job's owner) are batch resolvers fed by a
 // per-request cache (loader.go), so a list costs one store call per distinct
 // object rather than one per item and field. Limits on depth, complexity,
-// body size, objects read and time keep any one request small. Errors carry
+// body size, objects read and time keep any one request small; walks are
+// charged by what they may visit, share a per-request node budget and pass a
+// per-client and server-wide throttle (throttle.go), so that one client
+// cannot stall the others. Errors carry
 // extensions.code (errors.go); internal ones are logged once and shown as
 // "Internal error.". Mutations need a bearer token (auth.Require); reads are
 // open unless Config.RequireTokenForReads.
 //
-// PlaygroundHandler serves GraphiQL with example queries on the sample
-// warehouse.
+// The GraphQL playground is a page of the web UI (ui/web/src/playground), so
+// it works offline; its example queries are tested here against the schema.
 package gql

@@ -26,7 +26,8 @@ const (
 	CodeDepthLimit      = "DEPTH_LIMIT_EXCEEDED"
 	CodeComplexityLimit = "COMPLEXITY_LIMIT_EXCEEDED" // set by gqlgen's extension.ComplexityLimit
 	CodeTooLarge        = "REQUEST_TOO_LARGE"
-	CodeBadRequest      = "BAD_REQUEST" // the HTTP request itself is malformed (not JSON, unreadable)
+	CodeBadRequest      = "BAD_REQUEST"       // the HTTP request itself is malformed (not JSON, unreadable)
+	CodeTooManyRequests = "TOO_MANY_REQUESTS" // a walk refused because its client runs too many at once
 )
 
 // internalMessage is all users learn about an internal error; the chain goes
@@ -76,7 +77,11 @@ func (p presenter) present(ctx context.Context, err error) *gqlerror.Error {
 	out.Extensions = ext
 
 	var le *lineage.Error
+	var busy *busyError
 	switch {
+	case errors.As(err, &busy):
+		ext["code"] = CodeTooManyRequests
+		out.Message = busy.msg
 	case errors.As(err, &le):
 		code := lineage.ErrorCode(err)
 		ext["code"] = codes[code]

@@ -24,11 +24,14 @@ import (
 
 // Defaults for the zero fields of Config.
 const (
-	DefaultMaxDepth      = 12
-	DefaultMaxComplexity = 5000
-	DefaultMaxBodyBytes  = 1 << 20
-	DefaultTimeout       = 10 * time.Second
-	DefaultMaxLoads      = 5000
+	DefaultMaxDepth       = 12
+	DefaultMaxComplexity  = 5000
+	DefaultMaxBodyBytes   = 1 << 20
+	DefaultTimeout        = 10 * time.Second
+	DefaultMaxLoads       = 5000
+	DefaultMaxWalkNodes   = 2 * lineage.MaxNodes
+	DefaultClientWalks    = 2
+	DefaultExpensiveWalks = 1
 )
 
 // Config configures the GraphQL handler.
@@ -61,6 +64,20 @@ type Config struct {
 	// MaxLoads bounds the tables, jobs and owners one request may read
 	// one by one to resolve the fields of lists.
 	MaxLoads int
+	// MaxWalkNodes bounds the nodes all the walks of one request may
+	// return together; each walk counts its limit, an impact
+	// lineage.MaxNodes.
+	MaxWalkNodes int
+	// ClientWalks bounds the expensive walks (depth × limit above 10,000)
+	// one client (token name, or remote address without a token) runs at
+	// once; more wait, and past 256 waiting they are refused with
+	// TOO_MANY_REQUESTS.
+	ClientWalks int
+	// ExpensiveWalks bounds the walks that may visit many nodes (depth ×
+	// limit above 10,000) running at once on the whole server. Keep it
+	// below the store's read connections (4 for SQLite), so that ordinary
+	// queries always find one.
+	ExpensiveWalks int
 }
 
 func (c *Config) setDefaults() {
@@ -81,6 +98,15 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxLoads <= 0 {
 		c.MaxLoads = DefaultMaxLoads
+	}
+	if c.MaxWalkNodes <= 0 {
+		c.MaxWalkNodes = DefaultMaxWalkNodes
+	}
+	if c.ClientWalks <= 0 {
+		c.ClientWalks = DefaultClientWalks
+	}
+	if c.ExpensiveWalks <= 0 {
+		c.ExpensiveWalks = DefaultExpensiveWalks
 	}
 }
 
@@ -158,8 +184,9 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), h.cfg.Timeout)
 	defer cancel()
-	ctx = withLoads(ctx, newLoads(h.graph, h.cfg.MaxLoads))
-	h.srv.ServeHTTP(w, r.WithContext(ctx))
+	ctx = withLoads(ctx, newLoads(h.graph, h.cfg.MaxLoads, h.cfg.MaxWalkNodes))
+	r = r.WithContext(ctx)
+	h.srv.ServeHTTP(w, r.WithContext(withClient(r)))
 }
 
 func writeError(w http.ResponseWriter, status int, code, msg string) {

@@ -67,7 +67,12 @@ func (r *Resolver) walk(ctx context.Context, table string, dir lineage.Direction
 	if err != nil {
 		return nil, err
 	}
+	release, err := r.guardWalk(ctx, visits(d, n), n)
+	if err != nil {
+		return nil, err
+	}
 	sub, err := r.graph.Walk(ctx, lineage.WalkFilter{Table: name, Direction: dir, Depth: d, MaxNodes: n})
+	release()
 	if err != nil {
 		return nil, err
 	}

@@ -34,9 +34,14 @@ type loadsKey struct{}
 type loads struct {
 	graph lineage.GraphStore
 	max   int
+	// maxNodes bounds the nodes the request's walks may return together;
+	// nodes is what they have reserved.
+	maxNodes int
 
 	mu      sync.Mutex
 	fetched int
+	nodes   int
+	visits  int // what the request's walks may visit together
 	// scriptBytes counts the script text the request has returned.
 	scriptBytes int
 	tables      map[string]*entry[*lineage.TableInfo]
@@ -52,14 +57,15 @@ type entry[V any] struct {
 	err  error
 }
 
-func newLoads(g lineage.GraphStore, max int) *loads {
+func newLoads(g lineage.GraphStore, max, maxNodes int) *loads {
 	return &loads{
-		graph:   g,
-		max:     max,
-		tables:  map[string]*entry[*lineage.TableInfo]{},
-		jobs:    map[string]*entry[*lineage.JobInfo]{},
-		owners:  map[string]*entry[*lineage.OwnerInfo]{},
-		details: map[string]lineage.Owner{},
+		graph:    g,
+		max:      max,
+		maxNodes: maxNodes,
+		tables:   map[string]*entry[*lineage.TableInfo]{},
+		jobs:     map[string]*entry[*lineage.JobInfo]{},
+		owners:   map[string]*entry[*lineage.OwnerInfo]{},
+		details:  map[string]lineage.Owner{},
 	}
 }
 
@@ -73,7 +79,7 @@ func (r *Resolver) loads(ctx context.Context) *loads {
 	if l, ok := ctx.Value(loadsKey{}).(*loads); ok {
 		return l
 	}
-	return newLoads(r.graph, r.maxLoads)
+	return newLoads(r.graph, r.maxLoads, r.maxWalkNodes)
 }
 
 // getAll returns the values for keys in order, with one error per key (nil
@@ -141,6 +147,21 @@ func getAll[V any](ctx context.Context, l *loads, m map[string]*entry[V], keys [
 		}
 	}
 	return vals, errs
+}
+
+// reserveWalk reserves n nodes for a walk from the request's budget and
+// adds the visits it may make to the request's; it returns the request's
+// visits so far, this walk's included, or EINVALID when the request's walks
+// would pass the node budget together.
+func (l *loads) reserveWalk(visits, n int) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.maxNodes > 0 && l.nodes+n > l.maxNodes {
+		return 0, lineage.Errorf(lineage.EINVALID, "The walks of this query may return more than %d nodes together (each counts its limit; an impact counts %d); ask for fewer walks or smaller limits.", l.maxNodes, lineage.MaxNodes)
+	}
+	l.nodes += n
+	l.visits += visits
+	return l.visits, nil
 }
 
 // Tables returns the tables' readers and writers.

@@ -19,6 +19,10 @@ type Resolver struct {
 	logger    *slog.Logger
 	// maxLoads bounds the objects one request may read (see loads).
 	maxLoads int
+	// maxWalkNodes bounds the nodes of one request's walks together, and
+	// throttle the walks running at once (see throttle.go).
+	maxWalkNodes int
+	throttle     *throttle
 	// parsers holds *parser.Parser values: a parser is not safe for
 	// concurrent use and costly to build, so each request borrows one.
 	parsers sync.Pool
@@ -31,6 +35,9 @@ func newResolver(cfg Config) *Resolver {
 		campaigns: cfg.Campaigns,
 		logger:    cfg.Logger,
 		maxLoads:  cfg.MaxLoads,
+
+		maxWalkNodes: cfg.MaxWalkNodes,
+		throttle:     newThrottle(cfg.ClientWalks, cfg.ExpensiveWalks),
 	}
 	if r.columns == nil {
 		r.columns, _ = cfg.Graph.(lineage.ColumnStore)

@@ -78,17 +78,21 @@ func (r *queryResolver) Impact(ctx context.Context, table string, depth *int, co
 	if err != nil {
 		return nil, err
 	}
+	release, err := r.guardWalk(ctx, visits(d, lineage.MaxNodes), lineage.MaxNodes)
+	if err != nil {
+		return nil, err
+	}
 	var im *lineage.Impact
 	if columns != nil {
-		cs, err := r.columnStore()
-		if err != nil {
-			return nil, err
+		var cs lineage.ColumnStore
+		if cs, err = r.columnStore(); err == nil {
+			im, err = lineage.ComputeColumnImpact(ctx, r.graph, cs, n, columns, d)
 		}
-		im, err = lineage.ComputeColumnImpact(ctx, r.graph, cs, n, columns, d)
-		if err != nil {
-			return nil, err
-		}
-	} else if im, err = r.graph.Impact(ctx, n, d); err != nil {
+	} else {
+		im, err = r.graph.Impact(ctx, n, d)
+	}
+	release()
+	if err != nil {
 		return nil, err
 	}
 	l := r.loads(ctx)

@@ -204,7 +204,9 @@ func TestGeneratedDBTProject(t *testing.T) {
 		t.Fatalf("added %d, failed %v", len(sum.Added), sum.Failed)
 	}
 	for _, w := range sum.Warnings {
-		if !strings.Contains(w.Message, "{% if is_incremental() %}") && !strings.Contains(w.Message, "{% endif %}") {
+		// The one expected warning: is_incremental() is undecided, so
+		// the parser reads both branches and unites their tables.
+		if !strings.Contains(w.Message, "is_incremental() is unknown") {
 			t.Errorf("unexpected warning %v", w)
 		}
 	}

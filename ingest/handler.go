@@ -97,17 +97,23 @@ type PushRequest struct {
 	// it writes: declared with the script's output columns when those
 	// are all known (Spec.Documented).
 	Documented []lineage.TableSchema `json:"documented,omitempty"`
+	// Watchers are further owners named beside Owner (a bigquery-etl
+	// metadata.yaml's other owners); campaign tickets name them.
+	Watchers []string `json:"watchers,omitempty"`
 }
 
 // layoutOf is the part of a pushed job's hash that its layout decides;
 // empty for a plain script.
-func layoutOf(reads, writes []string, declares, documented []lineage.TableSchema) []string {
+func layoutOf(reads, writes, watchers []string, declares, documented []lineage.TableSchema) []string {
 	var l []string
 	if len(writes) > 0 {
 		l = append(l, "writes="+strings.Join(writes, ","))
 	}
 	if len(reads) > 0 {
 		l = append(l, "reads="+strings.Join(reads, ","))
+	}
+	if len(watchers) > 0 {
+		l = append(l, "watchers="+strings.Join(watchers, ","))
 	}
 	return append(l, declaresLayout(declares, documented)...)
 }
@@ -210,7 +216,7 @@ func (h *handler) preparePush(ctx context.Context, req PushRequest) (*lineage.Jo
 		}
 	}
 	defaultDB := strings.ToLower(strings.TrimSpace(req.DefaultDB))
-	hash := jobHash(path, dialect, owner, defaultDB, req.Vars, []byte(req.Script), layoutOf(req.Reads, req.Writes, req.Declares, req.Documented)...)
+	hash := jobHash(path, dialect, owner, defaultDB, req.Vars, []byte(req.Script), layoutOf(req.Reads, req.Writes, req.Watchers, req.Declares, req.Documented)...)
 	declared := lineage.JobColumns{Declares: req.Declares}
 	if err := declared.Normalize("columns"); err != nil {
 		return nil, nil, lineage.FieldErrorf(strings.TrimPrefix(lineage.ErrorField(err), "columns."), "%s", lineage.ErrorMessage(err))
@@ -228,7 +234,7 @@ func (h *handler) preparePush(ctx context.Context, req PushRequest) (*lineage.Jo
 			return nil, nil, err
 		}
 		job := lineage.Job{ID: id, Source: source, Path: path, Dialect: dialect, Owner: owner, Hash: hash}
-		return &lineage.JobPut{Job: job, Reads: reads, Writes: writes, OwnerInfo: info, Columns: declared}, []Warning{}, nil
+		return &lineage.JobPut{Job: job, Reads: reads, Writes: writes, OwnerInfo: info, Watchers: req.Watchers, Columns: declared}, []Warning{}, nil
 	}
 
 	p := h.parsers.Get().(*parser.Parser)
@@ -279,7 +285,7 @@ func (h *handler) preparePush(ctx context.Context, req PushRequest) (*lineage.Jo
 	if hasStar(cols) {
 		job.Hash += starMark // as a local ingest marks it
 	}
-	return &lineage.JobPut{Job: job, Reads: reads, Writes: writes, OwnerInfo: info, Script: text, Columns: cols}, warnings, nil
+	return &lineage.JobPut{Job: job, Reads: reads, Writes: writes, OwnerInfo: info, Script: text, Columns: cols, Watchers: req.Watchers}, warnings, nil
 }
 
 func (h *handler) list(w http.ResponseWriter, r *http.Request) {

@@ -60,7 +60,8 @@ type Options struct {
 	Force bool
 	// Strict fails a script when the parser could only pick the tables of
 	// one of its statements from its tokens (a fallback), instead of
-	// storing that lineage with a warning.
+	// storing that lineage with a warning. Unchanged scripts are parsed
+	// too (not stored again), so a low-confidence stored lineage fails.
 	Strict bool
 }
 
@@ -597,10 +598,18 @@ func (w *worker) do(ctx context.Context, fsys fs.FS, s Spec) (outcome, error) {
 		default:
 			pushText = script
 		}
-		hash = jobHash(s.Path, s.Dialect, s.Owner, s.DefaultDB, s.Vars, pushText, layoutOf(s.Reads, s.Writes, s.Declares, s.Documented)...)
+		hash = jobHash(s.Path, s.Dialect, s.Owner, s.DefaultDB, s.Vars, pushText, layoutOf(s.Reads, s.Writes, s.Watchers, s.Declares, s.Documented)...)
 	}
 	prev, known := r.stored[s.ID]
 	if known && !r.opts.Force && !r.repass && (prev == hash || prev == hash+starMark && !r.starsResolvable(ctx, s.ID)) {
+		if r.opts.Strict {
+			// -strict judges the stored lineage too: an unchanged script
+			// whose lineage came from the fallback fails as a changed one
+			// would (its stored lineage is kept, as for any failure).
+			if _, _, fail := w.parse(s, script, hash, known); fail != nil {
+				o.failure = fail
+			}
+		}
 		return o, nil
 	}
 	o.changed, o.added = true, !known
@@ -608,7 +617,7 @@ func (w *worker) do(ctx context.Context, fsys fs.FS, s Spec) (outcome, error) {
 		res, err := r.in.Client.Push(ctx, PushRequest{
 			Source: r.plan.Source, Name: strings.TrimPrefix(s.ID, r.plan.Source+":"), Path: s.Path,
 			Owner: s.Owner, OwnerInfo: r.ownerInfo(s), Dialect: s.Dialect, DefaultDB: s.DefaultDB,
-			Vars: s.Vars, Script: string(pushText), Reads: s.Reads, Writes: s.Writes, Declares: s.Declares, Documented: s.Documented,
+			Vars: s.Vars, Script: string(pushText), Reads: s.Reads, Writes: s.Writes, Watchers: s.Watchers, Declares: s.Declares, Documented: s.Documented,
 		})
 		if err != nil {
 			var ae *APIError
@@ -678,6 +687,9 @@ func (s Spec) layout() []string {
 	if s.noSQL {
 		l = append(l, "nosql")
 	}
+	if len(s.Watchers) > 0 {
+		l = append(l, "watchers="+strings.Join(s.Watchers, ","))
+	}
 	return append(l, declaresLayout(s.Declares, s.Documented)...)
 }
 
@@ -704,10 +716,11 @@ func (w *worker) parse(s Spec, script []byte, hash string, known bool) (*lineage
 			return nil, err
 		}
 		return &lineage.JobPut{
-			Job:     lineage.Job{ID: s.ID, Source: w.run.plan.Source, Path: s.Path, Dialect: s.Dialect, Hash: hash, Owner: s.Owner},
-			Reads:   reads,
-			Writes:  writes,
-			Columns: lineage.JobColumns{Declares: slices.Clone(s.Declares)},
+			Job:      lineage.Job{ID: s.ID, Source: w.run.plan.Source, Path: s.Path, Dialect: s.Dialect, Hash: hash, Owner: s.Owner},
+			Reads:    reads,
+			Writes:   writes,
+			Watchers: s.Watchers,
+			Columns:  lineage.JobColumns{Declares: slices.Clone(s.Declares)},
 		}, nil
 	}
 	if s.noSQL {

@@ -284,6 +284,17 @@ func TestRunStrict(t *testing.T) {
 	if len(s.Failed) != 0 || len(s.Updated) != 1 || len(s.Warnings) != 1 || s.Warnings[0].Line != 2 || s.Warnings[0].File != "misc/report.sql" {
 		t.Fatalf("lenient: %+v", s)
 	}
+
+	// Strict judges what is stored too: the script is unchanged now, but its
+	// stored lineage came from the fallback, so it fails (and stays stored).
+	stored := MustSnapshot(t, g)["fixture:misc/report.sql"]
+	s = MustRun(t, in, dir, ingest.Options{Strict: true})
+	if len(s.Failed) != 1 || s.Failed[0].File != "misc/report.sql" || s.Failed[0].Line != 2 || len(s.Updated) != 0 {
+		t.Fatalf("strict on an unchanged low-confidence script: %+v", s)
+	}
+	if got := MustSnapshot(t, g)["fixture:misc/report.sql"]; !reflect.DeepEqual(got, stored) {
+		t.Fatalf("strict failure changed the stored job: %+v", got)
+	}
 }
 
 func TestRunSources(t *testing.T) {

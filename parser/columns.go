@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -89,7 +90,10 @@ type colState struct {
 	schema func(table string) ([]string, bool)
 	db     string
 	ddl    map[string][]string // tables whose columns DDL earlier in the script gave
+	parts  map[string][]string // their partition columns (last in ddl), where DDL named them
 	temps  map[string]*derived // temporary views and tables, by bare name
+	vars   map[string]bool     // names the script DECLAREs: variables, not columns
+	params map[string]bool     // lambda parameters of the statement (x -> ...)
 	out    []stmtColumns       // one per statement, in order
 
 	// the statement being processed
@@ -101,6 +105,13 @@ type colState struct {
 	failed bool
 	qual   bool // the statement has a QUALIFY clause
 	sub    *tidb.Parser
+
+	lviews []lateralView // the statement's LATERAL VIEW clauses
+	encl   []int         // enclosing brackets of its tokens, when lviews are set
+
+	visitors []*exprVisitor // a stack of expression visitors, reused
+	depth    int
+	buf      []source // sources being gathered (see walkExpr)
 }
 
 type cteEntry struct {
@@ -115,23 +126,52 @@ func (c *colState) reset(opts Options) {
 	}
 	c.schema = opts.Schema
 	c.db = strings.ToLower(opts.DefaultDB)
-	c.ddl = map[string][]string{}
-	c.temps = map[string]*derived{}
+	// Clear the maps only when used: clearing costs what they once held.
+	if c.ddl == nil {
+		c.ddl, c.temps, c.parts = map[string][]string{}, map[string]*derived{}, map[string][]string{}
+	}
+	if len(c.ddl) > 0 {
+		clear(c.ddl)
+	}
+	if len(c.parts) > 0 {
+		clear(c.parts)
+	}
+	if len(c.temps) > 0 {
+		clear(c.temps)
+	}
+	if len(c.vars) > 0 {
+		clear(c.vars)
+	}
+	c.depth = 0
+	c.buf = c.buf[:0]
 	c.out = c.out[:0]
 }
 
 // begin starts the column extraction of a statement.
 func (c *colState) begin(p *Parser, s *stmt) {
 	c.p, c.s = p, s
-	c.cols, c.refs = nil, nil
+	c.cols, c.refs = c.cols[:0], c.refs[:0]
 	c.ctes = c.ctes[:0]
 	c.failed = false
 	c.qual = false
+	if len(c.params) > 0 {
+		clear(c.params)
+	}
+	lateral := false
 	for i := range s.t {
 		if s.t[i].kind == tWord && s.is(i, "QUALIFY") {
 			c.qual = true
-			break
 		}
+		if s.t[i].kind == tWord && s.is(i, "LATERAL") && s.is(i+1, "VIEW") {
+			lateral = true
+		}
+		if s.str(i) == "->" && i+1 < len(s.t) && s.t[i+1].kind != tString {
+			c.lambdaParams(s, i)
+		}
+	}
+	c.lviews = c.lviews[:0]
+	if lateral {
+		c.lateralViews(s)
 	}
 }
 
@@ -144,15 +184,32 @@ func (c *colState) finish(s *stmt) {
 	if s.use != "" {
 		c.db = s.use
 	}
+	if s.kind == "declare" {
+		// DECLARE x [, y] type ...: BigQuery, Snowflake and T-SQL scripts.
+		for i := 1; i < len(s.t) && s.isName(i); i += 2 {
+			if c.vars == nil {
+				c.vars = map[string]bool{}
+			}
+			c.vars[s.nameOf(i)] = true
+			if !s.isP(i+1, ',') {
+				break
+			}
+		}
+	}
+	if s.kind == "alter" || s.kind == "rename" {
+		c.alter(s)
+	}
 	for _, d := range s.drops {
 		if !d.qualified() {
 			delete(c.temps, d.s)
 		}
 		delete(c.ddl, c.qualify(d))
+		delete(c.parts, c.qualify(d))
 	}
 	sc := stmtColumns{}
 	if s.conf == Parsed && !c.failed {
-		sc.cols, sc.refs = finishCols(c.cols), finishRefs(c.refs)
+		// c.cols and c.refs are scratch space: the results get their own.
+		sc.cols, sc.refs = slices.Clone(finishCols(c.cols)), slices.Clone(finishRefs(c.refs))
 	}
 	c.out = append(c.out, sc)
 	c.s, c.p = nil, nil
@@ -199,8 +256,9 @@ func (c *colState) unit(s *stmt, u *unit, node ast.StmtNode) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			// Column extraction must never cost the table lineage.
-			c.failed = true
+			// Column extraction must never cost the table lineage; the
+			// statement's columns are dropped with a warning.
+			c.fail(s, r)
 		}
 	}()
 	c.stmtNode(s, u, node)
@@ -301,9 +359,112 @@ func compareRef(a, b ColumnRef) int {
 	return 1
 }
 
+// throughScoped resolves through the tables the script creates and later
+// drops (temporary by the table-level rules; dropped[i] marks the
+// statement that creates one): their columns stop being targets, and
+// what reads them reads their sources.
+func (c *colState) throughScoped(dropped []bool) {
+	var scoped map[string][]string // "db.t.col" -> its sources
+	var unres map[string]bool      // sources that are guesses
+	tables := map[string]bool{}
+	tableOf := func(col string) string {
+		if i := strings.LastIndexByte(col, '.'); i > 0 {
+			return col[:i]
+		}
+		return ""
+	}
+	for i := range c.out {
+		out := &c.out[i]
+		if len(tables) > 0 {
+			var cols []ColumnLineage
+			for _, cl := range out.cols {
+				cl.Sources, cl.Unresolved = c.mapScoped(cl.Sources, cl.Unresolved, tables, scoped, unres)
+				cols = append(cols, cl)
+			}
+			var refs []ColumnRef
+			for _, r := range out.refs {
+				if !tables[tableOf(r.Column)] {
+					refs = append(refs, r)
+					continue
+				}
+				for _, src := range scoped[r.Column] {
+					refs = append(refs, ColumnRef{Column: src, Kind: r.Kind, Unresolved: r.Unresolved || unres[src]})
+				}
+			}
+			out.cols, out.refs = finishCols(cols), finishRefs(refs)
+		}
+		if i < len(dropped) && dropped[i] {
+			for _, cl := range out.cols {
+				tables[tableOf(cl.Target)] = true
+			}
+		}
+		kept := out.cols[:0:0]
+		for _, cl := range out.cols {
+			if !tables[tableOf(cl.Target)] {
+				kept = append(kept, cl)
+				continue
+			}
+			if scoped == nil {
+				scoped, unres = map[string][]string{}, map[string]bool{}
+			}
+			scoped[cl.Target] = append(scoped[cl.Target], cl.Sources...)
+			for _, u := range cl.Unresolved {
+				unres[u] = true
+			}
+		}
+		if len(kept) != len(out.cols) {
+			out.cols = kept
+		}
+	}
+}
+
+// mapScoped replaces sources in scoped tables by their own sources.
+func (c *colState) mapScoped(srcs, un []string, tables map[string]bool, scoped map[string][]string, unres map[string]bool) ([]string, []string) {
+	var out, outUn []string
+	for _, src := range srcs {
+		t := src
+		if i := strings.LastIndexByte(src, '.'); i > 0 {
+			t = src[:i]
+		}
+		if !tables[t] {
+			out = append(out, src)
+			if slices.Contains(un, src) {
+				outUn = append(outUn, src)
+			}
+			continue
+		}
+		for _, s2 := range scoped[src] {
+			out = append(out, s2)
+			if unres[s2] || slices.Contains(un, src) {
+				outUn = append(outUn, s2)
+			}
+		}
+	}
+	if out == nil {
+		out = []string{}
+	}
+	return out, outUn
+}
+
 // attach puts the column results into res: per statement, and for the
 // script (targets merged, references deduplicated).
-func (c *colState) attach(res *Result) {
+func (c *colState) attach(res *Result, dropped []bool) {
+	if slices.Contains(dropped, true) {
+		c.throughScoped(dropped)
+	}
+	if len(res.Statements) == 1 && len(c.out) == 1 {
+		// One statement: the script's lists are the statement's.
+		st := &res.Statements[0]
+		st.Columns, st.References = c.out[0].cols, c.out[0].refs
+		if st.Columns == nil {
+			st.Columns = []ColumnLineage{}
+		}
+		if st.References == nil {
+			st.References = []ColumnRef{}
+		}
+		res.Columns, res.References = st.Columns, st.References
+		return
+	}
 	var all []ColumnLineage
 	var refs []ColumnRef
 	for i := range res.Statements {
@@ -325,4 +486,45 @@ func (c *colState) attach(res *Result) {
 	}
 	res.Columns = finishCols(all)
 	res.References = finishRefs(refs)
+}
+
+// fail gives up the column lineage of s after an internal error, and
+// says so in a warning.
+func (c *colState) fail(s *stmt, r any) {
+	c.depth = 0
+	c.buf = c.buf[:0]
+	if !c.failed && len(s.t) > 0 {
+		c.p.warnAt(s.t[0].start, fmt.Sprintf("column lineage of this statement could not be extracted (internal error: %v); its tables are complete", r))
+	}
+	c.failed = true
+}
+
+// lambdaParams records the parameters of the lambda whose arrow is at
+// token i: x -> ..., (acc, x) -> ... (not a JSON arrow, j -> '$.a').
+func (c *colState) lambdaParams(s *stmt, i int) {
+	add := func(j int) {
+		if c.params == nil {
+			c.params = map[string]bool{}
+		}
+		c.params[s.nameOf(j)] = true
+	}
+	if s.isName(i - 1) {
+		add(i - 1)
+		return
+	}
+	if !s.isP(i-1, ')') {
+		return
+	}
+	for j := i - 2; j > 0; j -= 2 {
+		if !s.isName(j) {
+			return
+		}
+		add(j)
+		if s.isP(j-1, '(') {
+			return
+		}
+		if !s.isP(j-1, ',') {
+			return
+		}
+	}
 }

@@ -406,3 +406,27 @@ func sqlWords(src string) map[string]bool {
 	}
 	return words
 }
+
+// checkColumns is FuzzParse's check of a --columns parse against the
+// table-only parse of the same script: same outcome, same tables, and no
+// internal error in column extraction (which is recovered into a warning).
+func checkColumns(t *testing.T, res *Result, err error, cres *Result, cerr error) {
+	t.Helper()
+	if (err == nil) != (cerr == nil) {
+		t.Fatalf("with Columns the parse error is %v, without it %v", cerr, err)
+	}
+	if err != nil {
+		return
+	}
+	if !slices.Equal(res.Reads, cres.Reads) || !slices.Equal(res.Writes, cres.Writes) {
+		t.Fatalf("Columns changes table lineage: %v/%v, without it %v/%v", cres.Reads, cres.Writes, res.Reads, res.Writes)
+	}
+	if cres.Columns == nil || cres.References == nil {
+		t.Fatal("Columns set but nil column lists")
+	}
+	for _, w := range cres.Warnings {
+		if strings.Contains(w.Message, "internal error") {
+			t.Fatalf("column extraction: %s", w)
+		}
+	}
+}

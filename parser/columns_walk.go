@@ -18,6 +18,27 @@ type rel struct {
 	cols    []string
 	known   bool // cols is the table's complete column list
 	d       *derived
+	full    []fullCol // columns resolved so far, each built once
+}
+
+type fullCol struct {
+	col  string
+	srcs []source // {table.col}; shared, never appended to
+}
+
+// colSource returns []source{{r.table + "." + col}}, built once per
+// relation and column (callers copy sources, never append to them).
+func (r *rel) colSource(col string) []source {
+	for _, f := range r.full {
+		if f.col == col {
+			return f.srcs
+		}
+	}
+	srcs := []source{{name: r.table + "." + col}}
+	if len(r.full) < 64 {
+		r.full = append(r.full, fullCol{col, srcs[:1:1]})
+	}
+	return srcs
 }
 
 // scope is the relations visible to the expressions of one query block.
@@ -26,7 +47,6 @@ type scope struct {
 	outer   *scope
 	using   map[string]bool // columns of JOIN ... USING: owned by both sides
 	lateral []outCol        // select-list outputs so far (lateral aliases), nil outside it
-	inList  bool            // resolving the select list
 	windows []ast.WindowSpec
 }
 
@@ -43,12 +63,12 @@ func (r *rel) column(col string) ([]source, int) {
 		if r.known {
 			for _, c := range r.cols {
 				if c == col {
-					return []source{{name: r.table + "." + col}}, hasYes
+					return r.colSource(col), hasYes
 				}
 			}
 			return nil, hasNo
 		}
-		return []source{{name: r.table + "." + col}}, hasMaybe
+		return r.colSource(col), hasMaybe
 	}
 	var stars []source
 	for _, oc := range r.d.cols {
@@ -126,17 +146,28 @@ func (c *colState) stmtNode(s *stmt, u *unit, node ast.StmtNode) {
 		}
 		c.expr(n.Where, sc, UseFilter, nil)
 	case *ast.CreateTableStmt:
-		if len(s.writes) == 0 || s.temp {
+		if len(s.writes) == 0 {
 			return
 		}
-		if len(n.Cols) == 1 && n.Cols[0].Name.Name.L == "c" && !s.hasWordAfterName("c") {
-			return // our own stand-in column for a definition without columns
+		// From the tokens: the dialect layer hands TiDB only plain columns.
+		cols, parts := s.ddlColumns()
+		switch w := s.writes[0]; {
+		case cols == nil:
+		case s.temp || w.isTemp():
+			d := &derived{}
+			for _, col := range cols {
+				d.cols = append(d.cols, outCol{name: col})
+			}
+			c.temps[w.s] = d
+		default:
+			q := c.qualify(w)
+			c.ddl[q] = cols
+			if parts != nil {
+				c.parts[q] = parts
+			} else {
+				delete(c.parts, q)
+			}
 		}
-		cols := make([]string, 0, len(n.Cols))
-		for _, cd := range n.Cols {
-			cols = append(cols, cd.Name.Name.L)
-		}
-		c.ddl[c.qualify(s.writes[0])] = cols
 	case *ast.SelectStmt, *ast.SetOprStmt:
 		if u.target != nil {
 			c.selectTarget(s, u, node)
@@ -155,6 +186,9 @@ func (c *colState) stmtNode(s *stmt, u *unit, node ast.StmtNode) {
 // write records cols written to table w; names are the target's columns
 // by position when the statement lists them (nil otherwise).
 func (c *colState) write(w tname, cols []outCol, names []string, temp bool) {
+	if w.path {
+		return // a storage path has no columns; what was read is in the references
+	}
 	if names != nil {
 		cols = renameCols(cols, names)
 	}
@@ -167,11 +201,8 @@ func (c *colState) write(w tname, cols []outCol, names []string, temp bool) {
 		return
 	}
 	q := c.qualify(w)
-	if w.path {
-		q = w.s
-	}
 	c.emit(q, cols, nil)
-	if _, ok := c.lookup(q, w.s); !ok && !w.path {
+	if _, ok := c.lookup(q, w.s); !ok {
 		names := make([]string, 0, len(cols))
 		for _, oc := range cols {
 			if oc.name == "*" {
@@ -229,7 +260,6 @@ func (c *colState) insert(s *stmt, u *unit, n *ast.InsertStmt) {
 	for _, cn := range n.Columns {
 		names = append(names, cn.Name.L)
 	}
-	temp := false
 	if names == nil {
 		q := c.qualify(w)
 		if tc, ok := c.lookup(q, w.s); ok {
@@ -238,7 +268,6 @@ func (c *colState) insert(s *stmt, u *unit, n *ast.InsertStmt) {
 			for _, oc := range d.cols {
 				names = append(names, oc.name)
 			}
-			temp = false
 		}
 	}
 	var cols []outCol
@@ -262,7 +291,7 @@ func (c *colState) insert(s *stmt, u *unit, n *ast.InsertStmt) {
 	if names == nil && len(n.Lists) > 0 {
 		return // VALUES into a table of unknown columns: nothing to name
 	}
-	c.write(w, cols, names, temp)
+	c.write(w, cols, names, false)
 }
 
 // dropStatic removes the static partition columns (PARTITION (dt='x'))
@@ -487,6 +516,9 @@ func (c *colState) selectStmt(sel *ast.SelectStmt, outer *scope, vkind string) [
 	}
 	if sel.From != nil && sel.From.TableRefs != nil {
 		c.from(sel.From.TableRefs, sc)
+		if len(c.lviews) > 0 {
+			c.addLateralViews(sel, sc)
+		}
 	}
 	if sel.Kind == ast.SelectStmtKindTable {
 		var cols []outCol
@@ -497,8 +529,8 @@ func (c *colState) selectStmt(sel *ast.SelectStmt, outer *scope, vkind string) [
 	}
 	var cols []outCol
 	if sel.Fields != nil {
-		sc.inList = true
-		sc.lateral = []outCol{}
+		cols = make([]outCol, 0, len(sel.Fields.Fields))
+		sc.lateral = make([]outCol, 0, len(sel.Fields.Fields))
 		for _, f := range sel.Fields.Fields {
 			if f.WildCard != nil {
 				cols = append(cols, c.star(f, sc, vkind)...)
@@ -513,7 +545,6 @@ func (c *colState) selectStmt(sel *ast.SelectStmt, outer *scope, vkind string) [
 			cols = append(cols, oc)
 			sc.lateral = append(sc.lateral, oc)
 		}
-		sc.inList = false
 	}
 	c.expr(sel.Where, sc, UseFilter, nil)
 	if sel.GroupBy != nil {
@@ -524,7 +555,7 @@ func (c *colState) selectStmt(sel *ast.SelectStmt, outer *scope, vkind string) [
 		c.expr(sel.Having.Expr, sc, UseFilter, nil)
 	}
 	for i := range sel.WindowSpecs {
-		c.window(&sel.WindowSpecs[i], sc, nil)
+		c.windowInto(&sel.WindowSpecs[i], sc, false)
 	}
 	if sel.OrderBy != nil {
 		c.byItems(sel.OrderBy.Items, sc, UseOrdering, cols, true)
@@ -605,14 +636,20 @@ func (c *colState) from(n ast.ResultSetNode, sc *scope) {
 		if x.On != nil {
 			c.expr(x.On.Expr, sc, UseJoin, nil)
 		}
+		using := make([]string, 0, len(x.Using))
 		for _, cn := range x.Using {
+			using = append(using, cn.Name.L)
+		}
+		if x.NaturalJoin {
+			using = append(using, commonColumns(sc.rels[start:mid], sc.rels[mid:])...)
+		}
+		for _, col := range using {
 			if sc.using == nil {
 				sc.using = map[string]bool{}
 			}
-			sc.using[cn.Name.L] = true
+			sc.using[col] = true
 			for _, part := range [][]*rel{sc.rels[start:mid], sc.rels[mid:]} {
-				srcs := ownerOf(part, cn.Name.L)
-				c.use(srcs, UseJoin)
+				c.use(ownerOf(part, col), UseJoin)
 			}
 		}
 	case *ast.TableSource:
@@ -622,19 +659,60 @@ func (c *colState) from(n ast.ResultSetNode, sc *scope) {
 		case *ast.Join:
 			c.from(src, sc)
 		default:
-			// A derived table sees the relations before it (LATERAL).
+			// A table function sees the relations before it (UNNEST(t.a)).
 			lat := &scope{rels: append([]*rel(nil), sc.rels...), outer: sc.outer}
 			if srcs, ok := c.tableFunc(src, lat); ok {
 				// UNNEST(arr) AS e: whatever e names comes from arr.
 				sc.rels = append(sc.rels, &rel{alias: x.AsName.L, d: &derived{cols: []outCol{{name: "*", srcs: srcs}}}})
 				return
 			}
-			cols := c.query(src, lat, UseValue)
+			// A subquery sees the relations before it only when LATERAL.
+			sub := sc.outer
+			if x.Lateral || c.afterApply(src) {
+				sub = lat
+			}
+			cols := c.query(src, sub, UseValue)
 			sc.rels = append(sc.rels, &rel{alias: x.AsName.L, d: &derived{cols: cols}})
 		}
 	case *ast.TableName:
 		sc.rels = append(sc.rels, c.relFor(x, ""))
 	}
+}
+
+// commonColumns returns the known columns both sides of a NATURAL JOIN
+// have (a side of unknown columns gives none: the keys are unknown).
+func commonColumns(left, right []*rel) []string {
+	names := func(rels []*rel) ([]string, bool) {
+		var out []string
+		for _, r := range rels {
+			if r.d != nil {
+				for _, oc := range r.d.cols {
+					if oc.name == "*" {
+						return nil, false
+					}
+					out = append(out, oc.name)
+				}
+				continue
+			}
+			if !r.known {
+				return nil, false
+			}
+			out = append(out, r.cols...)
+		}
+		return out, true
+	}
+	l, ok1 := names(left)
+	r, ok2 := names(right)
+	if !ok1 || !ok2 {
+		return nil
+	}
+	var out []string
+	for _, n := range l {
+		if slices.Contains(r, n) && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // ownerOf resolves col among rels (for USING): the relations that have it,
@@ -818,6 +896,9 @@ func (c *colState) unqualified(col string, sc *scope) []source {
 			}
 			return flagged(yes)
 		}
+		if c.vars[col] || c.params[col] {
+			return nil // a declared variable or a lambda parameter that no table surely has
+		}
 		// A column of the FROM tables shadows a lateral alias (as in Spark,
 		// Snowflake, Redshift): a table of unknown columns may have it.
 		if nmaybe == 1 {
@@ -874,8 +955,7 @@ func assignTarget(e ast.ExprNode) *ast.ColumnNameExpr {
 
 // exprSkip is expr, leaving out the node skip (an assigned column).
 func (c *colState) exprSkip(e ast.ExprNode, sc *scope, kind string, out *[]source, skip ast.Node) {
-	v := exprVisitor{c: c, sc: sc, kind: kind, out: out, skip: skip}
-	e.Accept(&v)
+	c.walkExpr(e, sc, kind, out, skip)
 }
 
 // expr walks an expression: every column it reads is recorded as a use of
@@ -884,22 +964,49 @@ func (c *colState) expr(e ast.ExprNode, sc *scope, kind string, out *[]source) {
 	if e == nil {
 		return
 	}
-	v := exprVisitor{c: c, sc: sc, kind: kind, out: out}
-	e.Accept(&v)
+	c.walkExpr(e, sc, kind, out, nil)
+}
+
+// walkExpr walks e; with out set, the sources it reads are appended to
+// *out. They are gathered in c.buf (as a stack: nested walks truncate
+// back to where they started), so that a caller's slice is grown once.
+func (c *colState) walkExpr(e ast.ExprNode, sc *scope, kind string, out *[]source, skip ast.Node) {
+	start := len(c.buf)
+	c.walkInto(e, sc, kind, out != nil, skip)
+	if out != nil && len(c.buf) > start {
+		*out = append(*out, c.buf[start:]...)
+	}
+	clear(c.buf[start:])
+	c.buf = c.buf[:start]
+}
+
+// walkInto runs a visitor from c's stack (visitors nest through
+// subqueries), so that walking an expression allocates none; with
+// collect, sources are appended to c.buf.
+func (c *colState) walkInto(e ast.ExprNode, sc *scope, kind string, collect bool, skip ast.Node) {
+	if c.depth == len(c.visitors) {
+		c.visitors = append(c.visitors, &exprVisitor{})
+	}
+	v := c.visitors[c.depth]
+	*v = exprVisitor{c: c, sc: sc, kind: kind, collect: collect, skip: skip}
+	c.depth++
+	e.Accept(v)
+	c.depth--
+	*v = exprVisitor{}
 }
 
 type exprVisitor struct {
-	skip ast.Node
-	c    *colState
-	sc   *scope
-	kind string
-	out  *[]source
+	skip    ast.Node
+	c       *colState
+	sc      *scope
+	kind    string
+	collect bool
 }
 
 func (v *exprVisitor) add(srcs []source, kind string) {
 	v.c.use(srcs, kind)
-	if v.out != nil {
-		*v.out = append(*v.out, srcs...)
+	if v.collect {
+		v.c.buf = append(v.c.buf, srcs...)
 	}
 }
 
@@ -914,21 +1021,22 @@ func (v *exprVisitor) Enter(n ast.Node) (ast.Node, bool) {
 		return n, true
 	case *ast.SubqueryExpr:
 		vk := v.kind
-		if vk == UseValue && v.out == nil {
+		if vk == UseValue && !v.collect {
 			vk = UseFilter
 		}
 		cols := v.c.query(x.Query, v.sc, vk)
-		if v.out != nil {
+		if v.collect {
 			for _, oc := range cols {
-				*v.out = append(*v.out, oc.srcs...)
+				v.c.buf = append(v.c.buf, oc.srcs...)
 			}
 		}
 		return n, true
 	case *ast.WindowFuncExpr:
+		c, sc, kind, collect, skip := v.c, v.sc, v.kind, v.collect, v.skip
 		for _, a := range x.Args {
-			a.Accept(v)
+			c.walkInto(a, sc, kind, collect, skip)
 		}
-		v.c.window(&x.Spec, v.sc, v.out)
+		c.windowInto(&x.Spec, sc, collect)
 		return n, true
 	case *ast.VariableExpr:
 		return n, true
@@ -939,8 +1047,9 @@ func (v *exprVisitor) Enter(n ast.Node) (ast.Node, bool) {
 // Leave implements ast.Visitor.
 func (v *exprVisitor) Leave(n ast.Node) (ast.Node, bool) { return n, true }
 
-// window walks a window specification (and the named window it refers to).
-func (c *colState) window(ws *ast.WindowSpec, sc *scope, out *[]source) {
+// windowInto walks a window specification (and the named window it
+// refers to); with collect, its sources go to c.buf.
+func (c *colState) windowInto(ws *ast.WindowSpec, sc *scope, collect bool) {
 	if ws.PartitionBy == nil && ws.OrderBy == nil {
 		name := ws.Name.L
 		if ws.Ref.L != "" {
@@ -950,7 +1059,7 @@ func (c *colState) window(ws *ast.WindowSpec, sc *scope, out *[]source) {
 			for s := sc; s != nil; s = s.outer {
 				for i := range s.windows {
 					if s.windows[i].Name.L == name && &s.windows[i] != ws {
-						c.window(&s.windows[i], s, out)
+						c.windowInto(&s.windows[i], s, collect)
 						return
 					}
 				}
@@ -960,12 +1069,12 @@ func (c *colState) window(ws *ast.WindowSpec, sc *scope, out *[]source) {
 	}
 	if ws.PartitionBy != nil {
 		for _, it := range ws.PartitionBy.Items {
-			c.expr(it.Expr, sc, UseWindow, out)
+			c.walkInto(it.Expr, sc, UseWindow, collect, nil)
 		}
 	}
 	if ws.OrderBy != nil {
 		for _, it := range ws.OrderBy.Items {
-			c.expr(it.Expr, sc, UseWindow, out)
+			c.walkInto(it.Expr, sc, UseWindow, collect, nil)
 		}
 	}
 }

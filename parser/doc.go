@@ -12,10 +12,16 @@
 //     {{ name }}, {{ ref('m') }}, {{ source('s', 't') }} are replaced from
 //     Options.Vars, and from the script's own SET NAME=v, SET hivevar:NAME=v
 //     and SET hiveconf:NAME=v (at the start of a line) from there on. An
-//     unknown variable is a warning and its bare name stands in for it;
-//     {% ... %} blocks are ignored with a warning.
-//  2. Lexing: the whole script is tokenised once, as TiDB's Scanner would
-//     (ANSI_QUOTES for dialects where "x" is a name), by a lexer of our own
+//     unknown variable is a warning and its bare name stands in for it.
+//     Jinja control flow ({% if %}, {% for %}, {% set %}) is rendered first,
+//     by gonja (jinja.go), with a position map kept; a condition the vars
+//     do not decide (is_init(), is_incremental(), an unset variable)
+//     renders each branch, every rendering is parsed on its own and their
+//     lineage united, with a warning at the tag. A template gonja cannot
+//     parse or render has its {% ... %} tags ignored, with a warning.
+//  2. Lexing: the script is tokenised a 1 MB chunk at a time (so that a
+//     script's memory does not grow with its statement count), as TiDB's
+//     Scanner would (ANSI_QUOTES for dialects where "x" is a name), by a lexer of our own
 //     that looks up no keywords; on rare input (MySQL's /*! */ comments,
 //     unterminated strings, 1e5 or 0x1F numbers) TiDB's Scanner itself is
 //     used. The few things TiDB does not know are handled at token level:
@@ -55,7 +61,9 @@
 // and USING are read, CTE names removed; the target after INTO, TABLE,
 // UPDATE or MERGE INTO is written), is marked "fallback", and the parse
 // error, with its position, becomes a Warning. Parse returns an error only
-// for an unknown dialect, or when nothing at all could be extracted.
+// for an unknown dialect, or when no statement parses and nothing at all
+// could be extracted; a script that parses but names no table (only SET,
+// dfs, table-less SELECTs) is an empty result with one warning.
 // Session statements (SET, ADD JAR, USE, ...) are understood, not errors.
 //
 // # Semantics
@@ -72,7 +80,9 @@
 //   - Reads: every persistent table read anywhere (FROM, JOIN, subqueries,
 //     MERGE USING, the other tables of UPDATE/DELETE joins). A target counts
 //     as read only where it is really read; an UPDATE target referenced only
-//     in its own SET/WHERE is not a read.
+//     in its own SET/WHERE is not a read. In BigQuery a path into a name
+//     the FROM binds (FROM t CROSS JOIN t.arr, or FROM t.arr in a subquery
+//     over t) unnests an array column: it is not a table.
 //   - Temporary objects are resolved through and never listed: CTEs,
 //     temporary views, temporary tables (#t too), cached tables, and tables
 //     the script creates and later drops. Whatever is written from them
@@ -81,6 +91,21 @@
 //   - DROP, TRUNCATE, ALTER, ANALYZE and REFRESH produce no lineage, except
 //     the ALTERs that move data (EXCHANGE PARTITION, SWAP WITH) and renames,
 //     which the script's writes follow.
+//
+// # Columns
+//
+// With Options.Columns, Parse also gives column lineage (Result.Columns:
+// each written column and the source columns its value is computed from)
+// and column references (Result.References: every column of a persistent
+// table the job reads, with its kind of use), per statement too. The same
+// TiDB AST is walked with scopes (CTEs, subqueries, joins, set operations
+// by position, lateral aliases, correlated subqueries); what the dialect
+// layer blanks or decomposes (MERGE's WHEN clauses, * EXCEPT/REPLACE,
+// QUALIFY, static partitions, CREATE ... (cols) AS, table functions) is
+// read from the statement's tokens. Tables' columns come from DDL earlier
+// in the script, then Options.Schema; without them a star gives db.t.*
+// and an ambiguous column every candidate table, flagged unresolved. See
+// ColumnLineage and ColumnRef for the conventions, and columns*.go.
 //
 // A Parser holds a TiDB parser and buffers; it is not safe for concurrent
 // use, so keep one per goroutine and reuse it.

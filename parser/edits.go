@@ -97,6 +97,7 @@ var intervalUnits = map[string]string{
 	"DAY": "", "DAYS": "DAY", "HOUR": "", "HOURS": "HOUR", "MINUTE": "", "MINUTES": "MINUTE",
 	"SECOND": "", "SECONDS": "SECOND", "MONTH": "", "MONTHS": "MONTH", "YEAR": "", "YEARS": "YEAR",
 	"WEEK": "", "WEEKS": "WEEK", "QUARTER": "", "QUARTERS": "QUARTER", "MICROSECOND": "", "MICROSECONDS": "MICROSECOND",
+	"MILLISECOND": "MICROSECOND", "MILLISECONDS": "MICROSECOND", "NANOSECOND": "MICROSECOND", "NANOSECONDS": "MICROSECOND",
 }
 
 // genericEdits computes the expression- and FROM-level rewrites.
@@ -144,7 +145,13 @@ func (s *stmt) genericEdits() {
 					outerClose = append(outerClose, s.closeOf(i))
 					pendingOuter = false
 				}
-				fn := i > 0 && s.t[i-1].kind == tWord && s.adjacent(i-1) && !s.isAny(i-1, "IN", "FROM", "JOIN", "AS", "ON", "EXISTS", "AND", "OR", "NOT", "USING", "VALUES", "SELECT", "WHERE", "ALL", "ANY", "SOME", "OVER", "LATERAL", "INTO", "TABLE")
+				if s.is(i-1, "SELECT") || s.isP(i-1, ',') && !cur.from && !cur.fn {
+					s.rowAliases(i) // Spark's (a AS x, b AS y): a struct
+				}
+				if s.isName(i+1) && !s.isQueryAt(i+1) && s.joinParen(i) {
+					sourceNext = true // FROM ((a.b.c JOIN ...) JOIN ...): the first table
+				}
+				fn := i > 0 && s.t[i-1].kind == tWord && s.adjacent(i-1) && !s.isAny(i-1, "IN", "FROM", "JOIN", "AS", "ON", "EXISTS", "AND", "OR", "NOT", "USING", "VALUES", "SELECT", "WHERE", "ALL", "ANY", "SOME", "OVER", "LATERAL", "INTO", "TABLE") && !s.isQueryAt(i+1)
 				if len(frames) < cap(frames) {
 					frames = append(frames, frame{fn: fn, open: int32(i)})
 				}
@@ -163,7 +170,9 @@ func (s *stmt) genericEdits() {
 						outer = true
 						outerClose = outerClose[:k-1]
 					}
-					j := s.afterSource(i+1, outer)
+					open := int(s.match[i])
+					s.lateralAlias(open, i)
+					j := s.afterSource(s.joinParenAlias(open, i), outer)
 					i = j - 1
 				}
 			case ',':
@@ -203,7 +212,7 @@ func (s *stmt) genericEdits() {
 				cl := s.closeOf(i)
 				if i > 0 && s.is(i-1, "ARRAY") {
 					s.replaceTok(i-1, cl, "NULL")
-				} else if i > 0 && (s.isName(i-1) || s.isP(i-1, ')') || s.isP(i-1, ']')) {
+				} else if i > 0 && (s.isName(i-1) && !s.isAny(i-1, "THEN", "ELSE", "WHEN", "AND", "OR", "NOT", "SELECT", "IN", "RETURN") || s.isP(i-1, ')') || s.isP(i-1, ']')) {
 					s.blankTok(i, cl)
 				} else {
 					s.replaceTok(i, cl, "NULL")
@@ -212,7 +221,7 @@ func (s *stmt) genericEdits() {
 			case '.':
 				if i > 0 && (s.isP(i-1, ')') || s.isP(i-1, ']')) && s.isName(i+1) {
 					i = s.fieldAccess(i) // f(x).field, arr[0].field
-				} else if s.isP(i-1, ')') && s.isP(i+1, '*') && s.adjacent(i) {
+				} else if (s.isP(i-1, ')') || s.isP(i-1, ']')) && s.isP(i+1, '*') && s.adjacent(i) {
 					s.blankTok(i, i+1) // BigQuery IF(c, a, b).*: the struct itself
 					i++
 				}
@@ -264,15 +273,35 @@ func (s *stmt) genericEdits() {
 				s.replaceTok(i, j, "=")
 				i = j
 			}
+		case tNumber:
+			s.numberSuffix(i)
 		case tQuoted, tWord:
 			if i > 0 && s.isP(i-1, '.') {
 				continue
 			}
+			if s.d.bigquery() {
+				if j := s.bqWord(i, cur); j > i {
+					i = j - 1
+					continue
+				}
+			}
+			if tk.kind == tQuoted && s.isP(i+1, '(') && s.d.ansiQuotes {
+				s.quotedCall(i)
+				s.starArgs(i, i+1)
+			}
 			if tk.kind == tWord {
+				if c := s.text[tk.start]; c >= '0' && c <= '9' {
+					s.numberSuffix(i)
+				}
+				s.spacedCall(i)
+				if s.typedLiteral(i) {
+					continue
+				}
 				if j, ok := s.keyword(i, cur, &sourceNext, &targetNext, &pendingOuter); ok {
 					i = j - 1
 					continue
 				}
+				s.exprQuote(i)
 				enclosing := -1
 				if cur.fn {
 					enclosing = int(cur.open)
@@ -322,6 +351,21 @@ func (s *stmt) keyword(i int, cur *frame, sourceNext, targetNext, pendingOuter *
 			*sourceNext = true
 		}
 	case "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "WINDOW", "UNION", "INTERSECT", "MINUS", "SELECT", "SET", "VALUES", "WHEN", "INSERT", "RETURNING", "ON":
+		if j, ok := s.valuesQuery(i); ok {
+			return j, true
+		}
+		if s.is(i, "WINDOW") {
+			s.windowRefs(i)
+		}
+		if s.isAny(i, "WHERE", "GROUP", "HAVING") && s.selectWithoutFrom(i) {
+			s.addEdit(s.t[i].start, s.t[i].start, "FROM (SELECT 1) AS dual_ ") // SELECT min(1) GROUP BY 1 HAVING ...
+		}
+		if s.is(i, "LIMIT") {
+			if j := s.limitExpr(i); j > 0 {
+				cur.from = false
+				return j, true
+			}
+		}
 		if s.is(i, "VALUES") && s.isP(i+1, '(') && (s.isAny(i-1, "FROM", "JOIN") || s.isP(i-1, ',') && s.inFromList(i-1)) {
 			// Spark's inline table without brackets: FROM VALUES (1), (2) AS v(a)
 			j := s.closeOf(i + 1)
@@ -331,6 +375,9 @@ func (s *stmt) keyword(i int, cur *frame, sourceNext, targetNext, pendingOuter *
 			s.replaceTok(i, j, "(SELECT 1)")
 			cur.from = true
 			return s.afterSource(j+1, false), true
+		}
+		if s.is(i, "GROUP") && s.is(i+1, "BY") && s.is(i+2, "WITH") && s.isAny(i+3, "ROLLUP", "CUBE") {
+			s.addEdit(s.t[i+2].start, s.t[i+2].start, "1 ") // GROUP BY WITH ROLLUP: no columns
 		}
 		if s.isAny(i, "GROUP", "ORDER") && s.is(i+1, "BY") && s.is(i+2, "ALL") && !s.isP(i+3, '(') {
 			s.replaceTok(i+2, i+2, "1") // Databricks GROUP BY ALL
@@ -356,13 +403,14 @@ func (s *stmt) keyword(i int, cur *frame, sourceNext, targetNext, pendingOuter *
 			for j := i + 2; j < len(s.t); j++ {
 				if s.is(j, "GROUPING") && s.is(j+1, "SETS") && s.isP(j+2, '(') {
 					cl := s.closeOf(j + 2)
-					s.blankTok(j, cl)
 					if s.isP(j-1, ',') {
-						s.blankTok(j-1, j-1)
+						s.blankTok(j-1, cl)
 					} else if s.is(j-1, "BY") && s.isP(cl+1, ',') {
-						s.blankTok(cl+1, cl+1)
+						s.blankTok(j, cl+1)
 					} else if s.is(j-1, "BY") {
 						s.replaceTok(j, cl, "1")
+					} else {
+						s.blankTok(j, cl)
 					}
 					j = cl
 					continue
@@ -451,6 +499,13 @@ func (s *stmt) keyword(i int, cur *frame, sourceNext, targetNext, pendingOuter *
 			}
 		}
 	case "INTERVAL":
+		enclosing := -1
+		if cur.fn {
+			enclosing = int(cur.open)
+		}
+		if j, ok := s.interval(i, enclosing); ok {
+			return j, true
+		}
 		if i+1 < len(s.t) && s.t[i+1].kind == tString {
 			u := strings.ToUpper(s.str(i + 2))
 			if rep, ok := intervalUnits[u]; ok {
@@ -488,8 +543,27 @@ func (s *stmt) keyword(i int, cur *frame, sourceNext, targetNext, pendingOuter *
 			s.replaceTok(i, i+3, "<=>")
 			return i + 4, true
 		}
+	case "PRECEDING", "FOLLOWING":
+		// A window frame bound that is an expression (current_date
+		// PRECEDING): TiDB takes a number, an interval or UNBOUNDED.
+		if s.t[i-1].kind == tWord && !s.isAny(i-1, "UNBOUNDED") && !s.isP(i-2, '.') {
+			if _, unit := intervalUnits[upperStr(s.str(i-1))]; !unit {
+				s.replaceTok(i-1, i-1, "1")
+			}
+		}
+	case "MAP", "REDUCE":
+		if s.isSelectWord(i) {
+			return s.mapReduce(i), true
+		}
+	case "NATURAL":
+		if s.is(i+1, "JOIN") || s.isAny(i+1, "INNER", "LEFT", "RIGHT", "FULL") {
+			s.blankTok(i, i) // the columns joined on do not matter here
+		}
 	case "ILIKE":
 		s.replaceTok(i, i, "LIKE")
+		s.likeQuantified(i)
+	case "LIKE", "RLIKE":
+		s.likeQuantified(i)
 	case "DISTINCT":
 		if s.is(i+1, "ON") && s.isP(i+2, '(') {
 			cl := s.closeOf(i + 2)
@@ -541,6 +615,11 @@ func (s *stmt) keyword(i int, cur *frame, sourceNext, targetNext, pendingOuter *
 	case "OFFSET":
 		// OFFSET n [ROWS] before FETCH or LIMIT (Trino, T-SQL): the rows
 		// skipped do not matter here; LIMIT n OFFSET m stays.
+		if s.isP(i+1, '(') && !(i >= 2 && s.is(i-2, "LIMIT")) { // OFFSET (expr)
+			cl := s.closeOf(i + 1)
+			s.blankTok(i, cl)
+			return cl + 1, true
+		}
 		if i+1 < len(s.t) && (s.t[i+1].kind == tNumber || s.t[i+1].kind == tVar) && !(i >= 2 && s.is(i-2, "LIMIT")) {
 			j := i + 1
 			if s.isAny(j+1, "ROW", "ROWS") {
@@ -700,8 +779,18 @@ func (s *stmt) nameEdit(i, next int, parts []string) {
 		return
 	}
 	for j := i; j < next; j++ {
-		s.fixQuoted(j)
+		s.fixName(j)
 	}
+}
+
+// fixName is fixQuoted for a token known to be a name, which also quotes
+// a word TiDB reserves and the dialect does not (reserved.go).
+func (s *stmt) fixName(j int) {
+	if s.quotable(j) {
+		s.quoteName(j)
+		return
+	}
+	s.fixQuoted(j)
 }
 
 // fixQuoted turns [x] and #x into `x` and `#x`.
@@ -725,11 +814,14 @@ func (s *stmt) afterSource(k int, outer bool) int {
 	}
 	k = s.timeTravel(k)
 	k = s.pivot(k)
+	if s.d.bigquery() {
+		k = s.bqAlias(k)
+	}
 	if s.is(k, "AS") && !s.isQueryAt(k+1) {
 		k++
 	}
-	if s.aliasable(k) && !s.isP(k+1, '.') {
-		s.fixQuoted(k)
+	if s.aliasable(k) && !s.isP(k+1, '.') && !s.isSelectWord(k) {
+		s.fixName(k)
 		k++
 		if s.isP(k, '(') {
 			cl := s.closeOf(k)
@@ -745,6 +837,18 @@ func (s *stmt) afterSource(k int, outer bool) int {
 		if s.aliasable(k) && !s.isP(k+1, '.') {
 			k++
 		}
+	}
+	if s.is(k, "WITH") && s.is(k+1, "OFFSET") {
+		// BigQuery UNNEST(a) [AS x] WITH OFFSET [AS o]: o numbers the rows.
+		e := k + 2
+		if s.is(e, "AS") {
+			e++
+		}
+		if s.aliasable(e) && !s.isP(e+1, '.') {
+			e++
+		}
+		s.blankTok(k, e-1)
+		k = e
 	}
 	if s.is(k, "WITH") && s.isP(k+1, '(') {
 		cl := s.closeOf(k + 1)

@@ -20,7 +20,7 @@ const (
 
 var neutralFuncs = map[string]uint8{
 	"FIRST": fnRename, "LAST": fnRename, "SPLIT": fnRename, "HASH": fnRename, "SEQUENCE": fnRename,
-	"CARDINALITY": fnRename, "WINDOW": fnRename, "MODE": fnRename, "HISTOGRAM": fnRename, "RANGE": fnRename,
+	"CARDINALITY": fnRename, "CURDATE": fnRename, "WINDOW": fnRename, "MODE": fnRename, "HISTOGRAM": fnRename, "RANGE": fnRename,
 	"DATE_ADD": fnNoInterval, "DATE_SUB": fnNoInterval,
 	"POSITION": fnNoIn,
 	"INT":      fnNotType, "INTEGER": fnNotType, "BIGINT": fnNotType, "SMALLINT": fnNotType, "TINYINT": fnNotType,
@@ -44,11 +44,12 @@ var extractUnits = map[string]bool{
 // the call it is an argument of, or -1.
 func (s *stmt) call(i, open, enclosing int) {
 	cl := s.closeOf(open)
+	s.starArgs(i, open)
 	w := s.str(i)
-	if len(w) > 16 {
+	if len(w) > 32 {
 		return
 	}
-	var buf [16]byte
+	var buf [32]byte
 	name := string(upper(w, buf[:0]))
 	switch name {
 	case "CONVERT":
@@ -58,6 +59,27 @@ func (s *stmt) call(i, open, enclosing int) {
 		return
 	case "TRANSFORM":
 		s.hiveTransform(i)
+		return
+	case "OVERLAY":
+		// OVERLAY(a PLACING b FROM n [FOR m]): a call of four arguments.
+		if p := s.depth0(open+1, cl, func(j int) bool { return s.is(j, "PLACING") }); p > 0 {
+			s.replaceTok(i, i, w+"_")
+			for j := p; j > 0 && j < cl; j = s.depth0(j+1, cl, func(j int) bool { return s.isAny(j, "PLACING", "FROM", "FOR") }) {
+				s.replaceTok(j, j, ",")
+			}
+		}
+		return
+	case "FLOOR", "CEIL", "CEILING":
+		// Hive's floor(ts TO HOUR): round a timestamp; the unit goes.
+		if to := s.depth0(open+1, cl, func(j int) bool { return s.is(j, "TO") }); to > 0 && to+2 == cl {
+			s.blankTok(to, to+1)
+		}
+		return
+	case "DIV":
+		// div(a, b) is Spark's integer division; a DIV (b) is an operator.
+		if i > 0 && (s.isP(i-1, '(') || s.isP(i-1, ',') || s.isAny(i-1, "SELECT", "WHERE", "AND", "OR", "BY", "ON")) {
+			s.replaceTok(i, i, w+"_")
+		}
 		return
 	case "EXTRACT":
 		if s.t[open+1].kind == tWord && s.is(open+2, "FROM") && !extractUnits[string(upper(s.str(open+1), buf[:0]))] {
@@ -78,7 +100,16 @@ func (s *stmt) call(i, open, enclosing int) {
 		return
 	}
 	kind := neutralFuncs[name]
+	if kind == 0 && tidbWindowOnly[name] && !s.is(cl+1, "OVER") && !(s.isAny(cl+1, "IGNORE", "RESPECT") && s.is(cl+3, "OVER")) {
+		// Hive's lag(x) inside sum(...) OVER w takes the outer window;
+		// TiDB's window functions need their own OVER.
+		s.replaceTok(i, i, w+"_")
+		return
+	}
 	if kind == 0 {
+		if !tidbOverFuncs[name] {
+			s.blankOver(cl + 1) // collect_set(x) OVER w: TiDB's grammar has no such window function
+		}
 		return
 	}
 	switch kind {
@@ -118,9 +149,16 @@ func (s *stmt) call(i, open, enclosing int) {
 		}
 	}
 	s.replaceTok(i, i, w+"_")
-	// TiDB takes OVER only after its own window and aggregate functions;
-	// the window does not matter for lineage.
-	k := cl + 1
+	s.blankOver(cl + 1)
+}
+
+// blankOver blanks [IGNORE|RESPECT NULLS] OVER (...) or OVER w at k, after
+// a call TiDB takes OVER after only for its own window and aggregate
+// functions; the window does not matter for lineage.
+func (s *stmt) blankOver(k int) {
+	if s.is(k, "WITHIN") && s.is(k+1, "GROUP") && s.isP(k+2, '(') {
+		k = s.closeOf(k+2) + 1 // percentile_cont(0.5) WITHIN GROUP (ORDER BY x) OVER w
+	}
 	if s.isAny(k, "IGNORE", "RESPECT") && s.is(k+1, "NULLS") {
 		k += 2
 	}
@@ -132,6 +170,15 @@ func (s *stmt) call(i, open, enclosing int) {
 		}
 	}
 }
+
+// tidbWindowOnly are TiDB's window functions, which must have an OVER.
+var tidbWindowOnly = wordSet(`ROW_NUMBER RANK DENSE_RANK CUME_DIST PERCENT_RANK NTILE LEAD LAG FIRST_VALUE
+	LAST_VALUE NTH_VALUE`)
+
+// tidbOverFuncs are the functions TiDB's grammar takes OVER after.
+var tidbOverFuncs = wordSet(`COUNT SUM AVG MIN MAX GROUP_CONCAT BIT_AND BIT_OR BIT_XOR STD STDDEV STDDEV_POP
+	STDDEV_SAMP VARIANCE VAR_POP VAR_SAMP JSON_ARRAYAGG JSON_OBJECTAGG
+	ROW_NUMBER RANK DENSE_RANK CUME_DIST PERCENT_RANK NTILE LEAD LAG FIRST_VALUE LAST_VALUE NTH_VALUE`)
 
 // nameList reports whether the bracket at i holds only names and commas.
 func (s *stmt) nameList(i int) bool {

@@ -11,6 +11,9 @@ type extractor struct {
 	frames  []ast.Node // nodes that opened a CTE scope
 	marks   []int      // len(names) when each frame opened
 	exclude []*ast.TableName
+	ranges  []rangeVar // BigQuery: FROM aliases of the queries being walked
+	rmarks  []int      // len(ranges) when each SELECT was entered
+	hidden  [][2]int   // ranges out of scope in a derived table of their own FROM
 }
 
 // extract adds the lineage of node to s. target is set for UPDATE/DELETE
@@ -21,6 +24,7 @@ func (e *extractor) extract(s *stmt, node ast.StmtNode, target *selTarget) {
 	e.frames = e.frames[:0]
 	e.marks = e.marks[:0]
 	e.exclude = e.exclude[:0]
+	e.ranges, e.rmarks, e.hidden = e.ranges[:0], e.rmarks[:0], e.hidden[:0]
 	switch n := node.(type) {
 	case *ast.InsertStmt:
 		if n.Table != nil && n.Table.TableRefs != nil {
@@ -221,6 +225,9 @@ func (e *extractor) Enter(n ast.Node) (ast.Node, bool) {
 		if x.Schema.L == "" && e.inScope(x.Name.L) {
 			return n, true // a CTE
 		}
+		if x.Schema.L != "" && e.arrayPath(x) {
+			return n, true // BigQuery t.arr: an array column of t, unnested
+		}
 		e.s.reads = append(e.s.reads, e.name(x))
 		return n, true
 	case *ast.CommonTableExpression:
@@ -233,6 +240,14 @@ func (e *extractor) Enter(n ast.Node) (ast.Node, bool) {
 		e.s.ctes[x.Name.L] = true
 	case *ast.FuncCallExpr:
 		e.funcCall(x)
+	case *ast.SelectStmt:
+		if e.s.d.bigquery() {
+			e.enterSelect(x)
+		}
+	case *ast.TableSource:
+		if e.s.d.bigquery() {
+			e.enterSource(x)
+		}
 	case *ast.ColumnNameExpr, *ast.ColumnName:
 		return n, true
 	}
@@ -249,6 +264,14 @@ func (e *extractor) Leave(n ast.Node) (ast.Node, bool) {
 	case *ast.CommonTableExpression:
 		if !x.IsRecursive {
 			e.names = append(e.names, x.Name.L)
+		}
+	case *ast.SelectStmt:
+		if e.s.d.bigquery() {
+			e.leaveSelect()
+		}
+	case *ast.TableSource:
+		if e.s.d.bigquery() {
+			e.leaveSource(x)
 		}
 	}
 	if k := len(e.frames); k > 0 && e.frames[k-1] == n {

@@ -28,8 +28,16 @@ func (p *Parser) fallback(s *stmt) {
 	for i := 0; i < len(s.t); i++ {
 		switch {
 		case s.isP(i, '('):
-			fn := i > 0 && s.t[i-1].kind == tWord && !s.isAny(i-1, "IN", "FROM", "JOIN", "AS", "ON", "EXISTS", "USING", "VALUES", "LATERAL", "INTO", "TABLE", "AND", "OR", "NOT", "WHERE", "SELECT")
+			// A function's arguments (EXTRACT(x FROM y)) name no tables; a
+			// subquery's brackets (UNION ALL (SELECT ...)) do.
+			fn := i > 0 && s.t[i-1].kind == tWord && !s.isQueryAt(i+1) && !s.isAny(i-1, "IN", "FROM", "JOIN", "AS", "ON", "EXISTS", "USING", "VALUES", "LATERAL", "INTO", "TABLE", "AND", "OR", "NOT", "WHERE", "SELECT")
 			fnDepth = append(fnDepth, fn)
+			if !fn && s.isName(i+1) && !s.isQueryAt(i+1) && s.joinParen(i) && !fnDepth[len(fnDepth)-2] {
+				// FROM ((a JOIN b ON ...) JOIN c ON ...): the first table.
+				if n, next := s.tableAt(i + 1); n.s != "" && !s.isP(next, '(') && (n.qualified() || !s.ctes[n.s]) {
+					s.reads = append(s.reads, n)
+				}
+			}
 			continue
 		case s.isP(i, ')'):
 			if len(fnDepth) > 1 {

@@ -109,17 +109,22 @@ type lexer struct {
 	brackets   bool // [x] is an identifier (T-SQL)
 	hashNames  bool // #x is a temp table name (T-SQL, Redshift), not a comment
 	hashOps    bool // # begins an operator (#>, #>>, #-), not a comment (Postgres)
-	toks       []token
-	blanks     []edit // comments TiDB's scanner does not know ("--x"): blank them when copying
+	// nestedComments: /* ... /* ... */ ... */ nests (Spark)
+	nestedComments bool
+	slow           bool // the last lex call did not take the fast path
+	toks           []token
+	blanks         []edit // comments TiDB's scanner does not know ("--x"): blank them when copying
 }
 
 // lex appends the tokens of text to l.toks (reset first).
 func (l *lexer) lex(text string) []token {
 	l.toks = l.toks[:0]
 	l.blanks = l.blanks[:0]
+	l.slow = false
 	if l.lexFast(text) {
 		return l.toks
 	}
+	l.slow = true
 	l.toks = l.toks[:0]
 	l.blanks = l.blanks[:0]
 	if !layoutOK {
@@ -286,6 +291,16 @@ func (l *lexer) lexFast(text string) bool {
 				j := strings.Index(text[i+2:], "*/")
 				if j < 0 {
 					return false
+				}
+				if l.nestedComments {
+					if e := nestedCommentEnd(text, i); e < 0 {
+						return false
+					} else if e != i+2+j+2 {
+						// /* a /* b */ c */: TiDB would end it at the first */.
+						l.blanks = append(l.blanks, edit{start: i, end: e})
+						i = e
+						continue
+					}
 				}
 				i += 2 + j + 2
 				continue

@@ -149,6 +149,9 @@ type dialect struct {
 	noSemi     bool // statements may be separated by nothing but a new keyword (T-SQL)
 	selectInto bool // SELECT ... INTO t creates t (not MySQL's INTO @var)
 	shards     bool // BigQuery: table_20230101 and table_2023* name one sharded table
+	// quote holds the words TiDB reserves and this dialect does not, to be
+	// quoted where they stand as names (reserved.go); nil: none.
+	quote map[string]uint8
 }
 
 var dialects = map[string]dialect{
@@ -236,6 +239,7 @@ func (p *Parser) Parse(script string, opts Options) (res *Result, err error) {
 		return nil, &Error{File: opts.File, Message: fmt.Sprintf("unknown dialect %q (known: %s)", opts.Dialect, strings.Join(Dialects(), ", "))}
 	}
 	d.name = name
+	d.quote = quoteWords[name]
 	defer func() {
 		if r := recover(); r != nil {
 			// A bug in the dialect layer or in TiDB must not take the

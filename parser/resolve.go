@@ -194,7 +194,7 @@ func (p *Parser) resolve(defaultDB string) *Result {
 				writeOrder = append(writeOrder, w)
 			}
 		}
-		line := p.sc.line(p.srcOff(s.t[0].start))
+		line := p.sc.line(p.srcOff(s.start))
 		kind := s.kind
 		if kind == "" {
 			kind = "unknown"

@@ -19,7 +19,8 @@ type script struct {
 	curOff     int // text offset of the statement being processed (for panics)
 	lineOff    int // line's cache: script offset lineOff is on line lineNo
 	lineNo     int
-	stmts      []*stmt
+	stmts      []stmtRec // what resolve needs of each statement processed
+	names      []tname   // the statements' reads and writes, shared by stmts
 	free       []*stmt
 }
 
@@ -30,8 +31,9 @@ func (sc *script) reset(src, file string) {
 	sc.warnings = nil
 	sc.curOff = 0
 	sc.lineOff, sc.lineNo = 0, 1
-	sc.free = append(sc.free, sc.stmts...)
+	clear(sc.stmts) // drop the previous script's names and messages
 	sc.stmts = sc.stmts[:0]
+	sc.names = sc.names[:0]
 }
 
 // srcOff maps an offset of the expanded text to the original script.
@@ -92,31 +94,45 @@ func (p *Parser) warnAt(textOff int, msg string) {
 }
 
 func (p *Parser) parse(src string, opts Options, dl dialect) (*Result, error) {
+	if i := strings.Index(src, "{%"); i >= 0 && strings.Contains(src[i:], "%}") {
+		if res, err, ok := p.parseJinja(src, opts, dl); ok {
+			return res, err
+		}
+	}
+	return p.parseText(src, src, nil, opts, dl)
+}
+
+// parseText parses in, which is src itself or a rendering of its Jinja
+// template (jm maps in back to src).
+func (p *Parser) parseText(src, in string, jm []seg, opts Options, dl dialect) (*Result, error) {
 	p.d = dl // statements point at it; kept in the Parser so that it is not allocated per call
 	d := &p.d
 	sc := &p.sc
 	sc.reset(src, opts.File)
 	p.cols.reset(opts)
 	p.setMode(*d)
-	text := p.expandTemplate(src, opts.Vars, func(off int, msg string) {
+	text := p.expandTemplate(in, opts.Vars, func(off int, msg string) {
+		if jm != nil {
+			off = mapOffset(jm, off)
+		}
 		line, col := sc.pos(off)
 		sc.warnings = append(sc.warnings, Warning{Line: line, Column: col, Message: msg})
 	})
-	if text != src || len(p.tmpl.segs) > 0 && strings.Contains(src, "{") {
+	if text != in || len(p.tmpl.segs) > 0 && strings.Contains(in, "{") {
+		sc.templated = true
+	}
+	if jm != nil {
+		p.tmpl.segs = composeSegs(p.tmpl.segs, jm, len(text))
 		sc.templated = true
 	}
 	sc.text = text
 	p.lx.ansiQuotes, p.lx.brackets, p.lx.hashNames, p.lx.hashOps, p.lx.mysqlDash = d.ansiQuotes, d.brackets, d.hashNames, d.hashOps, d.mysqlDash
-	toks := p.lx.lex(text)
-	for _, r := range p.split(toks, d) {
-		s := p.newStmt(text, toks[r[0]:r[1]], d)
-		sc.curOff = p.srcOff(s.t[0].start)
-		p.process(s)
-		sc.stmts = append(sc.stmts, s)
-	}
+	p.lx.nestedComments = d.name == "spark" || d.name == "databricks"
+	p.stream(text, d)
 	res := p.resolve(opts.DefaultDB)
+	defer p.releaseLarge()
 	if p.cols.on {
-		p.cols.attach(res)
+		p.cols.attach(res, p.rs.dropped)
 	}
 	if len(sc.stmts) > 0 {
 		extracted := false
@@ -127,13 +143,22 @@ func (p *Parser) parse(src string, opts Options, dl dialect) (*Result, error) {
 			}
 		}
 		if !extracted {
-			s := sc.stmts[0]
+			s := &sc.stmts[0]
 			line, col := sc.pos(p.srcOff(s.errOff))
 			return nil, &Error{File: opts.File, Line: line, Column: col, Message: s.errMsg}
+		}
+		if len(res.Reads) == 0 && len(res.Writes) == 0 {
+			// Only session commands, table-less SELECTs, DDL without
+			// lineage: a successful, empty result, said once.
+			line, col := sc.pos(p.srcOff(sc.stmts[0].start))
+			res.Warnings = append(res.Warnings, Warning{Line: line, Column: col, Message: nothingToExtract})
 		}
 	}
 	return res, nil
 }
+
+// nothingToExtract is the warning of a script without lineage.
+const nothingToExtract = "no statement reads or writes a table: nothing to extract"
 
 func (p *Parser) newStmt(text string, toks []token, d *dialect) *stmt {
 	var s *stmt
@@ -162,6 +187,9 @@ func (p *Parser) newStmt(text string, toks []token, d *dialect) *stmt {
 func (p *Parser) process(s *stmt) {
 	s.genericEdits()
 	s.plan()
+	if s.d.numericSuffixes() { // Hive and Spark
+		s.nestedFromFirst()
+	}
 	s.sortEdits()
 	s.conf = Parsed
 	if p.cols.on {
@@ -179,6 +207,30 @@ func (p *Parser) process(s *stmt) {
 	if s.sub != "" {
 		p.processSub(s)
 	}
+	if debugFallback != nil {
+		p.checkFallback(s, nr, nw)
+	}
+}
+
+// debugFallback, when set by a test, sees for every statement that parsed
+// the tables the parse found and those the fallback finds on the same
+// statement.
+var debugFallback func(s *stmt, parsedReads, parsedWrites, fbReads, fbWrites []tname)
+
+// checkFallback runs the fallback on a statement that parsed, for
+// debugFallback, and restores the statement.
+func (p *Parser) checkFallback(s *stmt, nr, nw int) {
+	pr := append([]tname(nil), s.reads...)
+	pw := append([]tname(nil), s.writes...)
+	nwarn := len(p.sc.warnings)
+	conf, errOff, errMsg := s.conf, s.errOff, s.errMsg
+	s.reads, s.writes = s.reads[:nr], s.writes[:nw]
+	s.errMsg = "check"
+	p.fallback(s)
+	debugFallback(s, pr, pw, append([]tname(nil), s.reads...), append([]tname(nil), s.writes...))
+	s.reads, s.writes = append(s.reads[:0], pr...), append(s.writes[:0], pw...)
+	s.conf, s.errOff, s.errMsg = conf, errOff, errMsg
+	p.sc.warnings = p.sc.warnings[:nwarn]
 }
 
 // runUnit builds a unit's text, parses it with TiDB and extracts lineage;
@@ -326,3 +378,112 @@ func snippet(text string, off int) string {
 
 // debugUnit, when set by a test, sees every text handed to TiDB.
 var debugUnit func(sql string)
+
+// stmtRec is what resolve needs of a statement once it is processed: the
+// statement itself (tokens, edits, units) is then reused for the next one,
+// so that a script's memory grows by this record per statement, not by the
+// statement's working state.
+type stmtRec struct {
+	start   int // text offset of the first token
+	kind    string
+	conf    string
+	reads   []tname
+	writes  []tname
+	drops   []tname
+	renames [][2]tname
+	temp    bool
+	use     string
+	errOff  int
+	errMsg  string
+}
+
+// streamChunk is how much script text is tokenised at a time.
+var streamChunk = 1 << 20 // a variable for tests
+
+// stream tokenises, splits and processes the script's statements a chunk
+// of text at a time, keeping a stmtRec of each: memory is bounded by the
+// chunk (or the largest statement) and the records, not by the script's
+// tokens. A chunk ends at a line end; its last statement may be cut, so it
+// is processed with the next chunk instead, from its first token.
+func (p *Parser) stream(text string, d *dialect) {
+	sc := &p.sc
+	pos := 0
+	size := streamChunk
+	for pos < len(text) {
+		end := len(text)
+		if pos+size < len(text) {
+			if nl := strings.IndexByte(text[pos+size:], '\n'); nl >= 0 {
+				end = pos + size + nl + 1
+			}
+		}
+		toks := p.lx.lex(text[pos:end])
+		if p.lx.slow && end < len(text) {
+			// Rare input (an unterminated string, a /*! */ comment): the
+			// chunk may have been cut inside it; tokenise the rest whole.
+			size = len(text)
+			continue
+		}
+		if pos > 0 {
+			for i := range toks {
+				toks[i].start += pos
+				toks[i].end += pos
+			}
+			for i := range p.lx.blanks {
+				p.lx.blanks[i].start += pos
+				p.lx.blanks[i].end += pos
+			}
+		}
+		spans := p.split(toks, d)
+		last := len(spans)
+		next := end
+		if end < len(text) {
+			if len(spans) < 2 {
+				size *= 2 // one statement longer than the chunk: take more
+				continue
+			}
+			last--
+			next = toks[spans[last][0]].start
+		}
+		for _, r := range spans[:last] {
+			s := p.newStmt(text, toks[r[0]:r[1]], d)
+			sc.curOff = p.srcOff(s.t[0].start)
+			p.process(s)
+			sc.stmts = append(sc.stmts, p.record(s))
+			sc.free = append(sc.free, s)
+		}
+		pos = next
+	}
+}
+
+// record returns what resolve needs of a processed statement.
+func (p *Parser) record(s *stmt) stmtRec {
+	sc := &p.sc
+	r := stmtRec{start: s.t[0].start, kind: s.kind, conf: s.conf, temp: s.temp, use: s.use, errOff: s.errOff, errMsg: s.errMsg}
+	lo := len(sc.names)
+	sc.names = append(sc.names, s.reads...)
+	mid := len(sc.names)
+	sc.names = append(sc.names, s.writes...)
+	r.reads, r.writes = sc.names[lo:mid:mid], sc.names[mid:len(sc.names):len(sc.names)]
+	if len(s.drops) > 0 {
+		r.drops = slices.Clone(s.drops)
+	}
+	if len(s.renames) > 0 {
+		r.renames = slices.Clone(s.renames)
+	}
+	return r
+}
+
+// releaseLarge drops the buffers a very large script grew, so that a
+// Parser kept for reuse does not hold them.
+func (p *Parser) releaseLarge() {
+	const keep = 1 << 12
+	if cap(p.sc.stmts) > keep {
+		p.sc.stmts = nil
+	}
+	if cap(p.sc.names) > 4*keep {
+		p.sc.names = nil
+	}
+	if cap(p.lx.toks) > 64*keep {
+		p.lx.toks = nil
+	}
+}

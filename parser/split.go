@@ -47,6 +47,13 @@ func (p *Parser) split(toks []token, d *dialect) [][2]int {
 			continue
 		}
 		if i == start {
+			if d.numericSuffixes() { // Hive and Spark scripts run by their CLIs
+				if k := s.cliEnd(i); k > i {
+					emit(k)
+					i = k - 1
+					continue
+				}
+			}
 			header = s.is(i, "CREATE") && procHeader(&s, i)
 			if s.is(i, "BEGIN") && !s.isAny(i+1, "TRANSACTION", "TRAN", "WORK", "DISTRIBUTED") && i+1 < len(toks) && !s.isP(i+1, ';') {
 				emit(i + 1) // a block: BEGIN stmt; stmt; END

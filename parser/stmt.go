@@ -130,6 +130,12 @@ func (s *stmt) plan() {
 		first = internUpper(first, buf[:0])
 	}
 	s.kind = lowerKind(first)
+	if s.hiveCLI() {
+		if s.isP(0, '!') {
+			s.kind = "shell"
+		}
+		return
+	}
 	switch first {
 	case "WITH":
 		w := s.withEnd(0)
@@ -414,6 +420,10 @@ func (s *stmt) insert(i, with int) {
 		}
 		return
 	}
+	if with >= 0 && s.is(k, "VALUES") {
+		s.addUnit(nil, span(s, i, end)) // WITH ... INSERT INTO t VALUES: the CTEs are not read
+		return
+	}
 	if with >= 0 {
 		// WITH ... INSERT INTO t SELECT: TiDB wants INSERT INTO t WITH ... SELECT.
 		s.addUnit(nil, span(s, i, k), s.lit(" ", k), span(s, with, i), s.lit(" ", k), span(s, k, end))
@@ -426,7 +436,7 @@ func (s *stmt) insert(i, with int) {
 // SELECT ...]: each INSERT becomes INSERT INTO t SELECT ... FROM src ....
 func (s *stmt) multiInsert(from, with int) {
 	s.kind = "insert"
-	ins := s.depth0(from+1, len(s.t), func(j int) bool { return s.isAny(j, "INSERT", "SELECT") })
+	ins := s.depth0(from+1, len(s.t), func(j int) bool { return s.is(j, "INSERT") || s.isSelectWord(j) })
 	if ins < 0 {
 		s.addUnit(nil, span(s, 0, len(s.t)))
 		return
@@ -453,7 +463,7 @@ func (s *stmt) multiInsert(from, with int) {
 				head = append(head, span(s, ins, k), s.lit(" ", k))
 			}
 			q = k
-			for q < end && !s.is(q, "SELECT") {
+			for q < end && !s.isSelectWord(q) {
 				q++
 			}
 		}
@@ -716,6 +726,9 @@ func (s *stmt) create() {
 		}
 	}
 	if q < 0 {
+		if isView && s.depth0(k, len(s.t), func(x int) bool { return s.is(x, "USING") }) > 0 {
+			return // Spark: CREATE TEMPORARY VIEW v (cols) USING parquet OPTIONS (...)
+		}
 		if isView {
 			s.addUnit(nil, span(s, 0, len(s.t)))
 			return

@@ -11,11 +11,11 @@ import (
 // hivevar:x=v, SET hiveconf:x=v at the start of a line) is defined from
 // there on, over vars.
 func (p *Parser) expandTemplate(script string, vars map[string]string, warn func(off int, msg string)) string {
+	b := &p.tmpl
+	b.reset()
 	if !strings.Contains(script, "${") && !strings.Contains(script, "{{") && !strings.Contains(script, "{%") && !strings.Contains(script, "{#") {
 		return script
 	}
-	b := &p.tmpl
-	b.reset()
 	clear(p.setVars)
 	pos := 0
 	var setName, setVal string

@@ -4,8 +4,9 @@
 #   1. npm ci, npm run build (type check + Vite) and the Vitest component tests in ui/web;
 #   2. fails if the committed ui/dist differs from the fresh build, or if the
 #      build left files git does not know;
-#   3. builds `lineage`, serves the sample warehouse on a temp SQLite store,
-#      and drives Debian's Chromium through ui/e2e/story.mjs (playwright-core,
+#   3. builds `lineage`, serves the sample warehouse on a temp SQLite store
+#      with no tokens configured (the README's first run: a local token is
+#      made beside the database), and drives Debian's Chromium through ui/e2e/story.mjs (playwright-core,
 #      no browser download), saving a screenshot per step.
 #
 # Run from anywhere: bash ui/check.sh. Environment:
@@ -77,9 +78,11 @@ trap cleanup EXIT
 go build -o "$tmp/lineage-e2e" ./cmd/lineage
 port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 base="http://127.0.0.1:$port"
-token=0123456789abcdef0123
-# As the README runs it, on a fresh store: the built-in sample warehouse loads.
-LINEAGE_TOKENS="e2e:$token" "$tmp/lineage-e2e" serve \
+# As the README runs it, on a fresh store and with no tokens configured: the
+# built-in sample warehouse loads, and since the server listens on loopback
+# only it makes the local token beside the database (e2e.db-token), which the
+# story reads as a person would.
+env -u LINEAGE_TOKENS -u LINEAGE_TOKENS_FILE "$tmp/lineage-e2e" serve \
 	-addr "127.0.0.1:$port" \
 	-graph "sqlite:$tmp/e2e.db" >"$tmp/serve.log" 2>&1 &
 server_pid=$!
@@ -100,10 +103,16 @@ if [ -z "$ready" ]; then
 	exit 1
 fi
 echo "lineage serve is up at $base"
+token_file="$tmp/e2e.db-token"
+if ! grep -q "$token_file" "$tmp/serve.log" || [ "$(stat -c %a "$token_file")" != 600 ]; then
+	echo "lineage serve did not make the local token $token_file (mode 0600) or did not say where it is; its log:" >&2
+	cat "$tmp/serve.log" >&2
+	exit 1
+fi
 
 shots=${SCREENSHOT_DIR:-$root/ui/e2e/screenshots}
 status=0
-BASE_URL="$base" TOKEN="$token" SCREENSHOT_DIR="$shots" CHROMIUM="$chromium_bin" node ui/e2e/story.mjs || status=$?
+BASE_URL="$base" TOKEN_FILE="$token_file" SCREENSHOT_DIR="$shots" CHROMIUM="$chromium_bin" node ui/e2e/story.mjs || status=$?
 if [ "$status" != 0 ]; then
 	echo "the end-to-end story failed; the server's log:" >&2
 	tail -n 50 "$tmp/serve.log" >&2

@@ -4,6 +4,7 @@ import (
 	"embed"
 	"io/fs"
 	"net/http"
+	"os"
 	"path"
 	"strings"
 )
@@ -31,7 +32,33 @@ func Handler() http.Handler { return newHandler(http.FS(FS())) }
 
 // DirHandler returns an http.Handler serving the build in dir (for example
 // ui/dist) from disk, so a rebuilt UI shows without rebuilding the binary.
-func DirHandler(dir string) http.Handler { return newHandler(http.Dir(dir)) }
+// It serves no dotfile (.env, .git/...) and follows no symbolic link out of
+// dir: those answer 404, as a missing file does.
+func DirHandler(dir string) http.Handler { return newHandler(rootDir(dir)) }
+
+// rootDir is an http.FileSystem over the folder it names, opened through
+// os.Root so that no name, symbolic links included, reaches outside it.
+// Names with an element starting with "." are not opened at all.
+type rootDir string
+
+func (d rootDir) Open(name string) (http.File, error) {
+	rel := strings.TrimPrefix(path.Clean("/"+name), "/")
+	if rel == "" {
+		rel = "."
+	}
+	for _, el := range strings.Split(rel, "/") {
+		if el != "." && strings.HasPrefix(el, ".") {
+			return nil, fs.ErrNotExist
+		}
+	}
+	root, err := os.OpenRoot(string(d))
+	if err != nil {
+		return nil, err
+	}
+	// The file stays usable after its root is closed.
+	defer root.Close()
+	return root.Open(rel)
+}
 
 // contentTypes pins the types of the files a Vite build emits, so that they
 // do not depend on the host's MIME tables.
@@ -54,8 +81,8 @@ var contentTypes = map[string]string{
 
 // csp keeps the app to its own origin: it loads nothing from elsewhere and
 // talks only to /graphql. Inline styles are allowed because React sets style
-// attributes.
-const csp = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; " +
+// attributes; data: fonts because GraphiQL's stylesheet embeds its fonts.
+const csp = "default-src 'self'; img-src 'self' data:; font-src 'self' data:; style-src 'self' 'unsafe-inline'; " +
 	"connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
 
 type handler struct {
@@ -73,9 +100,19 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	name := path.Clean("/" + r.URL.Path)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if strings.HasPrefix(name, "/.") {
+		// /.env, /.git/config: hidden files are never served, and no app
+		// route starts with a dot.
+		http.Error(w, "not found: "+name, http.StatusNotFound)
+		return
+	}
 
 	if name != "/" && name != "/index.html" {
 		if h.serveFile(w, r, name) {
+			return
+		}
+		// A page of its own, such as /playground (playground.html).
+		if strings.Count(name, "/") == 1 && path.Ext(name) == "" && h.serveFile(w, r, name+".html") {
 			return
 		}
 		// A missing asset, or a missing top-level file such as

@@ -22,6 +22,7 @@ func MustWriteDist(tb testing.TB) string {
 		"assets/index-abc.js":  "console.log('app')",
 		"assets/index-abc.css": "body{}",
 		"robots.txt":           "User-agent: *",
+		"playground.html":      "<!doctype html><title>playground</title><div id=playground></div>",
 	}
 	for name, body := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -62,6 +63,10 @@ func TestDirHandler(t *testing.T) {
 		{"Head", "HEAD", "/", 200, "text/html; charset=utf-8", "no-cache", ""},
 		{"Post", "POST", "/", 405, "", "", "method not allowed"},
 		{"AssetsDir", "GET", "/assets", 200, "text/html; charset=utf-8", "no-cache", "<div id=root>"},
+		{"PageOfItsOwn", "GET", "/playground", 200, "text/html; charset=utf-8", "no-cache", "<div id=playground>"},
+		{"PageByName", "GET", "/playground.html", 200, "text/html; charset=utf-8", "no-cache", "<div id=playground>"},
+		{"NoPageDeeper", "GET", "/x/playground", 200, "text/html; charset=utf-8", "no-cache", "<div id=root>"},
+		{"NoSuchPage", "GET", "/campaigns", 200, "text/html; charset=utf-8", "no-cache", "<div id=root>"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -116,6 +121,16 @@ func TestHandler(t *testing.T) {
 	if got := MustGet(t, srv.URL+"/tables/sales.orders?depth=2", "text/html; charset=utf-8"); got != index {
 		t.Errorf("client route did not serve index.html")
 	}
+	// The GraphQL playground is a page of the same build: GraphiQL comes
+	// from the embedded assets, not a CDN.
+	playground := MustGet(t, srv.URL+"/playground", "text/html; charset=utf-8")
+	if !strings.Contains(playground, `<div id="playground">`) || strings.Contains(playground, "://") {
+		t.Fatalf("/playground is not the embedded playground page, or names another origin:\n%s", playground)
+	}
+	if csp := MustHead(t, srv.URL+"/playground").Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") || !strings.Contains(csp, "connect-src 'self'") {
+		t.Errorf("playground Content-Security-Policy = %q", csp)
+	}
+	pages := index + playground
 
 	n := 0
 	err := fs.WalkDir(ui.FS(), "assets", func(p string, d fs.DirEntry, err error) error {
@@ -128,8 +143,8 @@ func TestHandler(t *testing.T) {
 		if body == "" {
 			t.Errorf("%s is empty", p)
 		}
-		if !strings.Contains(index, "/"+p) && filepath.Ext(p) != ".js" {
-			t.Errorf("index.html does not reference %s", p)
+		if !strings.Contains(pages, "/"+p) && filepath.Ext(p) != ".js" {
+			t.Errorf("neither index.html nor playground.html references %s", p)
 		}
 		return nil
 	})
@@ -172,4 +187,57 @@ func MustHead(tb testing.TB, url string) http.Header {
 	}
 	res.Body.Close()
 	return res.Header
+}
+
+// TestDirHandlerRefusesHiddenAndEscapes checks that -ui-dir serves no
+// dotfile and follows no symbolic link out of its folder: each answers 404
+// (or the app's page for a deep app route), never the file.
+func TestDirHandlerRefusesHiddenAndEscapes(t *testing.T) {
+	dir := MustWriteDist(t)
+	outside := t.TempDir()
+	secret := filepath.Join(outside, "secret.txt")
+	if err := os.WriteFile(secret, []byte("TOP-SECRET"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string]string{".env": "TOP-SECRET", ".git/config": "TOP-SECRET", "assets/.hidden.js": "TOP-SECRET"} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	links := map[string]string{
+		"leak.txt":        secret,
+		"assets/leak.js":  secret,
+		"assets/outside":  outside,
+		"assets/inner.js": "index-abc.js", // inside the folder: allowed
+	}
+	for name, target := range links {
+		if err := os.Symlink(target, filepath.Join(dir, filepath.FromSlash(name))); err != nil {
+			t.Skipf("no symbolic links here: %v", err)
+		}
+	}
+	h := ui.DirHandler(dir)
+	tests := []struct {
+		path   string
+		status int
+	}{
+		{"/.env", 404},
+		{"/.git/config", 404},
+		{"/.git/", 404},
+		{"/assets/.hidden.js", 404},
+		{"/leak.txt", 404},
+		{"/assets/leak.js", 404},
+		{"/assets/outside/secret.txt", 404},
+		{"/assets/inner.js", 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest("GET", "http://x"+tt.path, nil))
+			if rec.Code != tt.status || strings.Contains(rec.Body.String(), "TOP-SECRET") {
+				t.Fatalf("status = %d, want %d (body %q)", rec.Code, tt.status, rec.Body.String())
+			}
+		})
+	}
 }

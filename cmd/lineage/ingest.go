@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -57,17 +55,14 @@ and column. The exit code is 1 when any job failed.`
 	format := fs.String("format", "text", "summary format: text or json")
 	dryRun := fs.Bool("dry-run", false, "show what would change without changing anything")
 	force := fs.Bool("force", false, "parse every job again, even unchanged ones (after a parser upgrade)")
-	strict := fs.Bool("strict", false, "fail a script when one of its statements did not parse and its tables were only picked from its tokens")
+	strict := fs.Bool("strict", false, "fail any script (changed or not: unchanged ones are parsed to check) whose lineage has a statement that did not parse and whose tables were only picked from its tokens")
 	workers := fs.Int("workers", 0, "scripts parsed at once (default: the number of CPUs)")
 	batch := fs.Int("batch", ingest.DefaultBatchSize, "jobs stored per transaction")
 	server := fs.String("server", "", "push to the lineage server at this URL instead of writing to -graph")
 	token := fs.String("token", envString("LINEAGE_TOKEN", ""), "bearer token for -server (LINEAGE_TOKEN; prefer the variable, flags show in ps)")
 	progress := fs.String("progress", "auto", "progress report on stderr: auto (a bar on a terminal, lines otherwise), bar, lines or none")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, stop := parseFlags(fs, args, stdout); stop {
+		return code
 	}
 	usageErr := func(format string, args ...any) int {
 		fmt.Fprintf(stderr, "lineage ingest: "+format+"\n", args...)

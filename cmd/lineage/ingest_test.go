@@ -116,7 +116,6 @@ func TestIngestUsage(t *testing.T) {
 		code       int
 		wantStderr string
 	}{
-		{"help", []string{"--help"}, 0, "Usage: lineage ingest [flags] DIR"},
 		{"no directory", []string{"-graph", db}, 2, "want one repository directory"},
 		{"two directories", []string{"-graph", db, dir, dir}, 2, "got 2 arguments"},
 		{"bad format", []string{"-graph", db, "-format", "xml", dir}, 2, "-format must be text or json"},

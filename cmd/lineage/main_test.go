@@ -3,14 +3,19 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	_ "modernc.org/sqlite"
 )
 
 // MustRunMain starts lineage serve on a free loopback port over a store at
@@ -166,4 +171,235 @@ func TestCLI(t *testing.T) {
 	}
 }
 
+// TestHelpToStdout: every subcommand's help, however asked, goes to stdout
+// (so `lineage X --help | less` works), with exit 0 and nothing on stderr.
+func TestHelpToStdout(t *testing.T) {
+	for _, name := range []string{"serve", "parse", "ingest", "version"} {
+		for _, args := range [][]string{{name, "-h"}, {name, "-help"}, {name, "--help"}, {"help", name}} {
+			t.Run(strings.Join(args, " "), func(t *testing.T) {
+				var out, errb bytes.Buffer
+				code := run(context.Background(), args, strings.NewReader(""), &out, &errb)
+				if code != 0 || !strings.Contains(out.String(), "Usage: lineage "+name) || errb.Len() != 0 {
+					t.Errorf("exit %d\nstdout:\n%.200s\nstderr:\n%s", code, out.String(), errb.String())
+				}
+			})
+		}
+	}
+	var out bytes.Buffer
+	run(context.Background(), []string{"serve", "--help"}, strings.NewReader(""), &out, io.Discard)
+	if !strings.Contains(out.String(), "at least 16 characters") {
+		t.Errorf("serve --help does not give the tokens' minimum length:\n%s", out.String())
+	}
+}
+
 func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// TestFirstRunLocalToken checks the laptop path: no tokens and a loopback
+// address make one local token beside the database (mode 0600), kept across
+// restarts; it starts a campaign, and the refusal without it says where it is.
+func TestFirstRunLocalToken(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "lineage.db")
+	var notice bytes.Buffer
+	m := MustRunMainNotice(t, db, &notice)
+	file := db + "-token"
+	st, err := os.Stat(file)
+	if err != nil {
+		t.Fatalf("no local token file: %v", err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("mode %04o, want 0600", st.Mode().Perm())
+	}
+	raw, _ := os.ReadFile(file)
+	token := strings.TrimSpace(string(raw))
+	if len(token) < 16 {
+		t.Fatalf("token %q too short", token)
+	}
+	for _, want := range []string{file, "made a local token", `Bearer $(cat ` + file + `)`} {
+		if !strings.Contains(notice.String(), want) {
+			t.Errorf("the start-up notice lacks %q:\n%s", want, notice.String())
+		}
+	}
+	if strings.Contains(notice.String(), token) {
+		t.Errorf("the notice prints the token itself")
+	}
+	base := "http://" + m.Addr()
+	start := `{"query":"mutation { startCampaign(input: {table: \"ods.orders\", title: \"t\"}) { campaign { id creator } } }"}`
+	post := func(auth string) string {
+		req, _ := http.NewRequest("POST", base+"/graphql", strings.NewReader(start))
+		req.Header.Set("Content-Type", "application/json")
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	if got := post(""); !strings.Contains(got, "UNAUTHENTICATED") || !strings.Contains(got, file) {
+		t.Errorf("without a token: %s, want UNAUTHENTICATED naming %s", got, file)
+	}
+	if got := post("Bearer " + token); !strings.Contains(got, `"creator":"local"`) {
+		t.Errorf("with the local token: %s", got)
+	}
+	m.Close()
+
+	// A restart keeps the same token and says so.
+	notice.Reset()
+	MustRunMainNotice(t, db, &notice)
+	raw2, _ := os.ReadFile(file)
+	if string(raw2) != string(raw) {
+		t.Errorf("the token changed on restart")
+	}
+	if !strings.Contains(notice.String(), "uses the local token it made on a first run") {
+		t.Errorf("restart notice:\n%s", notice.String())
+	}
+}
+
+// TestFirstRunLocalTokenRefused covers where no local token is made, and a
+// token file others may read.
+func TestFirstRunLocalTokenRefused(t *testing.T) {
+	t.Run("NotLoopback", func(t *testing.T) {
+		db := filepath.Join(t.TempDir(), "lineage.db")
+		var logs bytes.Buffer
+		c := serveConfig{Addr: ":0", Graph: "sqlite:" + db, SyncEvery: time.Hour, Jira: jiraFlags{IssueType: "Task"}}
+		m := &Main{Config: c, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+		if err := m.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		defer m.Close()
+		if _, err := os.Stat(db + "-token"); err == nil {
+			t.Errorf("a local token was made on a non-loopback address")
+		}
+		if !strings.Contains(logs.String(), "mutations (starting campaigns, pushing jobs) are refused") || !strings.Contains(logs.String(), "not loopback only") {
+			t.Errorf("start-up log does not say mutations are refused:\n%s", logs.String())
+		}
+	})
+	t.Run("ConfiguredTokens", func(t *testing.T) {
+		db := filepath.Join(t.TempDir(), "lineage.db")
+		MustRunMain(t, db, func(c *serveConfig) { c.Tokens = "ci:0123456789abcdef0123" })
+		if _, err := os.Stat(db + "-token"); err == nil {
+			t.Errorf("a local token was made although tokens are configured")
+		}
+	})
+	t.Run("ReadableByOthers", func(t *testing.T) {
+		db := filepath.Join(t.TempDir(), "lineage.db")
+		if err := os.WriteFile(db+"-token", []byte("0123456789abcdef0123\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		os.Chmod(db+"-token", 0o644)
+		c := serveConfig{Addr: "127.0.0.1:0", Graph: "sqlite:" + db, SyncEvery: time.Hour, Jira: jiraFlags{IssueType: "Task"}}
+		m := &Main{Config: c, Logger: discardLogger()}
+		err := m.Run(context.Background())
+		m.Close()
+		if err == nil || !strings.Contains(err.Error(), "chmod 600") {
+			t.Fatalf("err = %v, want a refusal saying chmod 600", err)
+		}
+	})
+}
+
+// MustRunMainNotice is MustRunMain with the start-up notice written to w.
+func MustRunMainNotice(tb testing.TB, dbPath string, w io.Writer) *Main {
+	tb.Helper()
+	c := serveConfig{Addr: "127.0.0.1:0", Graph: "sqlite:" + dbPath, SyncEvery: time.Hour, Jira: jiraFlags{IssueType: "Task"}}
+	m := &Main{Config: c, Logger: discardLogger(), Notice: w}
+	if err := m.Run(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { m.Close() })
+	return m
+}
+
+// TestServeHooksAreNotTheUI checks that the Jira webhook URL never answers
+// the UI page: 405 naming POST when webhooks are on, 404 when they are off.
+func TestServeHooksAreNotTheUI(t *testing.T) {
+	jiraStub := httptest.NewServer(http.NotFoundHandler())
+	defer jiraStub.Close()
+	tests := []struct {
+		name   string
+		config func(*serveConfig)
+		method string
+		status int
+		allow  string
+	}{
+		{"off GET", func(*serveConfig) {}, "GET", 404, ""},
+		{"off POST", func(*serveConfig) {}, "POST", 404, ""},
+		{"off other hook", func(*serveConfig) {}, "GET", 404, ""},
+		{"on GET", func(c *serveConfig) {
+			c.Jira = jiraFlags{URL: jiraStub.URL, Project: "DATA", IssueType: "Task", User: "me@example.com", Token: "t", Cloud: true, WebhookSecret: "s3cret-s3cret-s3cret"}
+		}, "GET", 405, "POST"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := MustRunMain(t, filepath.Join(t.TempDir(), "lineage.db"), tt.config, func(c *serveConfig) { c.NoSample = true })
+			path := "/hooks/jira"
+			if tt.name == "off other hook" {
+				path = "/hooks/github"
+			}
+			req, _ := http.NewRequest(tt.method, "http://"+m.Addr()+path, strings.NewReader("{}"))
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tt.status || resp.Header.Get("Allow") != tt.allow || strings.Contains(string(b), "<html") || strings.Contains(string(b), "<!doctype") {
+				t.Fatalf("%s %s = %d Allow %q %.80q, want %d Allow %q and no UI page", tt.method, path, resp.StatusCode, resp.Header.Get("Allow"), b, tt.status, tt.allow)
+			}
+		})
+	}
+}
+
+// TestServeHealthzTruthful checks that /healthz shows counts and the store
+// only to callers who may read, and answers 503 once the store cannot
+// answer reads although it still pings.
+func TestServeHealthzTruthful(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "lineage.db")
+	const token = "health-token-0123456789abcdef"
+	m := MustRunMain(t, db, func(c *serveConfig) { c.Tokens = "ops:" + token; c.ReadsNeed = true })
+	get := func(tok string) (int, map[string]any) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", "http://"+m.Addr()+"/healthz", nil)
+		if tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var body map[string]any
+		if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode, body
+	}
+	if code, body := get(""); code != 200 || body["status"] != "ok" || body["counts"] != nil || body["graph"] != nil {
+		t.Fatalf("without a token: %d %v, want 200 ok without counts or store", code, body)
+	}
+	if code, body := get(token); code != 200 || body["counts"] == nil || body["graph"] != "sqlite:"+db {
+		t.Fatalf("with a token: %d %v, want counts and the store", code, body)
+	}
+	if code, _ := get("wrong"); code != 401 {
+		t.Fatalf("with a wrong token: %d, want 401", code)
+	}
+
+	// Damage the store under the running server: reads fail, ping works.
+	other, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := other.Exec("ALTER TABLE edges RENAME TO edges_gone"); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := get(""); code != 503 || body["status"] != "unavailable" || body["graph"] != nil {
+		t.Fatalf("damaged, without a token: %d %v, want 503 without the store", code, body)
+	}
+	if code, body := get(token); code != 503 || body["graph"] != "sqlite:"+db {
+		t.Fatalf("damaged, with a token: %d %v, want 503 naming the store", code, body)
+	}
+}

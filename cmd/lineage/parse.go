@@ -3,11 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/lineagehq/lineage/parser"
@@ -35,8 +35,10 @@ output is an array with one object per file.
 
 Exit status: 0 when lineage was extracted (statements the parser could not
 parse are then extracted from their tokens, marked "fallback" and warned
-about), 1 when nothing could be extracted from a file (the message names the
-file, line and column), 2 for bad usage.
+about), also when a file reads and writes no table (only SET, dfs, table-less
+SELECTs: an empty result and a warning), 1 when no statement of a file parses
+and nothing could be extracted from it (the message names the file, line and
+column), 2 for bad usage.
 
 Flags:
 `
@@ -63,16 +65,15 @@ func runParse(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		fs.PrintDefaults()
 		fmt.Fprint(fs.Output(), parseExample)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return 0
-		}
-		return 2
+	if code, stop := parseFlags(fs, args, stdout); stop {
+		return code
 	}
 	if *format != "json" && *format != "text" {
 		fmt.Fprintf(stderr, "lineage parse: --format must be json or text, got %q\n", *format)
+		return 2
+	}
+	if msg := unknownDialect(*dialect); msg != "" {
+		fmt.Fprintf(stderr, "lineage parse: %s\n", msg)
 		return 2
 	}
 	files := fs.Args()
@@ -109,11 +110,14 @@ func runParse(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			code = 1
 			continue
 		}
-		for _, w := range res.Warnings {
-			fmt.Fprintf(stderr, "%s: warning: %s\n", display, w)
-		}
 		if *format == "text" {
+			// The text lists the warnings; saying them on stderr too would
+			// print each twice on a terminal.
 			writeText(stdout, display, res)
+		} else {
+			for _, w := range res.Warnings {
+				fmt.Fprintf(stderr, "%s: warning: %s\n", display, w)
+			}
 		}
 		results = append(results, res)
 	}
@@ -130,6 +134,57 @@ func runParse(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		}
 	}
 	return code
+}
+
+// unknownDialect returns what to say about a --dialect the parser does not
+// know (the known ones, and the closest as "did you mean"), or "".
+func unknownDialect(d string) string {
+	name := strings.ToLower(strings.TrimSpace(d))
+	known := parser.Dialects()
+	if name == "" || slices.Contains(known, name) {
+		return ""
+	}
+	msg := fmt.Sprintf("unknown dialect %q", d)
+	// The closest within two edits, else one the name starts ("post").
+	best, bestDist := "", 3
+	for _, k := range known {
+		if dist := editDistance(name, k); dist < bestDist {
+			best, bestDist = k, dist
+		}
+	}
+	if best == "" {
+		for _, k := range known {
+			if strings.HasPrefix(k, name) {
+				best = k
+				break
+			}
+		}
+	}
+	if best != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	return msg + "; known dialects: " + strings.Join(known, ", ") + `, or "" for auto`
+}
+
+// editDistance is the Levenshtein distance between a and b (bytes).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 // readScript reads a file, or standard input for "-".

@@ -99,8 +99,25 @@ func TestRunParse(t *testing.T) {
 		if code, _, _ := runParseT(t, "", "--var", "novalue", "-"); code != 2 {
 			t.Errorf("bad var: code %d, want 2", code)
 		}
-		if code, _, errs := runParseT(t, "SELECT 1", "--dialect", "klingon", "-"); code != 1 || !strings.Contains(errs, "unknown dialect") {
+		if code, _, errs := runParseT(t, "SELECT 1", "--dialect", "klingon", "-"); code != 2 || !strings.Contains(errs, `unknown dialect "klingon"; known dialects: `) || strings.Contains(errs, "did you mean") {
 			t.Errorf("bad dialect: code %d, stderr %s", code, errs)
+		}
+	})
+	t.Run("UnknownDialectSuggests", func(t *testing.T) {
+		for typo, want := range map[string]string{"sprak": "spark", "Hvie": "hive", "post": "postgres"} {
+			code, out, errs := runParseT(t, "SELECT 1", "--dialect", typo, "-")
+			if code != 2 || out != "" || !strings.Contains(errs, `(did you mean "`+want+`"?)`) || !strings.Contains(errs, strings.Join(parser.Dialects(), ", ")) {
+				t.Errorf("--dialect %s: code %d, stderr %s", typo, code, errs)
+			}
+		}
+	})
+	t.Run("TextSaysEachWarningOnce", func(t *testing.T) {
+		code, out, errs := runParseT(t, "INSERT INTO t SELECT a FROM s WHERE a ~~~ 1", "--format", "text", "-")
+		if code != 0 {
+			t.Fatalf("code %d, stderr %s", code, errs)
+		}
+		if n := strings.Count(out+errs, "line 1, column"); n != 1 {
+			t.Errorf("the warning shows %d times:\nstdout:\n%s\nstderr:\n%s", n, out, errs)
 		}
 	})
 }

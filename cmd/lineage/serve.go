@@ -25,7 +25,14 @@ and the campaign loop that opens, syncs and verifies tickets.
 
 With no flags it keeps its graph in ./lineage.db (created if missing) and, when
 that store is empty, loads the sample warehouse (examples/warehouse, built into
-the binary), so a fresh clone shows real lineage at once.`
+the binary), so a fresh clone shows real lineage at once.
+
+Reads are open; changes (starting campaigns, pushing jobs) need a bearer token
+of at least 16 characters from LINEAGE_TOKENS or -tokens-file. With no token
+configured and a loopback-only address (the default, localhost:8080), it makes
+one local token on first start and keeps it beside the SQLite file
+(./lineage.db-token, mode 0600); on any other address it makes none and
+refuses changes.`
 
 const serveExamples = `  lineage serve
   lineage serve -addr :9090 -graph sqlite:/var/lib/lineage/lineage.db
@@ -54,6 +61,9 @@ type serveConfig struct {
 type Main struct {
 	Config serveConfig
 	Logger *slog.Logger
+	// Notice, when set, gets the few lines a person starting the server
+	// must read (where the local token is); the log has them too.
+	Notice io.Writer
 
 	store    store
 	server   *http.Server
@@ -72,7 +82,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	fs.StringVar(&c.Neo4j.Password, "neo4j-password", envString("LINEAGE_NEO4J_PASSWORD", ""), "Neo4j password (LINEAGE_NEO4J_PASSWORD; prefer the variable, flags show in ps)")
 	fs.StringVar(&c.Neo4j.Database, "neo4j-database", envString("LINEAGE_NEO4J_DATABASE", ""), "Neo4j database name; empty for the server's default (LINEAGE_NEO4J_DATABASE)")
 	fs.StringVar(&c.BaseURL, "base-url", envString("LINEAGE_BASE_URL", ""), "public URL of this service, used in ticket links (LINEAGE_BASE_URL; default http://ADDR)")
-	fs.StringVar(&c.TokenFile, "tokens-file", envString("LINEAGE_TOKENS_FILE", ""), "file of name:token lines; each token may call mutations as its name (LINEAGE_TOKENS_FILE; LINEAGE_TOKENS holds the same inline, comma-separated)")
+	fs.StringVar(&c.TokenFile, "tokens-file", envString("LINEAGE_TOKENS_FILE", ""), "file of name:token lines, each token at least 16 characters; each token may call mutations as its name (LINEAGE_TOKENS_FILE; LINEAGE_TOKENS holds the same inline, comma-separated)")
 	c.ReadsNeed = envBool("LINEAGE_REQUIRE_TOKEN_FOR_READS", false, &bad)
 	fs.BoolVar(&c.ReadsNeed, "require-token-for-reads", c.ReadsNeed, "refuse queries without a token too (LINEAGE_REQUIRE_TOKEN_FOR_READS)")
 	fs.StringVar(&c.Sample, "sample", envString("LINEAGE_SAMPLE", ""), "job-script repository loaded on first start, when the store is empty; empty means the sample warehouse built into the binary (examples/warehouse) (LINEAGE_SAMPLE)")
@@ -95,7 +105,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	c.Tokens = os.Getenv("LINEAGE_TOKENS")
 
-	m := &Main{Config: c, Logger: slog.New(slog.NewTextHandler(stderr, nil))}
+	m := &Main{Config: c, Logger: slog.New(slog.NewTextHandler(stderr, nil)), Notice: stderr}
 	if err := m.Run(ctx); err != nil {
 		fmt.Fprintf(stderr, "lineage serve: %v\n", err)
 		m.Close()
@@ -136,6 +146,12 @@ func (m *Main) Run(ctx context.Context) error {
 		return lineage.WrapError(lineage.EINVALID, err, "cannot listen on %s (is another server using the port? choose another with -addr)", c.Addr)
 	}
 	m.listener = ln
+	if tokens.Len() == 0 {
+		if err := m.firstRunTokens(tokens, ln.Addr()); err != nil {
+			ln.Close()
+			return err
+		}
+	}
 	baseURL := c.BaseURL
 	if baseURL == "" {
 		baseURL = "http://" + displayAddr(ln.Addr().String())
@@ -157,7 +173,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}()
 
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", m.healthz)
+	mux.Handle("GET /healthz", tokens.Middleware(http.HandlerFunc(m.healthz), false))
 	m.routes(mux, tokens, svc, hooks)
 	m.server = &http.Server{
 		Handler:           mux,
@@ -212,18 +228,35 @@ func (m *Main) Close() error {
 	return errors.Join(errs...)
 }
 
+// healthz answers 200 when the store answers a read of every node table
+// (its counts), 503 otherwise: a store that pings but cannot read is not
+// healthy. The counts, the store's name and the store's own error are shown
+// only to callers who may read the graph (anyone, unless
+// -require-token-for-reads; then only a valid token); others learn the status.
 func (m *Main) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 	defer cancel()
+	mayRead := !m.Config.ReadsNeed || lineage.ActorFrom(r.Context()) != ""
 	w.Header().Set("Content-Type", "application/json")
-	body := map[string]any{"status": "ok", "graph": describeStore(m.Config.Graph)}
-	if err := m.store.Ping(ctx); err != nil {
-		w.WriteHeader(http.StatusServiceUnavailable)
-		body["status"] = "unavailable"
-		body["error"] = lineage.ErrorMessage(err)
-	} else if n, err := m.store.Counts(ctx); err == nil {
-		body["counts"] = n
+	w.Header().Set("Cache-Control", "no-store")
+	body := map[string]any{"status": "ok"}
+	n, err := m.store.Counts(ctx)
+	if err == nil {
+		if mayRead {
+			body["graph"] = describeStore(m.Config.Graph)
+			body["counts"] = n
+		}
+		json.NewEncoder(w).Encode(body)
+		return
 	}
+	m.Logger.Warn("health check: the store does not answer", "graph", describeStore(m.Config.Graph), "err", err)
+	body["status"] = "unavailable"
+	body["error"] = "The store does not answer reads."
+	if mayRead {
+		body["graph"] = describeStore(m.Config.Graph)
+		body["error"] = lineage.ErrorMessage(err)
+	}
+	w.WriteHeader(http.StatusServiceUnavailable)
 	json.NewEncoder(w).Encode(body)
 }
 

@@ -17,6 +17,7 @@ type store interface {
 	lineage.CampaignStore
 	lineage.TicketStore
 	lineage.ColumnStore
+	lineage.WatcherStore
 }
 
 // neo4jAuth holds the Neo4j credentials given by flags or environment.

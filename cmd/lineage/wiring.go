@@ -100,7 +100,7 @@ func (m *Main) campaignService(baseURL string) (*campaigns.Service, http.Handler
 	if err != nil {
 		return nil, nil, err
 	}
-	svc := &campaigns.Service{Graph: m.store, Columns: m.store, Store: m.store, Tracker: tr, Logger: m.Logger}
+	svc := &campaigns.Service{Graph: m.store, Columns: m.store, Watchers: m.store, Store: m.store, Tracker: tr, Logger: m.Logger}
 	var hooks http.Handler
 	if m.Config.Jira.URL != "" {
 		if m.Config.Jira.WebhookSecret == "" {
@@ -122,11 +122,22 @@ func (m *Main) routes(mux *http.ServeMux, tokens *auth.Tokens, svc *campaigns.Se
 	reads := m.Config.ReadsNeed
 	api := gql.NewHandler(gql.Config{Graph: m.store, Columns: m.store, Campaigns: svc, RequireTokenForReads: reads, Logger: m.Logger})
 	mux.Handle("/graphql", tokens.Middleware(api, false))
-	mux.Handle("GET /playground", gql.PlaygroundHandler("/graphql"))
 	mux.Handle("/api/v1/", tokens.Middleware(ingest.NewHandler(ingest.HandlerConfig{Graph: m.store, Logger: m.Logger}), reads))
+	// /hooks/ is never the UI: a GET of the webhook URL answers 405 naming
+	// POST, and with webhooks off every method answers 404 saying why.
 	if hooks != nil {
 		mux.Handle("POST /hooks/jira", hooks)
+		mux.HandleFunc("/hooks/jira", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "method not allowed: Jira posts its webhooks here", http.StatusMethodNotAllowed)
+		})
+	} else {
+		mux.HandleFunc("/hooks/jira", func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "not found: the Jira webhook is off (it needs LINEAGE_JIRA_URL and LINEAGE_JIRA_WEBHOOK_SECRET)", http.StatusNotFound)
+		})
 	}
+	mux.Handle("/hooks/", http.NotFoundHandler())
+	// The UI build serves the GraphQL playground too, at /playground.
 	if m.Config.UIDir != "" {
 		mux.Handle("/", ui.DirHandler(m.Config.UIDir))
 	} else {

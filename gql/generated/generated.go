@@ -171,15 +171,16 @@ type ComplexityRoot struct {
 	}
 
 	Job struct {
-		Dialect func(childComplexity int) int
-		Hash    func(childComplexity int) int
-		ID      func(childComplexity int) int
-		Owner   func(childComplexity int) int
-		Path    func(childComplexity int) int
-		Reads   func(childComplexity int) int
-		Script  func(childComplexity int) int
-		Source  func(childComplexity int) int
-		Writes  func(childComplexity int) int
+		Dialect  func(childComplexity int) int
+		Hash     func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Owner    func(childComplexity int) int
+		Path     func(childComplexity int) int
+		Reads    func(childComplexity int) int
+		Script   func(childComplexity int) int
+		Source   func(childComplexity int) int
+		Watchers func(childComplexity int) int
+		Writes   func(childComplexity int) int
 	}
 
 	Lineage struct {
@@ -255,19 +256,20 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Campaign      func(childComplexity int, id string) int
-		Campaigns     func(childComplexity int, state *lineage.CampaignState, first *int, after *string) int
-		ColumnLineage func(childComplexity int, table string, column string, direction *lineage.Direction, depth *int, limit *int) int
-		Counts        func(childComplexity int) int
-		Dialects      func(childComplexity int) int
-		Impact        func(childComplexity int, table string, depth *int, columns []string) int
-		Job           func(childComplexity int, id string) int
-		Lineage       func(childComplexity int, table string, direction *lineage.Direction, depth *int, limit *int) int
-		Owner         func(childComplexity int, handle string) int
-		Parse         func(childComplexity int, sql string, dialect *string, vars map[string]string, defaultDb *string) int
-		Search        func(childComplexity int, query string, kinds []lineage.NodeKind, first *int, after *string) int
-		Table         func(childComplexity int, name string) int
-		Ticket        func(childComplexity int, key string) int
+		Campaign        func(childComplexity int, id string) int
+		CampaignPreview func(childComplexity int, input model.StartCampaignInput) int
+		Campaigns       func(childComplexity int, state *lineage.CampaignState, first *int, after *string) int
+		ColumnLineage   func(childComplexity int, table string, column string, direction *lineage.Direction, depth *int, limit *int) int
+		Counts          func(childComplexity int) int
+		Dialects        func(childComplexity int) int
+		Impact          func(childComplexity int, table string, depth *int, columns []string) int
+		Job             func(childComplexity int, id string) int
+		Lineage         func(childComplexity int, table string, direction *lineage.Direction, depth *int, limit *int) int
+		Owner           func(childComplexity int, handle string) int
+		Parse           func(childComplexity int, sql string, dialect *string, vars map[string]string, defaultDb *string) int
+		Search          func(childComplexity int, query string, kinds []lineage.NodeKind, first *int, after *string) int
+		Table           func(childComplexity int, name string) int
+		Ticket          func(childComplexity int, key string) int
 	}
 
 	SearchConnection struct {
@@ -317,6 +319,7 @@ type ComplexityRoot struct {
 		Unassigned   func(childComplexity int) int
 		UpdatedAt    func(childComplexity int) int
 		Verification func(childComplexity int) int
+		Watchers     func(childComplexity int) int
 	}
 
 	Ticket struct {
@@ -402,6 +405,7 @@ type JobResolver interface {
 	Reads(ctx context.Context, objs []*lineage.Job) ([][]lineage.Table, error)
 	Writes(ctx context.Context, objs []*lineage.Job) ([][]lineage.Table, error)
 	Script(ctx context.Context, objs []*lineage.Job) ([]*string, error)
+	Watchers(ctx context.Context, objs []*lineage.Job) ([][]string, error)
 }
 type LineageResolver interface {
 	Nodes(ctx context.Context, obj *model.Lineage) ([]model.Node, error)
@@ -433,6 +437,7 @@ type QueryResolver interface {
 	Campaign(ctx context.Context, id string) (*lineage.Campaign, error)
 	Campaigns(ctx context.Context, state *lineage.CampaignState, first *int, after *string) (*lineage.CampaignPage, error)
 	Ticket(ctx context.Context, key string) (*lineage.Ticket, error)
+	CampaignPreview(ctx context.Context, input model.StartCampaignInput) (*model.StartCampaignPayload, error)
 	ColumnLineage(ctx context.Context, table string, column string, direction *lineage.Direction, depth *int, limit *int) (*lineage.ColumnLineage, error)
 }
 type SearchConnectionResolver interface {
@@ -1007,6 +1012,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Job.Source(childComplexity), true
+	case "Job.watchers":
+		if e.ComplexityRoot.Job.Watchers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.Watchers(childComplexity), true
 	case "Job.writes":
 		if e.ComplexityRoot.Job.Writes == nil {
 			break
@@ -1329,6 +1340,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Campaign(childComplexity, args["id"].(string)), true
+	case "Query.campaignPreview":
+		if e.ComplexityRoot.Query.CampaignPreview == nil {
+			break
+		}
+
+		args, err := ec.field_Query_campaignPreview_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CampaignPreview(childComplexity, args["input"].(model.StartCampaignInput)), true
 	case "Query.campaigns":
 		if e.ComplexityRoot.Query.Campaigns == nil {
 			break
@@ -1671,6 +1693,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Target.Verification(childComplexity), true
+	case "Target.watchers":
+		if e.ComplexityRoot.Target.Watchers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Target.Watchers(childComplexity), true
 
 	case "Ticket.assignee":
 		if e.ComplexityRoot.Ticket.Assignee == nil {
@@ -1894,6 +1922,14 @@ var sources = []*ast.Source{
   campaigns(state: CampaignState, first: Int = 50, after: String): CampaignConnection!
   "The tracker ticket with this key, such as LIN-7 or DATA-123. NOT_FOUND when the tracker has none."
   ticket(key: String!): Ticket
+  """
+  What startCampaign would do with this input, as a query open to readers (no
+  token): the campaign that would be made, its impact and the tickets it would
+  create. Nothing is stored and no ticket is created; input.dryRun is ignored.
+  The campaign has no id yet, and its creator is the token's name if one was
+  sent, else empty.
+  """
+  campaignPreview(input: StartCampaignInput!): StartCampaignPayload
 }
 
 """
@@ -2257,6 +2293,16 @@ extend type Campaign {
   columns: [String!]!
   "DROP, RENAME or RETYPE for a column-scoped campaign; null for a table-wide one."
   change: ColumnChange
+}
+
+extend type Job {
+  "Further owners the job's project names beside its owner (a bigquery-etl metadata.yaml's other owners); campaign tickets name them."
+  watchers: [String!]!
+}
+
+extend type Target {
+  "Further owners named on the ticket for information: the watchers of the target's jobs."
+  watchers: [String!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/graph.graphqls", Input: `"A persistent table or view, named as the scripts qualify it, lower-case."
@@ -2798,6 +2844,8 @@ func (ec *executionContext) childFields_Job(ctx context.Context, field graphql.C
 		return ec.fieldContext_Job_writes(ctx, field)
 	case "script":
 		return ec.fieldContext_Job_script(ctx, field)
+	case "watchers":
+		return ec.fieldContext_Job_watchers(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Job", field.Name)
 }
@@ -3024,6 +3072,8 @@ func (ec *executionContext) childFields_Target(ctx context.Context, field graphq
 		return ec.fieldContext_Target_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Target_updatedAt(ctx, field)
+	case "watchers":
+		return ec.fieldContext_Target_watchers(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Target", field.Name)
 }
@@ -3309,6 +3359,20 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_campaignPreview_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.StartCampaignInput, error) {
+			return ec.unmarshalNStartCampaignInput2githubᚗcomᚋlineagehqᚋlineageᚋgqlᚋmodelᚐStartCampaignInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -6066,6 +6130,52 @@ func (ec *executionContext) resolveBatch_Job_script(ctx context.Context, field g
 	)
 }
 
+func (ec *executionContext) _Job_watchers(ctx context.Context, field graphql.CollectedField, obj *lineage.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Job_watchers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.resolveBatch_Job_watchers(ctx, field, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Job_watchers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Job", field, true, true, "String")
+}
+func (ec *executionContext) resolveBatch_Job_watchers(ctx context.Context, field graphql.CollectedField, obj *lineage.Job) (any, error) {
+	resolver := ec.Resolvers.Job()
+	if batch, ok := graphql.BatchParentsFor[*lineage.Job](ctx, "Job"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Watchers(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[[]string](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Job.watchers",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Watchers(ctx, []*lineage.Job{obj})
+	return graphql.ResolveBatchSingleResult[[]string](
+		ctx,
+		results,
+		err,
+		"Job.watchers",
+	)
+}
+
 func (ec *executionContext) _Lineage_root(ctx context.Context, field graphql.CollectedField, obj *model.Lineage) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7823,6 +7933,50 @@ func (ec *executionContext) fieldContext_Query_ticket(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_campaignPreview(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_campaignPreview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CampaignPreview(ctx, fc.Args["input"].(model.StartCampaignInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StartCampaignPayload) graphql.Marshaler {
+			return ec.marshalOStartCampaignPayload2ᚖgithubᚗcomᚋlineagehqᚋlineageᚋgqlᚋmodelᚐStartCampaignPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_campaignPreview(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartCampaignPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_campaignPreview_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_columnLineage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8979,6 +9133,29 @@ func (ec *executionContext) _Target_updatedAt(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Target_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Target", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Target_watchers(ctx context.Context, field graphql.CollectedField, obj *lineage.Target) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Target_watchers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Watchers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Target_watchers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Target", field, false, false, "String")
 }
 
 func (ec *executionContext) _Ticket_key(ctx context.Context, field graphql.CollectedField, obj *lineage.Ticket) (ret graphql.Marshaler) {
@@ -11543,6 +11720,12 @@ func (ec *executionContext) _Job(ctx context.Context, sel ast.SelectionSet, obj 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Job_script(ctx, field, obj)
 				})
+		case "watchers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Job_watchers(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12150,6 +12333,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_ticket(ctx, field)
 				})
+		case "campaignPreview":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_campaignPreview(ctx, field)
+				})
 		case "columnLineage":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -12488,6 +12677,11 @@ func (ec *executionContext) _Target(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Target_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "watchers":
+			out.Values[i] = ec._Target_watchers(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -13079,7 +13273,7 @@ func (ec *executionContext) marshalNCampaign2githubᚗcomᚋlineagehqᚋlineage�
 
 func (ec *executionContext) marshalNCampaign2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐCampaignᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.Campaign) graphql.Marshaler {
 	ctx = graphql.WithBatchParentValues(ctx, "Campaign", v)
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCampaign2githubᚗcomᚋlineagehqᚋlineageᚐCampaign(ctx, sel, v[i])
@@ -13130,7 +13324,7 @@ func (ec *executionContext) marshalNColumn2githubᚗcomᚋlineagehqᚋlineageᚐ
 }
 
 func (ec *executionContext) marshalNColumn2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐColumnInfoᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.ColumnInfo) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNColumn2githubᚗcomᚋlineagehqᚋlineageᚐColumnInfo(ctx, sel, v[i])
@@ -13150,7 +13344,7 @@ func (ec *executionContext) marshalNColumnEdge2githubᚗcomᚋlineagehqᚋlineag
 }
 
 func (ec *executionContext) marshalNColumnEdge2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐColumnEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.ColumnEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNColumnEdge2githubᚗcomᚋlineagehqᚋlineageᚐColumnEdge(ctx, sel, v[i])
@@ -13178,7 +13372,7 @@ func (ec *executionContext) marshalNColumnRef2githubᚗcomᚋlineagehqᚋlineage
 }
 
 func (ec *executionContext) marshalNColumnRef2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐColumnRefᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.ColumnRef) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNColumnRef2githubᚗcomᚋlineagehqᚋlineageᚐColumnRef(ctx, sel, v[i])
@@ -13198,7 +13392,7 @@ func (ec *executionContext) marshalNColumnUse2githubᚗcomᚋlineagehqᚋlineage
 }
 
 func (ec *executionContext) marshalNColumnUse2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐColumnUseᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.ColumnUse) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNColumnUse2githubᚗcomᚋlineagehqᚋlineageᚐColumnUse(ctx, sel, v[i])
@@ -13256,7 +13450,7 @@ func (ec *executionContext) marshalNEdge2githubᚗcomᚋlineagehqᚋlineageᚐEd
 }
 
 func (ec *executionContext) marshalNEdge2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.Edge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEdge2githubᚗcomᚋlineagehqᚋlineageᚐEdge(ctx, sel, v[i])
@@ -13291,7 +13485,7 @@ func (ec *executionContext) marshalNEvent2githubᚗcomᚋlineagehqᚋlineageᚐE
 }
 
 func (ec *executionContext) marshalNEvent2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.Event) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEvent2githubᚗcomᚋlineagehqᚋlineageᚐEvent(ctx, sel, v[i])
@@ -13377,7 +13571,7 @@ func (ec *executionContext) marshalNImpactedJob2githubᚗcomᚋlineagehqᚋlinea
 }
 
 func (ec *executionContext) marshalNImpactedJob2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐImpactedJobᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.ImpactedJob) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNImpactedJob2githubᚗcomᚋlineagehqᚋlineageᚐImpactedJob(ctx, sel, v[i])
@@ -13426,7 +13620,7 @@ func (ec *executionContext) marshalNJob2githubᚗcomᚋlineagehqᚋlineageᚐJob
 
 func (ec *executionContext) marshalNJob2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐJobᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.Job) graphql.Marshaler {
 	ctx = graphql.WithBatchParentValues(ctx, "Job", v)
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNJob2githubᚗcomᚋlineagehqᚋlineageᚐJob(ctx, sel, v[i])
@@ -13497,7 +13691,7 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋlineagehqᚋlineage�
 			ctx = graphql.WithBatchParents(ctx, "Job", batchItemsJob, batchIdxMapJob)
 		}
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNode2githubᚗcomᚋlineagehqᚋlineageᚋgqlᚋmodelᚐNode(ctx, sel, v[i])
@@ -13533,7 +13727,7 @@ func (ec *executionContext) marshalNOwner2githubᚗcomᚋlineagehqᚋlineageᚐO
 
 func (ec *executionContext) marshalNOwner2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐOwnerᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.Owner) graphql.Marshaler {
 	ctx = graphql.WithBatchParentValues(ctx, "Owner", v)
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOwner2githubᚗcomᚋlineagehqᚋlineageᚐOwner(ctx, sel, v[i])
@@ -13561,7 +13755,7 @@ func (ec *executionContext) marshalNOwnerImpact2githubᚗcomᚋlineagehqᚋlinea
 }
 
 func (ec *executionContext) marshalNOwnerImpact2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐOwnerImpactᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.OwnerImpact) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOwnerImpact2githubᚗcomᚋlineagehqᚋlineageᚐOwnerImpact(ctx, sel, v[i])
@@ -13597,7 +13791,7 @@ func (ec *executionContext) marshalNParseWarning2githubᚗcomᚋlineagehqᚋline
 }
 
 func (ec *executionContext) marshalNParseWarning2ᚕgithubᚗcomᚋlineagehqᚋlineageᚋgqlᚋmodelᚐParseWarningᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ParseWarning) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNParseWarning2githubᚗcomᚋlineagehqᚋlineageᚋgqlᚋmodelᚐParseWarning(ctx, sel, v[i])
@@ -13617,7 +13811,7 @@ func (ec *executionContext) marshalNParsedStatement2githubᚗcomᚋlineagehqᚋl
 }
 
 func (ec *executionContext) marshalNParsedStatement2ᚕgithubᚗcomᚋlineagehqᚋlineageᚋgqlᚋmodelᚐParsedStatementᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ParsedStatement) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNParsedStatement2githubᚗcomᚋlineagehqᚋlineageᚋgqlᚋmodelᚐParsedStatement(ctx, sel, v[i])
@@ -13668,7 +13862,7 @@ func (ec *executionContext) marshalNSearchHit2githubᚗcomᚋlineagehqᚋlineage
 }
 
 func (ec *executionContext) marshalNSearchHit2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.SearchHit) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSearchHit2githubᚗcomᚋlineagehqᚋlineageᚐSearchHit(ctx, sel, v[i])
@@ -13737,7 +13931,7 @@ func (ec *executionContext) marshalNTable2githubᚗcomᚋlineagehqᚋlineageᚐT
 
 func (ec *executionContext) marshalNTable2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐTableᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.Table) graphql.Marshaler {
 	ctx = graphql.WithBatchParentValues(ctx, "Table", v)
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTable2githubᚗcomᚋlineagehqᚋlineageᚐTable(ctx, sel, v[i])
@@ -13766,7 +13960,7 @@ func (ec *executionContext) marshalNTarget2githubᚗcomᚋlineagehqᚋlineageᚐ
 
 func (ec *executionContext) marshalNTarget2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.Target) graphql.Marshaler {
 	ctx = graphql.WithBatchParentValues(ctx, "Target", v)
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTarget2githubᚗcomᚋlineagehqᚋlineageᚐTarget(ctx, sel, v[i])
@@ -13816,7 +14010,7 @@ func (ec *executionContext) marshalNTicketComment2githubᚗcomᚋlineagehqᚋlin
 }
 
 func (ec *executionContext) marshalNTicketComment2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐTicketCommentᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.TicketComment) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketComment2githubᚗcomᚋlineagehqᚋlineageᚐTicketComment(ctx, sel, v[i])
@@ -13836,7 +14030,7 @@ func (ec *executionContext) marshalNTicketRequest2githubᚗcomᚋlineagehqᚋlin
 }
 
 func (ec *executionContext) marshalNTicketRequest2ᚕgithubᚗcomᚋlineagehqᚋlineageᚐTicketRequestᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.TicketRequest) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketRequest2githubᚗcomᚋlineagehqᚋlineageᚐTicketRequest(ctx, sel, v[i])
@@ -13900,7 +14094,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -13944,7 +14138,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -13972,7 +14166,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -14000,7 +14194,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -14191,7 +14385,7 @@ func (ec *executionContext) marshalONodeKind2ᚕgithubᚗcomᚋlineagehqᚋlinea
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNodeKind2githubᚗcomᚋlineagehqᚋlineageᚐNodeKind(ctx, sel, v[i])
@@ -14389,7 +14583,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -14408,7 +14602,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -14427,7 +14621,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -14446,7 +14640,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 8, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])

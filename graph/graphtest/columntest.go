@@ -217,3 +217,42 @@ func testColumnImpact(t *testing.T, s Store) {
 		}
 	}
 }
+
+// testWatchers checks that a job's watchers are stored normalized (owner
+// and repeats dropped, sorted), replaced with the job, read in bulk, and
+// kept on campaign targets.
+func testWatchers(t *testing.T, s Store) {
+	ctx := context.Background()
+	j1 := J("j1", "alice", L("a.t"), nil)
+	j1.Watchers = L("Carol", "bob", "alice", "bob")
+	MustPutJobs(t, s, j1, J("j2", "bob", L("a.t"), nil))
+	same(t, "j1 watchers", MustJob(t, s, "j1").Watchers, L("bob", "carol"))
+	got, err := s.Watchers(ctx, L("j1", "j2", "nope"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	same(t, "bulk watchers", got, map[string][]string{"j1": L("bob", "carol")})
+
+	j1.Watchers = L("dave")
+	MustPutJobs(t, s, j1)
+	same(t, "j1 watchers replaced", MustJob(t, s, "j1").Watchers, L("dave"))
+	j1.Watchers = nil
+	MustPutJobs(t, s, j1)
+	same(t, "j1 watchers removed", len(MustJob(t, s, "j1").Watchers), 0)
+
+	bad := J("j3", "", nil, nil)
+	bad.Watchers = L("ok", " ")
+	if err := s.PutJobs(ctx, []lineage.JobPut{bad}); lineage.ErrorCode(err) != lineage.EINVALID || !strings.Contains(err.Error(), "jobs[0].watchers[1]") {
+		t.Fatalf("empty watcher: %v, want EINVALID naming jobs[0].watchers[1]", err)
+	}
+
+	c := &lineage.Campaign{Table: "a.t", Title: "t", Targets: []lineage.Target{{Owner: "alice", Jobs: L("j1"), Watchers: L("Erin", "alice", "dave")}}}
+	if err := s.CreateCampaign(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	stored, err := s.Campaign(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same(t, "target watchers", stored.Targets[0].Watchers, L("dave", "erin"))
+}

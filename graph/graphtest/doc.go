@@ -61,9 +61,11 @@
 //
 // Search matches table names, job ids and owner handles that contain the
 // query, compared case-insensitively (ASCII); "%" and "_" are plain
-// characters. Hits whose name starts with the query come first; within each of
-// the two groups hits are sorted by name (byte order), then kind (TABLE, JOB,
-// OWNER). EndCursor is an opaque string naming the last hit; a cursor that
+// characters. Hits are ranked in four groups: the whole name equals the query
+// (ods.orders for "ods.orders"), its last segment does (the part after the
+// last '.', '/' or ':': ods.orders for "orders"), it starts with the query,
+// it contains it elsewhere; within each group hits are sorted by name (byte
+// order), then kind (TABLE, JOB, OWNER). EndCursor is an opaque string naming the last hit; a cursor that
 // does not decode is EINVALID with field "after".
 //
 // # Jobs, owners, tables

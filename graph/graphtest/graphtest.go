@@ -16,6 +16,7 @@ type Store interface {
 	lineage.CampaignStore
 	lineage.TicketStore
 	lineage.ColumnStore
+	lineage.WatcherStore
 }
 
 // Config lists permitted differences between stores. Keep it small: every
@@ -46,6 +47,7 @@ var tests = []test{
 	{name: "ColumnsStored", run: testColumnsStored},
 	{name: "Columns", run: testColumns},
 	{name: "ColumnImpact", run: testColumnImpact},
+	{name: "Watchers", run: testWatchers},
 	{name: "WalkDownstream", run: testWalkDownstream},
 	{name: "WalkUpstream", run: testWalkUpstream},
 	{name: "WalkBoth", run: testWalkBoth},
@@ -57,6 +59,7 @@ var tests = []test{
 	{name: "ImpactCycles", run: testImpactCycles},
 	{name: "ImpactDiamond", run: testImpactDiamond},
 	{name: "Search", run: testSearch},
+	{name: "SearchRanking", run: testSearchRanking},
 	{name: "SearchPaging", run: testSearchPaging},
 	{name: "SearchInvalid", run: testSearchInvalid},
 	{name: "Jobs", run: testJobs},
@@ -826,22 +829,24 @@ func testSearch(t *testing.T, s Store) {
 		more  bool
 		field string
 	}{
-		{"PrefixFirst", lineage.SearchFilter{Query: "orders"}, L(
+		{"LastSegmentThenPrefix", lineage.SearchFilter{Query: "orders"}, L(
+			"TABLE:sales.orders", "JOB:sales.orders",
 			"JOB:ORDERS_LOAD", "OWNER:orders-team",
-			"JOB:etl/orders.sql", "TABLE:mart.orders_daily", "TABLE:sales.orders", "JOB:sales.orders",
+			"JOB:etl/orders.sql", "TABLE:mart.orders_daily",
 		), false, ""},
-		{"CaseInsensitive", lineage.SearchFilter{Query: "CUSTOMERS"}, L("JOB:etl/Customers.sql", "TABLE:raw.customers"), false, ""},
-		{"Trimmed", lineage.SearchFilter{Query: "  cust "}, L("JOB:etl/Customers.sql", "TABLE:mart.cust", "TABLE:raw.customers"), false, ""},
+		{"ExactFirst", lineage.SearchFilter{Query: "SALES.orders"}, L("TABLE:sales.orders", "JOB:sales.orders"), false, ""},
+		{"CaseInsensitive", lineage.SearchFilter{Query: "CUSTOMERS"}, L("TABLE:raw.customers", "JOB:etl/Customers.sql"), false, ""},
+		{"Trimmed", lineage.SearchFilter{Query: "  cust "}, L("TABLE:mart.cust", "JOB:etl/Customers.sql", "TABLE:raw.customers"), false, ""},
 		{"KindsTable", lineage.SearchFilter{Query: "orders", Kinds: []lineage.NodeKind{lineage.KindTable}}, L(
-			"TABLE:mart.orders_daily", "TABLE:sales.orders",
+			"TABLE:sales.orders", "TABLE:mart.orders_daily",
 		), false, ""},
 		{"KindsJobOwner", lineage.SearchFilter{Query: "orders", Kinds: []lineage.NodeKind{lineage.KindOwner, lineage.KindJob}}, L(
-			"JOB:ORDERS_LOAD", "OWNER:orders-team", "JOB:etl/orders.sql", "JOB:sales.orders",
+			"JOB:sales.orders", "JOB:ORDERS_LOAD", "OWNER:orders-team", "JOB:etl/orders.sql",
 		), false, ""},
 		{"UnderscoreIsLiteral", lineage.SearchFilter{Query: "_"}, L("JOB:ORDERS_LOAD", "TABLE:mart.orders_daily", "TABLE:sales.order_items"), false, ""},
 		{"PercentIsLiteral", lineage.SearchFilter{Query: "%"}, nil, false, ""},
 		{"NoMatch", lineage.SearchFilter{Query: "zzz"}, nil, false, ""},
-		{"FirstPage", lineage.SearchFilter{Query: "orders", First: 2}, L("JOB:ORDERS_LOAD", "OWNER:orders-team"), true, ""},
+		{"FirstPage", lineage.SearchFilter{Query: "orders", First: 2}, L("TABLE:sales.orders", "JOB:sales.orders"), true, ""},
 		{"OwnerPrefix", lineage.SearchFilter{Query: "ali"}, L("OWNER:alice"), false, ""},
 	}
 	for _, c := range cases {
@@ -859,6 +864,50 @@ func testSearch(t *testing.T, s Store) {
 			}
 		})
 	}
+}
+
+// testSearchRanking: the whole name, then the last segment (after '.', '/'
+// or ':'), then a prefix, then anywhere; each group by name, then kind; and
+// paging one hit at a time crosses the groups in the same order.
+func testSearchRanking(t *testing.T, s Store) {
+	MustPutJobs(t, s,
+		J("etl/orders", "ann", L("orders"), L("ods.orders")),
+		J("warehouse:orders", "ann", L("ods.orders"), L("dwd.fact_orders")),
+		J("load", "orders-team", L("orders_v2"), L("ods.orders_history")),
+	)
+	want := L(
+		"TABLE:orders",
+		"JOB:etl/orders", "TABLE:ods.orders", "JOB:warehouse:orders",
+		"OWNER:orders-team", "TABLE:orders_v2",
+		"TABLE:dwd.fact_orders", "TABLE:ods.orders_history",
+	)
+	all, err := s.Search(context.Background(), lineage.SearchFilter{Query: "Orders"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	same(t, "ranked hits", hits(all), want)
+	var got []string
+	after := ""
+	for pages := 0; ; pages++ {
+		if pages > len(want) {
+			t.Fatal("paging does not end")
+		}
+		p, err := s.Search(context.Background(), lineage.SearchFilter{Query: "orders", First: 1, After: after})
+		if err != nil {
+			t.Fatalf("page %d: %v", pages, err)
+		}
+		got = append(got, hits(p)...)
+		if !p.HasNext {
+			break
+		}
+		after = p.EndCursor
+	}
+	same(t, "pages of one", got, want)
+	ods, err := s.Search(context.Background(), lineage.SearchFilter{Query: "ods.orders"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	same(t, "exact before prefix", hits(ods), L("TABLE:ods.orders", "TABLE:ods.orders_history"))
 }
 
 func testSearchPaging(t *testing.T, s Store) {

@@ -130,7 +130,7 @@ func targetRow(campaignID string, t lineage.Target) map[string]any {
 		"ticketKey": nonEmpty(t.TicketKey), "ticketUrl": nonEmpty(t.TicketURL), "ticketStatus": nonEmpty(string(t.TicketStatus)),
 		"unassigned": t.Unassigned, "verification": string(t.Verification), "detail": nonEmpty(t.Detail),
 		"lastError": nonEmpty(t.LastError), "attempts": int64(t.Attempts), "remindedAt": timeParam(t.RemindedAt),
-		"createdAt": timeParam(t.CreatedAt), "updatedAt": timeParam(t.UpdatedAt),
+		"createdAt": timeParam(t.CreatedAt), "updatedAt": timeParam(t.UpdatedAt), "watchers": strList(t.Watchers),
 	}
 }
 
@@ -143,6 +143,7 @@ func targetFrom(p map[string]any) lineage.Target {
 		Unassigned: pbool(p, "unassigned"), Verification: lineage.Verification(pstr(p, "verification")),
 		Detail: pstr(p, "detail"), LastError: pstr(p, "lastError"), Attempts: pint(p, "attempts"),
 		RemindedAt: timeOf(p["remindedAt"]), CreatedAt: timeOf(p["createdAt"]), UpdatedAt: timeOf(p["updatedAt"]),
+		Watchers: pstrs(p, "watchers"),
 	}
 }
 

@@ -49,6 +49,7 @@ func planPut(jobs []lineage.JobPut) (*putPlan, error) {
 		reads, writes []string
 		script        string
 		columns       lineage.JobColumns
+		watchers      []string
 	}
 	var (
 		order  []string
@@ -81,6 +82,10 @@ func planPut(jobs []lineage.JobPut) (*putPlan, error) {
 		if err := cols.Normalize(fmt.Sprintf("jobs[%d].columns", i)); err != nil {
 			return nil, err
 		}
+		watchers, err := lineage.NormalizeWatchers(fmt.Sprintf("jobs[%d].watchers", i), owner, jp.Watchers)
+		if err != nil {
+			return nil, err
+		}
 		if owner != "" {
 			row := map[string]any{"handle": owner, "email": nil, "jiraUser": nil, "team": nil}
 			if h, err := lineage.NormalizeName("owner", jp.OwnerInfo.Handle, true); err == nil && h == owner {
@@ -95,7 +100,7 @@ func planPut(jobs []lineage.JobPut) (*putPlan, error) {
 		}
 		j := jp.Job
 		j.ID, j.Owner = id, owner
-		byID[id] = normJob{job: j, reads: reads, writes: writes, script: jp.Script, columns: cols}
+		byID[id] = normJob{job: j, reads: reads, writes: writes, script: jp.Script, columns: cols, watchers: watchers}
 	}
 	// Take locks in one order (tables, owners, jobs, each sorted by key) so
 	// that concurrent batches deadlock less; the stable sort keeps the
@@ -117,7 +122,7 @@ func planPut(jobs []lineage.JobPut) (*putPlan, error) {
 		p.ids = append(p.ids, id)
 		p.jobs = append(p.jobs, map[string]any{
 			"id": id, "key": foldASCII(id), "source": nj.job.Source, "path": nj.job.Path,
-			"dialect": nj.job.Dialect, "hash": nj.job.Hash, "script": nonEmpty(nj.script),
+			"dialect": nj.job.Dialect, "hash": nj.job.Hash, "script": nonEmpty(nj.script), "watchers": strList(nj.watchers),
 		})
 		if nj.job.Owner != "" {
 			p.owns = append(p.owns, map[string]any{"owner": nj.job.Owner, "job": id})
@@ -228,7 +233,7 @@ DELETE r`
 	cypherMergeJobs = `UNWIND $rows AS row
 MERGE (j:Job {id: row.id})
 SET j.key = row.key, j.source = row.source, j.path = row.path, j.dialect = row.dialect, j.hash = row.hash,
-    j.script = row.script`
+    j.script = row.script, j.watchers = row.watchers`
 	cypherMergeOwners = `UNWIND $rows AS row
 MERGE (o:Owner {handle: row.handle})
 WITH o, row
@@ -468,7 +473,7 @@ func (s *Store) Job(ctx context.Context, id string) (*lineage.JobInfo, error) {
 	err = s.read(ctx, "job "+id, func(tx driver.ManagedTransaction) error {
 		recs, err := collect(ctx, tx, `MATCH (j:Job {id: $id})
 OPTIONAL MATCH (o:Owner)-[:OWNS]->(j)
-RETURN `+jobReturn+`, j.script AS script, o.email AS email, o.jiraUser AS jiraUser, o.team AS team,
+RETURN `+jobReturn+`, j.script AS script, j.watchers AS watchers, o.email AS email, o.jiraUser AS jiraUser, o.team AS team,
   [(j)-[:READS]->(t:Table) | t.name] AS reads, [(j)-[:WRITES]->(t:Table) | t.name] AS writes`,
 			map[string]any{"id": id})
 		if err != nil {
@@ -479,6 +484,9 @@ RETURN `+jobReturn+`, j.script AS script, o.email AS email, o.jiraUser AS jiraUs
 		}
 		r := recs[0]
 		ji = &lineage.JobInfo{Job: jobFrom(r), Reads: sorted(strs(r, "reads")), Writes: sorted(strs(r, "writes")), Script: str(r, "script")}
+		if w := strs(r, "watchers"); len(w) > 0 {
+			ji.Watchers = sorted(w)
+		}
 		if ji.Columns, err = jobColumnLineage(ctx, tx, id); err != nil {
 			return err
 		}
@@ -659,4 +667,28 @@ func (s *Store) Counts(ctx context.Context) (lineage.Counts, error) {
 		return nil
 	})
 	return c, err
+}
+
+var _ lineage.WatcherStore = (*Store)(nil)
+
+// Watchers returns the watchers of the given jobs that have some.
+// Errors: EUNAVAILABLE.
+func (s *Store) Watchers(ctx context.Context, jobIDs []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	if len(jobIDs) == 0 {
+		return out, nil
+	}
+	err := s.read(ctx, "watchers", func(tx driver.ManagedTransaction) error {
+		clear(out)
+		recs, err := collect(ctx, tx, `UNWIND $ids AS id MATCH (j:Job {id: id}) WHERE size(coalesce(j.watchers, [])) > 0
+RETURN j.id AS id, j.watchers AS watchers`, map[string]any{"ids": strList(jobIDs)})
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			out[str(r, "id")] = sorted(strs(r, "watchers"))
+		}
+		return nil
+	})
+	return out, err
 }

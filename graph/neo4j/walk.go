@@ -373,7 +373,8 @@ var searchParts = map[lineage.NodeKind]string{
 var kindRank = map[lineage.NodeKind]int{lineage.KindTable: 0, lineage.KindJob: 1, lineage.KindOwner: 2}
 var rankKind = []lineage.NodeKind{lineage.KindTable, lineage.KindJob, lineage.KindOwner}
 
-// Search finds tables, jobs and owners whose name contains the query.
+// Search finds tables, jobs and owners whose name contains the query: the
+// whole name first, then the last segment, then prefixes, then the rest.
 // Errors: EINVALID, EUNAVAILABLE.
 func (s *Store) Search(ctx context.Context, f lineage.SearchFilter) (*lineage.SearchPage, error) {
 	q, first, kinds, err := f.Check()
@@ -381,7 +382,8 @@ func (s *Store) Search(ctx context.Context, f lineage.SearchFilter) (*lineage.Se
 		return nil, err
 	}
 	q = foldASCII(q)
-	// The cursor names the last hit: its group (0 prefix, 1 other), kind rank and name.
+	// The cursor names the last hit: its group (0 the whole name, 1 its last
+	// segment, 2 a prefix, 3 other), kind rank and name.
 	cur := struct {
 		set        bool
 		group, rnk int
@@ -392,7 +394,7 @@ func (s *Store) Search(ctx context.Context, f lineage.SearchFilter) (*lineage.Se
 		if err != nil {
 			return nil, err
 		}
-		if len(raw) < 3 || raw[0] < '0' || raw[0] > '1' || raw[1] < '0' || raw[1] > '2' || raw[2] != ':' {
+		if len(raw) < 3 || raw[0] < '0' || raw[0] > '3' || raw[1] < '0' || raw[1] > '2' || raw[2] != ':' {
 			return nil, lineage.FieldErrorf("after", "is not a cursor from this listing")
 		}
 		cur.set, cur.group, cur.rnk, cur.name = true, int(raw[0]-'0'), int(raw[1]-'0'), raw[3:]
@@ -406,13 +408,15 @@ func (s *Store) Search(ctx context.Context, f lineage.SearchFilter) (*lineage.Se
 	cypher := `CALL {
 ` + strings.Join(parts, "\nUNION ALL\n") + `
 }
-WITH name, rank, CASE WHEN key STARTS WITH $q THEN 0 ELSE 1 END AS grp
+WITH name, rank, CASE WHEN key = $q THEN 0
+  WHEN key ENDS WITH $segdot OR key ENDS WITH $segslash OR key ENDS WITH $segcolon THEN 1
+  WHEN key STARTS WITH $q THEN 2 ELSE 3 END AS grp
 WHERE NOT $cursor OR grp > $cg OR (grp = $cg AND (name > $cn OR (name = $cn AND rank > $cr)))
 RETURN name, rank, grp
 ORDER BY grp, name, rank
 LIMIT $limit`
 	params := map[string]any{
-		"q": q, "cursor": cur.set, "cg": int64(cur.group), "cn": cur.name, "cr": int64(cur.rnk),
+		"q": q, "segdot": "." + q, "segslash": "/" + q, "segcolon": ":" + q, "cursor": cur.set, "cg": int64(cur.group), "cn": cur.name, "cr": int64(cur.rnk),
 		"limit": int64(first + 1),
 	}
 	type hit struct {

@@ -74,11 +74,11 @@ func (s *Store) CreateCampaign(ctx context.Context, c *lineage.Campaign) error {
 // insertTarget stores one target of a campaign.
 func insertTarget(ctx context.Context, tx *sql.Tx, campaign string, t lineage.Target) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO targets(campaign, owner, role, hops, jobs, tables, state, ticket_key,
-		ticket_url, ticket_status, unassigned, verification, detail, last_error, attempts, reminded_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		ticket_url, ticket_status, unassigned, verification, detail, last_error, attempts, reminded_at, created_at, updated_at,
+		watchers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		campaign, t.Owner, t.Role, t.Hops, jsonList(t.Jobs), jsonList(t.Tables), t.State, t.TicketKey,
 		t.TicketURL, t.TicketStatus, t.Unassigned, t.Verification, t.Detail, t.LastError, t.Attempts,
-		nanos(t.RemindedAt), nanos(t.CreatedAt), nanos(t.UpdatedAt))
+		nanos(t.RemindedAt), nanos(t.CreatedAt), nanos(t.UpdatedAt), jsonList(t.Watchers))
 	if isConstraint(err) {
 		return lineage.WrapError(lineage.ECONFLICT, err, "Owner %q is a target of campaign %q already.", t.Owner, campaign)
 	}
@@ -122,7 +122,7 @@ func scanCampaign(sc scanner) (lineage.Campaign, error) {
 // loadTargets returns the targets of the given campaigns, sorted by owner.
 func loadTargets(ctx context.Context, tx queryer, ids []string) (map[string][]lineage.Target, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT campaign, owner, role, hops, jobs, tables, state, ticket_key, ticket_url,
-		ticket_status, unassigned, verification, detail, last_error, attempts, reminded_at, created_at, updated_at
+		ticket_status, unassigned, verification, detail, last_error, attempts, reminded_at, created_at, updated_at, watchers
 		FROM targets WHERE campaign IN (SELECT value FROM json_each(?)) ORDER BY campaign, owner`, stringList(ids))
 	if err != nil {
 		return nil, err
@@ -130,13 +130,19 @@ func loadTargets(ctx context.Context, tx queryer, ids []string) (map[string][]li
 	defer rows.Close()
 	out := map[string][]lineage.Target{}
 	for rows.Next() {
-		var id, jobs, tables string
+		var id, jobs, tables, watchers string
 		var t lineage.Target
 		var reminded, created, updated int64
 		if err := rows.Scan(&id, &t.Owner, &t.Role, &t.Hops, &jobs, &tables, &t.State, &t.TicketKey, &t.TicketURL,
 			&t.TicketStatus, &t.Unassigned, &t.Verification, &t.Detail, &t.LastError, &t.Attempts,
-			&reminded, &created, &updated); err != nil {
+			&reminded, &created, &updated, &watchers); err != nil {
 			return nil, err
+		}
+		if t.Watchers, err = fromJSONList(watchers); err != nil {
+			return nil, err
+		}
+		if len(t.Watchers) == 0 {
+			t.Watchers = nil
 		}
 		if t.Jobs, err = fromJSONList(jobs); err != nil {
 			return nil, err

@@ -111,6 +111,7 @@ func TestSearchUsesTrigramIndex(t *testing.T) {
 	defer s.Close()
 	ctx := context.Background()
 	rows, err := s.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+searchSQL(7, true),
+		sql.Named("exact", "abc"), sql.Named("segdot", "%.abc"), sql.Named("segslash", "%/abc"), sql.Named("segcolon", "%:abc"),
 		sql.Named("prefix", "abc%"), sql.Named("infix", "%abc%"), sql.Named("like", "%abc%"),
 		sql.Named("rank", -1), sql.Named("name", ""), sql.Named("kind", -1), sql.Named("limit", 10))
 	if err != nil {
@@ -145,13 +146,13 @@ func TestSearchUsesTrigramIndex(t *testing.T) {
 		}
 		return out
 	}
-	if got, want := strings.Join(search(), " "), "OWNER:ordersteam JOB:etl/Load_Orders.sql TABLE:raw.orders"; got != want {
+	if got, want := strings.Join(search(), " "), "TABLE:raw.orders OWNER:ordersteam JOB:etl/Load_Orders.sql"; got != want {
 		t.Errorf("search after put = %s, want %s", got, want)
 	}
 	if err := s.DeleteJob(ctx, "etl/Load_Orders.sql"); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := strings.Join(search(), " "), "OWNER:ordersteam TABLE:raw.orders"; got != want {
+	if got, want := strings.Join(search(), " "), "TABLE:raw.orders OWNER:ordersteam"; got != want {
 		t.Errorf("search after delete = %s, want %s", got, want)
 	}
 }

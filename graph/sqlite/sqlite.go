@@ -210,6 +210,15 @@ var migrations = []string{
 	// 7: column-scoped campaigns: the columns (JSON list) and the change.
 	`ALTER TABLE campaigns ADD COLUMN columns TEXT NOT NULL DEFAULT '[]';
 	ALTER TABLE campaigns ADD COLUMN change TEXT NOT NULL DEFAULT '';`,
+
+	// 8: watchers, further owners named beside a job's owner, and the
+	// watchers a campaign target's ticket names (a JSON list).
+	`CREATE TABLE job_watchers (
+		job     INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+		watcher TEXT NOT NULL,
+		PRIMARY KEY (job, watcher)
+	) WITHOUT ROWID;
+	ALTER TABLE targets ADD COLUMN watchers TEXT NOT NULL DEFAULT '[]';`,
 }
 
 // Store is the SQLite store. Create it with Open.
@@ -234,6 +243,9 @@ func Open(path string) (*Store, error) {
 	if err := checkPath(path); err != nil {
 		return nil, err
 	}
+	if err := checkWAL(path); err != nil {
+		return nil, err
+	}
 	w, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
@@ -243,6 +255,10 @@ func Open(path string) (*Store, error) {
 	w.SetConnMaxIdleTime(0)
 	w.SetConnMaxLifetime(0)
 	s := &Store{Now: time.Now, path: path, w: w}
+	if err := s.quickCheck(); err != nil {
+		w.Close()
+		return nil, err
+	}
 	if err := s.migrate(); err != nil {
 		w.Close()
 		return nil, err
@@ -266,6 +282,61 @@ func Open(path string) (*Store, error) {
 		return nil, s.openError(err)
 	}
 	return s, nil
+}
+
+// maxReported bounds the problems a failed check quotes.
+const maxReported = 5
+
+// quickCheck runs PRAGMA quick_check before the store serves anything: a
+// damaged file would otherwise answer some reads and fail others, or lose
+// writes, with no word in the log. It returns EINVALID naming what the check
+// found and how to repair or restore the file (see repairAdvice).
+func (s *Store) quickCheck() error {
+	problems, err := check(s.w, "quick_check")
+	if err != nil {
+		return s.openError(err)
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	shown := problems[:min(len(problems), maxReported)]
+	more := ""
+	if len(problems) > len(shown) {
+		more = fmt.Sprintf(" (and %d more)", len(problems)-len(shown))
+	}
+	return lineage.Errorf(lineage.EINVALID, "The SQLite database %s is damaged: PRAGMA quick_check found %d problem(s): %s%s. lineage will not serve it. %s",
+		s.path, len(problems), strings.Join(shown, "; "), more, repairAdvice(s.path))
+}
+
+// repairAdvice says how to get a usable store back from a damaged file.
+// It names no in-place repair: REINDEX, VACUUM INTO and .dump all read
+// through the damaged pages (a WITHOUT ROWID table is read through its
+// covering index), and the sqlite3 3.40 shell's .recover fails on any
+// file. The lineage graph itself is derived from repositories and can be
+// rebuilt by ingest; campaigns and tickets come only from a backup.
+func repairAdvice(path string) string {
+	return fmt.Sprintf("Stop lineage, keep a copy of %[1]s and %[1]s-wal for inspection, then either restore %[1]s from a backup, or move it aside (mv %[1]s %[1]s.damaged; mv %[1]s-wal %[1]s.damaged-wal) and rebuild the graph with lineage ingest -graph sqlite:%[1]s DIR for each repository (campaigns and tickets kept in the damaged file are not rebuilt).", path)
+}
+
+// check runs an integrity pragma (quick_check or integrity_check) on db
+// and returns the problems it reports, none when it says "ok".
+func check(db *sql.DB, pragma string) ([]string, error) {
+	rows, err := db.Query("PRAGMA " + pragma)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return nil, err
+		}
+		if line != "ok" {
+			problems = append(problems, line)
+		}
+	}
+	return problems, rows.Err()
 }
 
 // checkPath rejects paths that cannot hold a database, with a message
@@ -352,7 +423,7 @@ func (s *Store) openError(err error) error {
 	case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_AUTH:
 		return lineage.WrapError(lineage.EINVALID, err, "Cannot open the SQLite database %s for writing; check the permissions of the file and its directory, or choose another path.", s.path)
 	case sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT:
-		return lineage.WrapError(lineage.EINVALID, err, "%s is not a SQLite database or is damaged; move it aside or choose another path.", s.path)
+		return lineage.WrapError(lineage.EINVALID, err, "%s is not a SQLite database or is damaged; choose another path, or, if it is lineage's store: %s", s.path, repairAdvice(s.path))
 	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
 		return lineage.WrapError(lineage.EUNAVAILABLE, err, "The SQLite database %s is locked by another process; stop it or choose another path.", s.path)
 	case sqlite3.SQLITE_FULL:

@@ -3,10 +3,13 @@ package sqlite_test
 import (
 	"bufio"
 	"context"
+	"database/sql"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -256,5 +259,184 @@ func crashChild(path string) {
 			os.Exit(2)
 		}
 		fmt.Fprintf(os.Stdout, "ack %d\n", b)
+	}
+}
+
+// TestOpenRefusesDamagedFile damages one page of an index and checks that
+// Open refuses the file, saying what quick_check found and how to repair
+// it, and that the repair it names gives a file Open accepts.
+func TestOpenRefusesDamagedFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lineage.db")
+	s, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var jobs []lineage.JobPut
+	for i := range 2000 {
+		jobs = append(jobs, lineage.JobPut{Job: lineage.Job{ID: fmt.Sprintf("j%04d", i), Source: "s", Path: "p"}, Reads: []string{fmt.Sprintf("raw.t%d", i%300)}, Writes: []string{fmt.Sprintf("dw.t%d", i)}})
+	}
+	if err := s.PutJobs(context.Background(), jobs); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pageSize, root int64
+	if err := raw.QueryRow("PRAGMA page_size").Scan(&pageSize); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.QueryRow("SELECT rootpage FROM sqlite_schema WHERE name = 'edges_tbl'").Scan(&root); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteAt([]byte(strings.Repeat("\xff", 64)), (root-1)*pageSize); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	_, err = sqlite.Open(path)
+	if lineage.ErrorCode(err) != lineage.EINVALID {
+		t.Fatalf("Open of a damaged file = %v, want EINVALID", err)
+	}
+	msg := lineage.ErrorMessage(err)
+	for _, want := range []string{path, "damaged", "quick_check", "backup", "mv " + path + " " + path + ".damaged", "lineage ingest -graph sqlite:" + path} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message %q does not say %q", msg, want)
+		}
+	}
+
+	// The way out it names works: the file moved aside, a new store opens
+	// at the same path.
+	if err := os.Rename(path, path+".damaged"); err != nil {
+		t.Fatal(err)
+	}
+	os.Rename(path+"-wal", path+".damaged-wal")
+	s, err = sqlite.Open(path)
+	if err != nil {
+		t.Fatalf("Open after moving the damaged file aside: %v", err)
+	}
+	s.Close()
+}
+
+// walFrames returns the offsets of the frames of the WAL file b and
+// whether each is a commit frame.
+func walFrames(tb testing.TB, b []byte) (offsets []int, commits []bool) {
+	tb.Helper()
+	if len(b) < 32 {
+		tb.Fatalf("WAL of %d bytes", len(b))
+	}
+	pageSize := int(binary.BigEndian.Uint32(b[8:]))
+	for off := 32; off+24+pageSize <= len(b); off += 24 + pageSize {
+		offsets = append(offsets, off)
+		commits = append(commits, binary.BigEndian.Uint32(b[off+4:]) != 0)
+	}
+	return offsets, commits
+}
+
+// TestOpenRefusesDamagedWAL damages one frame of a write-ahead log that
+// holds three more transactions and checks that Open refuses the store
+// (SQLite would drop the two transactions after the damage without a
+// word), that an intact log and a log whose last transaction was torn
+// open as before, and that the way out the message names works.
+func TestOpenRefusesDamagedWAL(t *testing.T) {
+	dir := t.TempDir()
+	live := filepath.Join(dir, "live.db")
+	s, err := sqlite.Open(live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, id := range []string{"j1", "j2", "j3"} {
+		if err := s.PutJobs(context.Background(), []lineage.JobPut{{Job: lineage.Job{ID: id, Source: "s", Path: id}, Reads: []string{"raw." + id}, Writes: []string{"dw." + id}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db, err := os.ReadFile(live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wal, err := os.ReadFile(live + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	offsets, commits := walFrames(t, wal)
+	var commitAt []int
+	for i, c := range commits {
+		if c {
+			commitAt = append(commitAt, i)
+		}
+	}
+	if len(commitAt) < 3 {
+		t.Fatalf("the WAL holds %d commits, want at least 3", len(commitAt))
+	}
+	// A copy of the files as a crash would leave them, changed by change.
+	copyAs := func(name string, change func(wal []byte) []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, db, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p+"-wal", change(slices.Clone(wal)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	jobs := func(p string) []string {
+		t.Helper()
+		st, err := sqlite.Open(p)
+		if err != nil {
+			t.Fatalf("Open %s: %v", filepath.Base(p), err)
+		}
+		defer st.Close()
+		var ids []string
+		for _, id := range []string{"j1", "j2", "j3"} {
+			if _, err := st.Job(context.Background(), id); err == nil {
+				ids = append(ids, id)
+			}
+		}
+		return ids
+	}
+
+	if got := jobs(copyAs("intact.db", func(w []byte) []byte { return w })); !slices.Equal(got, []string{"j1", "j2", "j3"}) {
+		t.Fatalf("intact log: jobs %v", got)
+	}
+	// The last transaction torn in mid-write was never acknowledged.
+	torn := copyAs("torn.db", func(w []byte) []byte { return w[:offsets[commitAt[len(commitAt)-1]]+100] })
+	if got := jobs(torn); !slices.Equal(got, []string{"j1", "j2"}) {
+		t.Fatalf("torn log: jobs %v", got)
+	}
+
+	// Damage the first frame after the commit of j1: j2 and j3 follow.
+	bad := copyAs("bad.db", func(w []byte) []byte {
+		off := offsets[commitAt[len(commitAt)-3]+1]
+		w[off+24+100] ^= 0xff
+		return w
+	})
+	_, err = sqlite.Open(bad)
+	if lineage.ErrorCode(err) != lineage.EINVALID {
+		t.Fatalf("Open with a damaged log = %v, want EINVALID", err)
+	}
+	msg := lineage.ErrorMessage(err)
+	for _, want := range []string{bad + "-wal", "2 committed transaction(s)", "sqlite3 " + bad + " 'PRAGMA wal_checkpoint(TRUNCATE)'", "backup"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message %q does not say %q", msg, want)
+		}
+	}
+	if _, err := exec.LookPath("sqlite3"); err != nil {
+		t.Skip("sqlite3 is not installed (apt-get install sqlite3): the way out is not tried")
+	}
+	if out, err := exec.Command("sqlite3", bad, "PRAGMA wal_checkpoint(TRUNCATE)").CombinedOutput(); err != nil {
+		t.Fatalf("sqlite3: %v\n%s", err, out)
+	}
+	if got := jobs(bad); !slices.Equal(got, []string{"j1"}) {
+		t.Fatalf("after accepting the loss: jobs %v, want j1", got)
 	}
 }

@@ -506,8 +506,13 @@ func searchSQL(mask int, indexed bool) string {
 		}
 		from = strings.Join(parts, " UNION ALL ")
 	}
+	// rank: 0 the whole name, 1 its last segment (after '.', '/' or ':'),
+	// 2 a prefix, 3 anywhere else. LIKE without wildcards is a
+	// case-insensitive (ASCII) equality.
 	return `SELECT rank, name, kind FROM (
-			SELECT CASE WHEN name LIKE :prefix ESCAPE '\' THEN 0 ELSE 1 END AS rank, name, kind FROM (` + from + `))
+			SELECT CASE WHEN name LIKE :exact ESCAPE '\' THEN 0
+				WHEN name LIKE :segdot ESCAPE '\' OR name LIKE :segslash ESCAPE '\' OR name LIKE :segcolon ESCAPE '\' THEN 1
+				WHEN name LIKE :prefix ESCAPE '\' THEN 2 ELSE 3 END AS rank, name, kind FROM (` + from + `))
 		WHERE (rank, name, kind) > (:rank, :name, :kind) ORDER BY rank, name, kind LIMIT :limit`
 }
 
@@ -518,21 +523,23 @@ func init() {
 	}
 }
 
-// Search finds tables, jobs and owners whose name contains the query.
+// Search finds tables, jobs and owners whose name contains the query: the
+// whole name first, then the last segment, then prefixes, then the rest.
 func (s *Store) Search(ctx context.Context, f lineage.SearchFilter) (*lineage.SearchPage, error) {
 	q, first, kinds, err := f.Check()
 	if err != nil {
 		return nil, err
 	}
 	q = strings.ToLower(q)
-	// The position after which to list: rank (0 prefix, 1 other), name, kind.
+	// The position after which to list: rank (0 exact, 1 last segment, 2
+	// prefix, 3 other), name, kind.
 	afterRank, afterName, afterKind := -1, "", -1
 	if f.After != "" {
 		pos, err := decodeCursor('s', f.After)
 		if err != nil {
 			return nil, err
 		}
-		if len(pos) < 4 || pos[0] < '0' || pos[0] > '1' || pos[1] != ':' || pos[2] < '0' || pos[2] > '2' || pos[3] != ':' {
+		if len(pos) < 4 || pos[0] < '0' || pos[0] > '3' || pos[1] != ':' || pos[2] < '0' || pos[2] > '2' || pos[3] != ':' {
 			return nil, lineage.FieldErrorf("after", "is not a cursor of this listing; pass the endCursor of the previous page")
 		}
 		afterRank, afterKind, afterName = int(pos[0]-'0'), int(pos[2]-'0'), pos[4:]
@@ -551,6 +558,7 @@ func (s *Store) Search(ctx context.Context, f lineage.SearchFilter) (*lineage.Se
 	var last [3]any
 	err = s.read(ctx, "search", func(tx queryer) error {
 		rows, err := tx.QueryContext(ctx, query,
+			sql.Named("exact", esc), sql.Named("segdot", "%."+esc), sql.Named("segslash", "%/"+esc), sql.Named("segcolon", "%:"+esc),
 			sql.Named("prefix", esc+"%"), sql.Named("infix", "%"+esc+"%"), sql.Named("like", "%"+q+"%"),
 			sql.Named("rank", afterRank), sql.Named("name", afterName), sql.Named("kind", afterKind), sql.Named("limit", first+1))
 		if err != nil {

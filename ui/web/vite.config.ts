@@ -13,9 +13,14 @@ export default defineConfig({
     emptyOutDir: true,
     assetsDir: 'assets',
     sourcemap: false,
-    // The whole app is a few hundred kilobytes; one chunk keeps the embedded
-    // file list short and stable.
+    // The app is a few hundred kilobytes and GraphiQL about a megabyte; a
+    // chunk per page keeps the embedded file list short and stable.
     chunkSizeWarningLimit: 1000,
+    // Two pages: the app (index.html) and the GraphQL playground
+    // (playground.html, served at /playground), sharing React.
+    rollupOptions: {
+      input: { main: 'index.html', playground: 'playground.html' },
+    },
   },
   server: {
     // `npm run dev` against a running `lineage serve` on :8080.
@@ -25,5 +30,8 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test/setup.ts'],
+    // The CI machine may be shared and loaded: generous limits (nothing
+    // asserts on time; a test that hangs still fails).
+    testTimeout: 30000,
   },
 });

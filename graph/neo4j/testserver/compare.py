@@ -75,6 +75,27 @@ def main():
         checks.append(("table %s" % t,
                        "query($t: String!) { table(name: $t) { name readers { %s } writers { %s } owners { handle } } }" % (JOB, JOB),
                        {"t": t}))
+    # Column lineage: every column of the picked tables, each column's
+    # lineage both ways, and the impact of changing it.
+    col_impact = """columns derived totals { owners mustAct informed jobs tables }
+      owners { owner { handle } role hops jobs { job { id } role hops reason uses { name kind line unresolved } } }
+      spared { handle }"""
+    ncols = 0
+    for t in picked:
+        checks.append(("columns %s" % t,
+                       "query($t: String!) { table(name: $t) { columns { name declared jobCount writers "
+                       "uses { job { id } kind line unresolved } } } }", {"t": t}))
+        cols = query(a, "query($t: String!) { table(name: $t) { columns { name } } }", {"t": t})
+        for c in [c["name"] for c in cols["data"]["table"]["columns"] if c["name"] != "*"][:4]:
+            ncols += 1
+            checks.append(("columnLineage %s.%s" % (t, c),
+                           "query($t: String!, $c: String!) { columnLineage(table: $t, column: $c, direction: BOTH, depth: 4) "
+                           "{ start columns truncated edges { job source target } } }", {"t": t, "c": c}))
+            checks.append(("column impact %s.%s" % (t, c),
+                           "query($t: String!, $c: String!) { impact(table: $t, columns: [$c], depth: 4) { %s } }" % col_impact,
+                           {"t": t, "c": c}))
+    if ncols == 0:
+        raise SystemExit("compare: no table of the sample has column lineage on %s" % a)
     for q in ("a", "ods", "_", "Sales", "zzz-none"):
         checks.append(("search %s" % q,
                        "query($q: String!) { search(query: $q, first: 7) { hits { kind name } pageInfo { hasNextPage } } }",

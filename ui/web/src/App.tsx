@@ -1,7 +1,7 @@
 // The app shell: header with search and navigation, the page for the
 // current route, and the token prompt.
 import { useEffect, useRef, useState } from 'react';
-import { getToken } from './api';
+import { getToken, tokenRefused } from './api';
 import { SearchBox } from './components/SearchBox';
 import { Empty } from './components/States';
 import { openTokenPrompt, TokenPromptHost } from './components/TokenPrompt';
@@ -48,15 +48,26 @@ function Page({ route }: { route: Route }) {
 }
 
 function TokenButton() {
-  const [has, setHas] = useState(!!getToken());
+  const state = () => (!getToken() ? 'none' : tokenRefused() ? 'refused' : 'set');
+  const [has, setHas] = useState(state);
   useEffect(() => {
-    const on = () => setHas(!!getToken());
+    const on = () => setHas(state());
     window.addEventListener('lineage:token-changed', on);
     return () => window.removeEventListener('lineage:token-changed', on);
   }, []);
   return (
-    <button type="button" className="token-button" onClick={openTokenPrompt} title="The API token used for campaign actions">
-      {has ? 'Token set' : 'Set token'}
+    <button
+      type="button"
+      className={`token-button${has === 'refused' ? ' refused' : ''}`}
+      onClick={openTokenPrompt}
+      title={
+        has === 'refused'
+          ? 'The server refused this token: pages still read without it; set another one for campaign actions'
+          : 'The API token used for campaign actions'
+      }
+      data-testid="token-button"
+    >
+      {has === 'none' ? 'Set token' : has === 'refused' ? 'Token refused' : 'Token set'}
     </button>
   );
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, getToken, gql, setTokenAsker } from './api';
+import { ApiError, getToken, gql, setToken, setTokenAsker, tokenRefused } from './api';
 import { mockGraphQL } from './test/graphql';
 
 /** failure returns the error a request fails with. */
@@ -72,6 +72,25 @@ describe('gql', () => {
     setTokenAsker(asker);
     await expect(gql('query Q { x }')).rejects.toBeInstanceOf(ApiError);
     expect(asker).not.toHaveBeenCalled();
+  });
+
+  it('a wrong token never breaks a read: it is retried without the token and marked refused', async () => {
+    setToken('wrong-token');
+    const calls = mockGraphQL({
+      Counts: (_v, call) =>
+        call.headers.Authorization
+          ? { status: 401, errors: [{ message: 'The bearer token is not known to this server.', extensions: { code: 'UNAUTHENTICATED' } }] }
+          : { data: { counts: { tables: 3 } } },
+    });
+    const changed = vi.fn();
+    window.addEventListener('lineage:token-changed', changed);
+    await expect(gql('query Counts { counts { tables } }')).resolves.toEqual({ counts: { tables: 3 } });
+    window.removeEventListener('lineage:token-changed', changed);
+    expect(calls.map((c) => c.headers.Authorization)).toEqual(['Bearer wrong-token', undefined]);
+    expect(tokenRefused()).toBe(true);
+    expect(changed).toHaveBeenCalled();
+    setToken('');
+    expect(tokenRefused()).toBe(false);
   });
 
   it('reports a non-JSON failure with its status', async () => {

@@ -4,6 +4,9 @@
 
 export const TOKEN_KEY = 'lineage.token';
 
+// Whether the server refused this tab's token (see tokenRefused).
+let refused = false;
+
 /** ApiError is a failed request: the server's message, its code, and where. */
 export class ApiError extends Error {
   /** code is the server's extensions.code (lower-cased), "network" or "http". */
@@ -44,6 +47,7 @@ export function getToken(): string {
 
 /** setToken keeps the token for this browser tab only; "" forgets it. */
 export function setToken(token: string): void {
+  refused = false;
   try {
     if (token) sessionStorage.setItem(TOKEN_KEY, token);
     else sessionStorage.removeItem(TOKEN_KEY);
@@ -82,9 +86,23 @@ export interface GqlOptions {
   signal?: AbortSignal;
 }
 
-async function send<T>(query: string, variables: Record<string, unknown>, opts: GqlOptions): Promise<T> {
+/**
+ * tokenRefused reports whether the server refused this tab's token on the
+ * last request that sent it. Read pages then go on without the token (reads
+ * are open) and the header says the token was refused.
+ */
+export function tokenRefused(): boolean {
+  return refused;
+}
+function setRefused(v: boolean): void {
+  if (refused === v) return;
+  refused = v;
+  window.dispatchEvent(new Event('lineage:token-changed'));
+}
+
+async function send<T>(query: string, variables: Record<string, unknown>, opts: GqlOptions, withToken = true): Promise<T> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json' };
-  const token = getToken();
+  const token = withToken ? getToken() : '';
   if (token) headers.Authorization = `Bearer ${token}`;
   let res: Response;
   try {
@@ -101,6 +119,16 @@ async function send<T>(query: string, variables: Record<string, unknown>, opts: 
       'network',
       0,
     );
+  }
+  if (token) {
+    // 401 with a token sent: the server does not know this token.
+    setRefused(res.status === 401);
+    if (res.status === 401 && !opts.auth) {
+      // A wrong token never breaks a read: reads are open, so ask again
+      // without it (a server that requires tokens for reads refuses that
+      // too, and says so).
+      return send<T>(query, variables, opts, false);
+    }
   }
   let body: GraphQLResponse<T> | null = null;
   const text = await res.text();
@@ -137,9 +165,13 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
     return await send<T>(query, variables, opts);
   } catch (e) {
     if (opts.auth && e instanceof ApiError && e.unauthorized && askToken) {
+      // The server's message says where its token is when it knows (the
+      // local token lineage serve makes on a laptop).
+      const i = e.message.indexOf('This server ');
+      const hint = i >= 0 ? ` ${e.message.slice(i)}` : '';
       const reason = getToken()
         ? `The server refused the token: ${e.message}`
-        : 'Starting, syncing, reminding and cancelling campaigns needs an API token.';
+        : `Starting, syncing, reminding and cancelling campaigns needs an API token.${hint}`;
       const token = await askToken(reason);
       if (token) {
         setToken(token);

@@ -90,3 +90,56 @@ describe('helpers', () => {
     expect(tabOrder([n('c', 100, 0), n('b', 0, 50), n('a', 0, 10)]).map((x) => x.id)).toEqual(['a', 'b', 'c']);
   });
 });
+
+describe('layout at scale, owners grouped', () => {
+  // A depth-4 fan: 4 levels, each table read by 3 jobs of 6 owners, writing
+  // one table each: 160+ nodes.
+  function fan() {
+    const tables = [{ name: 't.0' }];
+    const jobs: { id: string; owner: string }[] = [];
+    const edges: { job: string; table: string; kind: string }[] = [];
+    let frontier = ['t.0'];
+    for (let level = 1; level <= 4 && tables.length + jobs.length < 160; level++) {
+      const next: string[] = [];
+      for (const t of frontier) {
+        for (let k = 0; k < 3 && tables.length + jobs.length < 170; k++) {
+          const id = `etl/l${level}_${t.replace('.', '_')}_${k}.sql`;
+          const out = `t.${level}_${next.length}`;
+          jobs.push({ id, owner: `owner${(jobs.length % 6) + 1}` });
+          tables.push({ name: out });
+          edges.push({ job: id, table: t, kind: 'READS' }, { job: id, table: out, kind: 'WRITES' });
+          next.push(out);
+        }
+      }
+      frontier = next;
+    }
+    const owners = [...new Set(jobs.map((j) => j.owner))].map((handle) => ({ handle }));
+    return { tables, jobs, owners, edges };
+  }
+
+  it('keeps 150+ nodes apart at full size, each job inside its owner box', { timeout: 60000 }, () => {
+    const { nodes, edges } = buildGraph(fan(), true);
+    expect(nodes.filter((n) => n.kind !== 'OWNER').length).toBeGreaterThanOrEqual(150);
+    const l = layout(nodes, edges, { groupOwners: true });
+    expect(l.nodes.every((n) => n.kind !== 'OWNER')).toBe(true);
+    // One box per owner and column, each named by its owner.
+    expect(new Set(l.groups.map((g) => g.name)).size).toBe(6);
+    expect(l.edges.every((e) => e.kind !== 'OWNS')).toBe(true);
+    const overlaps: string[] = [];
+    for (let i = 0; i < l.nodes.length; i++)
+      for (let j = i + 1; j < l.nodes.length; j++) {
+        const a = l.nodes[i];
+        const b = l.nodes[j];
+        const apart = Math.abs(a.x - b.x) >= (a.width + b.width) / 2 || Math.abs(a.y - b.y) >= (a.height + b.height) / 2;
+        if (!apart) overlaps.push(`${a.id} overlaps ${b.id}`);
+      }
+    expect(overlaps).toEqual([]);
+    // Labels keep their full size: a 13px font stays 13px, the canvas pans.
+    expect(Math.min(...l.nodes.map((n) => n.height))).toBeGreaterThanOrEqual(34);
+    for (const n of l.nodes.filter((x) => x.kind === 'JOB')) {
+      const g = l.groups.find((x) => x.name === n.owner && Math.abs(x.x - n.x) <= x.width / 2)!;
+      expect(g, `no box of @${n.owner} holds ${n.id}`).toBeTruthy();
+      expect(Math.abs(n.x - g.x) <= (g.width - n.width) / 2 + 0.5 && Math.abs(n.y - g.y) <= (g.height - n.height) / 2 + 0.5, `${n.id} outside @${n.owner}`).toBe(true);
+    }
+  });
+});

@@ -46,9 +46,22 @@ export interface LaidEdge extends GraphEdge {
   points: { x: number; y: number }[];
 }
 
+/** LaidGroup is an owner drawn as a box around the jobs they own. */
+export interface LaidGroup {
+  id: string;
+  /** name is the owner's handle. */
+  name: string;
+  x: number; // centre
+  y: number;
+  width: number;
+  height: number;
+}
+
 export interface Layout {
   nodes: LaidNode[];
   edges: LaidEdge[];
+  /** groups are owners as boxes (layout with groupOwners); their OWNS edges are not drawn. */
+  groups: LaidGroup[];
   width: number;
   height: number;
 }
@@ -119,10 +132,39 @@ function labels(n: GraphNode): { label: string; sublabel?: string } {
   }
 }
 
-/** layout positions nodes with dagre, ranks left to right. */
-export function layout(nodes: GraphNode[], edges: GraphEdge[]): Layout {
-  const g = new dagre.graphlib.Graph({ multigraph: true });
-  g.setGraph({ rankdir: 'LR', nodesep: 14, ranksep: 56, edgesep: 10, marginx: 16, marginy: 16, ranker: 'network-simplex' });
+/**
+ * layout positions nodes with dagre, ranks left to right. With groupOwners,
+ * an owner is not a node linked to each job (many crossing lines) but a box
+ * around their jobs (a dagre cluster), so owners never tangle the flow.
+ */
+export function layout(allNodes: GraphNode[], allEdges: GraphEdge[], opts: { groupOwners?: boolean } = {}): Layout {
+  if (!opts.groupOwners || !allNodes.some((n) => n.kind === 'OWNER')) return layoutWith(allNodes, allEdges, null);
+  const nodes = allNodes.filter((n) => n.kind !== 'OWNER');
+  const edges = allEdges.filter((e) => e.kind !== 'OWNS');
+  // An owner's box holds their jobs of one column (rank): a box spanning
+  // columns would have to hold the tables between them too. The columns come
+  // from a first layout without boxes.
+  const flat = layoutWith(nodes, edges, null);
+  const cols = [...new Set(flat.nodes.map((n) => Math.round(n.x)))].sort((a, b) => a - b);
+  const groupOf = new Map<string, { id: string; name: string }>();
+  for (const n of flat.nodes) {
+    if (n.kind !== 'JOB' || !n.owner) continue;
+    const col = cols.indexOf(Math.round(n.x));
+    groupOf.set(n.id, { id: `GROUP:${n.owner}@${col}`, name: n.owner });
+  }
+  try {
+    return layoutWith(nodes, edges, groupOf);
+  } catch {
+    // dagre's cluster layout fails on some shapes: owners as nodes then.
+    return layoutWith(allNodes, allEdges, null);
+  }
+}
+
+function layoutWith(nodes: GraphNode[], edges: GraphEdge[], groupOf: Map<string, { id: string; name: string }> | null): Layout {
+  const g = new dagre.graphlib.Graph({ multigraph: true, compound: !!groupOf && groupOf.size > 0 });
+  // With owner boxes, more room between nodes leaves space for the boxes' names.
+  const boxed = !!groupOf && groupOf.size > 0;
+  g.setGraph({ rankdir: 'LR', nodesep: boxed ? 34 : 14, ranksep: 56, edgesep: 10, marginx: 16, marginy: boxed ? 28 : 16, ranker: 'network-simplex' });
   g.setDefaultEdgeLabel(() => ({}));
   const meta = new Map<string, { label: string; sublabel?: string }>();
   // Insert in a fixed order so the same graph always gets the same picture.
@@ -134,6 +176,15 @@ export function layout(nodes: GraphNode[], edges: GraphEdge[]): Layout {
     const width = Math.round(Math.min(300, Math.max(96, chars * CHAR_W + 40)));
     const height = n.kind === 'JOB' ? 44 : n.kind === 'OWNER' ? 30 : 34;
     g.setNode(n.id, { width, height });
+  }
+  const groupNames = new Map<string, string>();
+  if (groupOf) {
+    for (const { id, name } of [...groupOf.values()].sort((a, b) => a.id.localeCompare(b.id))) {
+      if (groupNames.has(id)) continue;
+      g.setNode(id, { paddingTop: 26, paddingLeft: 10, paddingRight: 10, paddingBottom: 10 });
+      groupNames.set(id, name);
+    }
+    for (const n of sorted) if (groupOf.has(n.id)) g.setParent(n.id, groupOf.get(n.id)!.id);
   }
   const sortedEdges = [...edges].sort((a, b) => `${a.from}|${a.to}`.localeCompare(`${b.from}|${b.to}`));
   for (const e of sortedEdges) {
@@ -151,8 +202,13 @@ export function layout(nodes: GraphNode[], edges: GraphEdge[]): Layout {
     const le = g.edge({ v: e.from, w: e.to, name: e.kind });
     return { ...e, points: (le?.points ?? []).map((p: { x: number; y: number }) => ({ x: p.x, y: p.y })) };
   });
+  const groups: LaidGroup[] = [];
+  for (const [gid, name] of groupNames) {
+    const p = g.node(gid);
+    if (p && p.width > 0) groups.push({ id: gid, name, x: p.x, y: p.y, width: p.width, height: p.height });
+  }
   const gl = g.graph();
-  return { nodes: laidNodes, edges: laidEdges, width: Math.ceil(gl.width ?? 0), height: Math.ceil(gl.height ?? 0) };
+  return { nodes: laidNodes, edges: laidEdges, groups, width: Math.ceil(gl.width ?? 0), height: Math.ceil(gl.height ?? 0) };
 }
 
 /** edgePath draws a smooth curve through dagre's points. */

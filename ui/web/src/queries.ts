@@ -304,8 +304,7 @@ export interface StartCampaignPayload {
 const PREVIEW_FIELDS = `${SUMMARY_FIELDS}
     message reach updatedAt completedAt tracker
     targets { ${TARGET_FIELDS} }`;
-const START = `mutation StartCampaign($input: StartCampaignInput!) {
-  startCampaign(input: $input) {
+const PAYLOAD_FIELDS = `
     dryRun
     campaign { ${PREVIEW_FIELDS} }
     impact {
@@ -318,11 +317,18 @@ const START = `mutation StartCampaign($input: StartCampaignInput!) {
         tables { name }
       }
     }
-    tickets { owner { handle email } summary description due }
-  }
+    tickets { owner { handle email } summary description due }`;
+const START = `mutation StartCampaign($input: StartCampaignInput!) {
+  startCampaign(input: $input) { ${PAYLOAD_FIELDS} }
+}`;
+const PREVIEW = `query CampaignPreview($input: StartCampaignInput!) {
+  campaignPreview(input: $input) { ${PAYLOAD_FIELDS} }
 }`;
 export const startCampaign = (input: StartCampaignInput) =>
   gql<{ startCampaign: StartCampaignPayload | null }>(START, { input }, { auth: true });
+/** previewCampaign is the wizard's dry run: a query, open to readers, storing nothing. */
+export const previewCampaign = (input: StartCampaignInput) =>
+  gql<{ campaignPreview: StartCampaignPayload | null }>(PREVIEW, { input });
 
 export const syncCampaign = (id: string) =>
   gql<{ syncCampaign: CampaignDetail | null }>(`mutation Sync($id: ID!) { syncCampaign(id: $id) { ${DETAIL_FIELDS} } }`, { id }, { auth: true });

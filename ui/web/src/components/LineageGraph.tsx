@@ -1,12 +1,33 @@
-// The lineage graph: dagre's layered layout drawn as SVG. Tables, jobs and
-// owners differ in shape and colour (see the legend); every node is a link
-// (click or Enter) to its own page.
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
-import { buildGraph, edgePath, layout, nodeId, tabOrder, type LaidNode, type SubgraphInput } from '../graphLayout';
+// The lineage explorer: dagre's layered layout drawn with React Flow
+// (@xyflow/react): pan by dragging, zoom with the wheel or the buttons, a
+// minimap, Fit (both axes), and per-node expand (+: one more hop from that
+// node, fetched on its own) and collapse (−: hide what lies beyond it).
+// Tables, jobs and owners differ in shape and colour (see the legend); owners
+// are boxes around their jobs. Hovering or focusing a node highlights the
+// path between it and the start table; the filter dims what does not match.
+// Every node is a link (click or Enter) to its own page; + and − on a focused
+// node expand and collapse it.
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import {
+  Background,
+  Handle,
+  MarkerType,
+  MiniMap,
+  Position,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+  type Edge,
+  type Node,
+  type NodeProps,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { buildGraph, layout, nodeId, tabOrder, type LaidGroup, type LaidNode, type SubgraphInput } from '../graphLayout';
+import { edgeKey, hiddenBy, matchesFilter, mergeSubgraphs, pathBetween, visibleIds } from '../explorer';
 import { navigate, paths } from '../router';
 
 /** MIN_READABLE is the smallest zoom at which 13px labels stay legible. */
-export const MIN_READABLE = 0.8;
+export const MIN_READABLE = 0.7;
 
 export interface LineageGraphProps {
   sub: SubgraphInput;
@@ -15,6 +36,8 @@ export interface LineageGraphProps {
   showOwners: boolean;
   /** hrefFor overrides where a node links (the table page keeps depth and direction). */
   hrefFor?: (n: { kind: string; name: string }) => string;
+  /** expand fetches one hop around a table or job; without it nodes only collapse. */
+  expand?: (n: { kind: 'TABLE' | 'JOB'; name: string }) => Promise<SubgraphInput>;
 }
 
 export function defaultHref(n: { kind: string; name: string }): string {
@@ -36,13 +59,7 @@ function NodeShape({ n, start }: { n: LaidNode; start: boolean }) {
       return <path className="shape" d={d} />;
     }
     case 'OWNER':
-      return (
-        <>
-          <rect className="shape" x={x} y={y} width={w} height={h} rx={h / 2} />
-          <circle className="glyph" cx={x + 14} cy={-3} r={4} />
-          <path className="glyph" d={`M${x + 7},${7} a7,6 0 0 1 14,0 Z`} />
-        </>
-      );
+      return <rect className="shape" x={x} y={y} width={w} height={h} rx={h / 2} />;
     default:
       return (
         <>
@@ -55,141 +72,379 @@ function NodeShape({ n, start }: { n: LaidNode; start: boolean }) {
   }
 }
 
-/** LineageGraph lays out and draws a subgraph, with zoom controls. */
-export function LineageGraph({ sub, start, showOwners, hrefFor = defaultHref }: LineageGraphProps) {
-  const laid = useMemo(() => {
-    const { nodes, edges } = buildGraph(sub, showOwners);
-    return layout(nodes, edges);
-  }, [sub, showOwners]);
+type Toggle = 'expand' | 'collapse' | 'reopen' | null;
+
+interface LineageNodeData extends Record<string, unknown> {
+  n: LaidNode;
+  href: string;
+  start: boolean;
+  cls: string;
+  toggle: Toggle;
+  hides: number;
+  busy: boolean;
+  onToggle: (id: string) => void;
+  onHover: (id: string | null) => void;
+}
+interface GroupNodeData extends Record<string, unknown> {
+  g: LaidGroup;
+  href: string;
+  cls: string;
+  onHover: (id: string | null) => void;
+}
+type LNode = Node<LineageNodeData, 'lineage'>;
+type GNode = Node<GroupNodeData, 'owner'>;
+
+const go = (e: MouseEvent, href: string) => {
+  if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+  e.preventDefault();
+  navigate(href);
+};
+
+function LineageNode({ data }: NodeProps<LNode>) {
+  const { n, href, start, cls, toggle, hides, busy, onToggle, onHover } = data;
+  const kindWord = n.kind === 'TABLE' ? 'Table' : n.kind === 'JOB' ? 'Job' : 'Owner';
+  const onKey = (e: KeyboardEvent) => {
+    if ((e.key === '+' || e.key === '=') && (toggle === 'expand' || toggle === 'reopen')) {
+      e.preventDefault();
+      onToggle(n.id);
+    } else if (e.key === '-' && toggle === 'collapse') {
+      e.preventDefault();
+      onToggle(n.id);
+    }
+  };
+  const label =
+    toggle === 'collapse'
+      ? `Collapse ${n.name} (hides ${hides})`
+      : toggle === 'reopen'
+        ? `Expand ${n.name} again`
+        : `Expand ${n.name} one hop`;
+  return (
+    <div className="rf-lineage-node" style={{ width: n.width, height: n.height }}>
+      <Handle type="target" position={Position.Left} isConnectable={false} />
+      <svg width={n.width} height={n.height} viewBox={`${-n.width / 2} ${-n.height / 2} ${n.width} ${n.height}`} overflow="visible">
+        <a
+          href={href}
+          className={cls}
+          onClick={(e) => go(e, href)}
+          onKeyDown={onKey}
+          onMouseEnter={() => onHover(n.id)}
+          onMouseLeave={() => onHover(null)}
+          onFocus={() => onHover(n.id)}
+          onBlur={() => onHover(null)}
+          aria-label={`${n.kind.toLowerCase()} ${n.name}${start ? ' (this table)' : ''}`}
+          data-kind={n.kind}
+          data-name={n.name}
+        >
+          <title>{`${kindWord} ${n.name}${n.owner ? ` (owner @${n.owner})` : ''}`}</title>
+          <NodeShape n={n} start={start} />
+          <text className="label" x={n.kind === 'JOB' ? -n.width / 2 + 16 : -n.width / 2 + 28} y={n.sublabel ? -3 : 4.5}>
+            {n.label}
+          </text>
+          {n.sublabel && (
+            <text className="sublabel" x={-n.width / 2 + 16} y={13}>
+              {n.sublabel}
+            </text>
+          )}
+        </a>
+      </svg>
+      {toggle && (
+        <button
+          type="button"
+          className={`node-toggle nodrag nopan toggle-${toggle}`}
+          aria-label={label}
+          title={label}
+          disabled={busy}
+          data-toggle={toggle}
+          data-for={n.name}
+          onClick={() => onToggle(n.id)}
+        >
+          {busy ? '…' : toggle === 'collapse' ? '−' : '+'}
+        </button>
+      )}
+      <Handle type="source" position={Position.Right} isConnectable={false} />
+    </div>
+  );
+}
+
+function OwnerGroup({ data }: NodeProps<GNode>) {
+  const { g, href, cls, onHover } = data;
+  return (
+    <div className="rf-owner-group" style={{ width: g.width, height: g.height }}>
+      <a
+        href={href}
+        className={cls}
+        onClick={(e) => go(e, href)}
+        onMouseEnter={() => onHover(g.id)}
+        onMouseLeave={() => onHover(null)}
+        onFocus={() => onHover(g.id)}
+        onBlur={() => onHover(null)}
+        aria-label={`owner ${g.name}`}
+        data-kind="OWNER"
+        data-name={g.name}
+        title={`Owner @${g.name}: the box holds their jobs`}
+      >
+        @{g.name}
+      </a>
+    </div>
+  );
+}
+
+const nodeTypes = { lineage: LineageNode, owner: OwnerGroup };
+
+/** LineageGraph lays out and draws a subgraph as an explorable canvas. */
+export function LineageGraph(props: LineageGraphProps) {
+  return (
+    <ReactFlowProvider>
+      <Explorer {...props} />
+    </ReactFlowProvider>
+  );
+}
+
+function Explorer({ sub, start, showOwners, hrefFor = defaultHref, expand }: LineageGraphProps) {
+  const rf = useReactFlow();
   const box = useRef<HTMLDivElement>(null);
-  // auto: fit the box, but never below MIN_READABLE (the graph scrolls
-  // instead); fit: the whole graph whatever its size; a number: that zoom.
-  const [zoom, setZoom] = useState<number | 'auto' | 'fit'>('auto');
-  const [fit, setFit] = useState(1);
+  const [extra, setExtra] = useState<Map<string, SubgraphInput>>(new Map());
+  const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
+  const [busy, setBusy] = useState<string | null>(null);
+  const [failed, setFailed] = useState<string | null>(null);
   const [hover, setHover] = useState<string | null>(null);
-
-  useLayoutEffect(() => {
-    const el = box.current;
-    if (!el) return;
-    const measure = () => {
-      const avail = el.clientWidth - 2;
-      setFit(avail > 0 && laid.width > avail ? Math.max(0.1, avail / laid.width) : 1);
-    };
-    measure();
-    if (typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver(measure);
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, [laid.width]);
-  useEffect(() => setZoom('auto'), [sub]);
-
-  const scale = zoom === 'auto' ? Math.max(fit, MIN_READABLE) : zoom === 'fit' ? fit : zoom;
-  const startNode = laid.nodes.find((n) => n.id === nodeId('TABLE', start));
-  // Keep the start table in view when the graph is wider than the box.
-  useLayoutEffect(() => {
-    const el = box.current;
-    if (!el || !startNode) return;
-    el.scrollLeft = Math.max(0, startNode.x * scale - el.clientWidth / 2);
-    el.scrollTop = Math.max(0, startNode.y * scale - el.clientHeight / 2);
-  }, [startNode, scale]);
+  const [filter, setFilter] = useState('');
+  const [zoom, setZoom] = useState(1);
+  // A new walk (other table, depth or direction) starts over.
+  useEffect(() => {
+    setExtra(new Map());
+    setCollapsed(new Set());
+  }, [sub]);
 
   const startId = nodeId('TABLE', start);
-  const near = useMemo(() => {
-    if (!hover) return null;
-    const s = new Set([hover]);
-    for (const e of laid.edges) {
-      if (e.from === hover) s.add(e.to);
-      if (e.to === hover) s.add(e.from);
-    }
-    return s;
-  }, [hover, laid.edges]);
+  const graph = useMemo(() => buildGraph(mergeSubgraphs(sub, extra.values()), showOwners), [sub, extra, showOwners]);
+  const visible = useMemo(() => visibleIds(graph.nodes, graph.edges, startId, collapsed), [graph, startId, collapsed]);
+  const laid = useMemo(() => {
+    const nodes = graph.nodes.filter((n) => visible.has(n.id));
+    const edges = graph.edges.filter((e) => visible.has(e.from) && visible.has(e.to));
+    return layout(nodes, edges, { groupOwners: showOwners });
+  }, [graph, visible, showOwners]);
+  const laidEdges = useMemo(() => laid.edges, [laid]);
 
-  const go = (e: MouseEvent, href: string) => {
-    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
-    e.preventDefault();
-    navigate(href);
-  };
+  // What + and − do on each node: collapse when something lies beyond it,
+  // expand again when collapsed, else fetch one more hop (once).
+  const toggles = useMemo(() => {
+    const t = new Map<string, { toggle: Toggle; hides: number }>();
+    for (const n of laid.nodes) {
+      if (n.id === startId || n.kind === 'OWNER') continue;
+      if (collapsed.has(n.id)) {
+        t.set(n.id, { toggle: 'reopen', hides: 0 });
+        continue;
+      }
+      const hides = hiddenBy(graph.nodes, graph.edges, startId, collapsed, n.id).size;
+      if (hides > 0) t.set(n.id, { toggle: 'collapse', hides });
+      else if (expand && !extra.has(n.id)) t.set(n.id, { toggle: 'expand', hides: 0 });
+    }
+    return t;
+  }, [laid, graph, startId, collapsed, extra, expand]);
+
+  const onToggle = useCallback(
+    (id: string) => {
+      const what = toggles.get(id)?.toggle;
+      if (what === 'collapse') setCollapsed((c) => new Set([...c, id]));
+      else if (what === 'reopen')
+        setCollapsed((c) => {
+          const next = new Set(c);
+          next.delete(id);
+          return next;
+        });
+      else if (what === 'expand' && expand) {
+        const n = graph.nodes.find((x) => x.id === id);
+        if (!n || (n.kind !== 'TABLE' && n.kind !== 'JOB')) return;
+        setBusy(id);
+        setFailed(null);
+        expand({ kind: n.kind, name: n.name }).then(
+          (s) => {
+            setExtra((m) => new Map(m).set(id, s));
+            setBusy(null);
+          },
+          (e: Error) => {
+            setFailed(`Could not expand ${n.name}: ${e.message}`);
+            setBusy(null);
+          },
+        );
+      }
+    },
+    [toggles, expand, graph],
+  );
+
+  const path = useMemo(() => (hover && hover !== startId && !hover.startsWith('GROUP:') ? pathBetween(laidEdges, startId, hover) : null), [hover, laidEdges, startId]);
+  const f = filter.trim();
+  const matchCount = useMemo(() => (f ? laid.nodes.filter((n) => matchesFilter(n, f)).length + laid.groups.filter((g) => matchesFilter({ id: g.id, kind: 'OWNER', name: g.name }, f)).length : 0), [laid, f]);
+
+  const nodes = useMemo(() => {
+    const out: (LNode | GNode)[] = [];
+    for (const g0 of laid.groups) {
+      // Room for the owner's name above the first job.
+      const g = { ...g0, y: g0.y - 9, height: g0.height + 18 };
+      const hit = f && matchesFilter({ id: g.id, kind: 'OWNER', name: g.name }, f);
+      out.push({
+        id: g.id,
+        type: 'owner',
+        position: { x: g.x - g.width / 2, y: g.y - g.height / 2 },
+        width: g.width,
+        height: g.height,
+        zIndex: -1,
+        selectable: false,
+        draggable: false,
+        focusable: false,
+        data: {
+          g,
+          href: hrefFor({ kind: 'OWNER', name: g.name }),
+          cls: `node node-owner owner-group${hit ? ' match' : ''}${(f && !hit) || (path && !hover?.startsWith('GROUP:')) ? ' dim' : ''}`,
+          onHover: setHover,
+        },
+      });
+    }
+    for (const n of tabOrder(laid.nodes)) {
+      const isStart = n.id === startId;
+      const hit = !!f && matchesFilter(n, f);
+      const dim = (f && !hit) || (path && !path.nodes.has(n.id));
+      const t = toggles.get(n.id);
+      out.push({
+        id: n.id,
+        type: 'lineage',
+        position: { x: n.x - n.width / 2, y: n.y - n.height / 2 },
+        width: n.width,
+        height: n.height,
+        selectable: false,
+        draggable: false,
+        focusable: false,
+        handles: [
+          { type: 'target', position: Position.Left, x: 0, y: n.height / 2, width: 1, height: 1 },
+          { type: 'source', position: Position.Right, x: n.width, y: n.height / 2, width: 1, height: 1 },
+        ],
+        data: {
+          n,
+          href: hrefFor(n),
+          start: isStart,
+          cls: `node node-${n.kind.toLowerCase()}${isStart ? ' start' : ''}${dim ? ' dim' : ''}${hit ? ' match' : ''}${path?.nodes.has(n.id) ? ' on-path' : ''}${collapsed.has(n.id) ? ' collapsed' : ''}`,
+          toggle: t?.toggle ?? null,
+          hides: t?.hides ?? 0,
+          busy: busy === n.id,
+          onToggle,
+          onHover: setHover,
+        },
+      });
+    }
+    return out;
+  }, [laid, startId, f, path, hover, toggles, hrefFor, busy, onToggle, collapsed]);
+
+  const edges = useMemo<Edge[]>(
+    () =>
+      laidEdges.map((e) => {
+        const k = edgeKey(e);
+        const dim = (path && !path.edges.has(k)) || (f && !(matchesFilter(graph.nodes.find((n) => n.id === e.from)!, f) || matchesFilter(graph.nodes.find((n) => n.id === e.to)!, f)));
+        return {
+          id: k,
+          source: e.from,
+          target: e.to,
+          type: 'default',
+          focusable: false,
+          selectable: false,
+          className: `edge edge-${e.kind.toLowerCase()}${dim ? ' dim' : ''}${path?.edges.has(k) ? ' on-path' : ''}`,
+          markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14, color: e.kind === 'WRITES' ? '#33404f' : '#6b7a8f' },
+          ariaLabel: e.kind === 'READS' ? `${e.to.slice(4)} reads ${e.from.slice(6)}` : `${e.from.slice(4)} writes ${e.to.slice(6)}`,
+        };
+      }),
+    [laidEdges, path, f, graph],
+  );
+
+  // The first view: the whole graph when it fits readably, else the start
+  // table at a readable zoom (pan, zoom or Fit for the rest).
+  const height = Math.max(280, Math.min(laid.height + 60, 720));
+  const firstView = useCallback(() => {
+    const el = box.current;
+    const s = laid.nodes.find((n) => n.id === startId);
+    if (!el || !s) return;
+    const fit = Math.min(el.clientWidth / (laid.width + 40), el.clientHeight / (laid.height + 40));
+    if (fit >= MIN_READABLE || !Number.isFinite(fit)) void rf.fitView({ padding: 0.06, maxZoom: 1, duration: 0 });
+    else void rf.setCenter(s.x, s.y, { zoom: MIN_READABLE, duration: 0 });
+  }, [laid, startId, rf]);
+  // Once React Flow is ready, and again for each new walk.
+  const [ready, setReady] = useState(false);
+  const viewed = useRef<unknown>(null);
+  useEffect(() => {
+    if (!ready || laid.nodes.length === 0 || viewed.current === sub) return;
+    viewed.current = sub;
+    firstView();
+  }, [ready, laid, sub, firstView]);
 
   return (
     <figure className="graph" aria-label={`Lineage graph of ${start}`}>
       <div className="graph-toolbar">
         <Legend showOwners={showOwners} />
+        <label className="graph-filter">
+          <span className="sr-only">Filter the graph by name or @owner</span>
+          <input
+            type="search"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            placeholder="Filter: name or @owner"
+            aria-label="Filter the graph by name or @owner"
+          />
+          {f && (
+            <span className="muted small" aria-live="polite" data-testid="filter-count">
+              {matchCount} match{matchCount === 1 ? '' : 'es'}
+            </span>
+          )}
+        </label>
         <div className="zoom" role="group" aria-label="Zoom">
-          <button type="button" onClick={() => setZoom(Math.max(0.1, +(scale - 0.15).toFixed(2)))} aria-label="Zoom out">
+          <button type="button" onClick={() => void rf.zoomOut({ duration: 0 })} aria-label="Zoom out">
             −
           </button>
-          <button type="button" onClick={() => setZoom('fit')} aria-pressed={zoom === 'fit'} title="Show the whole graph">
+          <button type="button" onClick={() => void rf.fitView({ padding: 0.04, duration: 0, minZoom: 0.05, maxZoom: 2 })} title="Show the whole graph (both axes)">
             Fit
           </button>
-          <button type="button" onClick={() => setZoom(1)} aria-pressed={zoom === 1}>
+          <button type="button" onClick={() => void rf.zoomTo(1, { duration: 0 })} aria-pressed={Math.abs(zoom - 1) < 0.01}>
             100%
           </button>
-          <button type="button" onClick={() => setZoom(Math.min(2.5, +(scale + 0.15).toFixed(2)))} aria-label="Zoom in">
+          <button type="button" onClick={() => void rf.zoomIn({ duration: 0 })} aria-label="Zoom in">
             +
           </button>
+          <span className="muted small zoom-level" data-testid="zoom-level">
+            {Math.round(zoom * 100)}%
+          </span>
         </div>
       </div>
-      <div className="graph-canvas" ref={box}>
-        <svg
-          width={Math.max(1, laid.width * scale)}
-          height={Math.max(1, laid.height * scale)}
-          viewBox={`0 0 ${laid.width} ${laid.height}`}
-          role="img"
-          aria-label={`${laid.nodes.length} nodes, ${laid.edges.length} edges`}
-          data-testid="lineage-svg"
+      {failed && (
+        <p className="banner warn small" role="status">
+          {failed}
+        </p>
+      )}
+      <div className="graph-canvas" ref={box} style={{ height: `min(${height}px, 72vh)` }} data-testid="lineage-svg" role="group" aria-label={`${laid.nodes.length} nodes, ${laid.edges.length} edges. Drag to pan, wheel to zoom; + and − on a node expand and collapse it.`}>
+        <ReactFlow
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          nodesDraggable={false}
+          nodesConnectable={false}
+          nodesFocusable={false}
+          edgesFocusable={false}
+          elementsSelectable={false}
+          minZoom={0.05}
+          maxZoom={2.5}
+          onlyRenderVisibleElements={false}
+          proOptions={{ hideAttribution: true }}
+          onMove={(_, vp) => setZoom(vp.zoom)}
+          onInit={() => setReady(true)}
+          zoomOnDoubleClick={false}
         >
-          <defs>
-            <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
-              <path d="M0,0 L10,5 L0,10 z" className="arrowhead" />
-            </marker>
-          </defs>
-          <g className="edges">
-            {laid.edges.map((e) => (
-              <path
-                key={`${e.from}|${e.to}|${e.kind}`}
-                className={`edge edge-${e.kind.toLowerCase()}${near && !(near.has(e.from) && near.has(e.to) && (e.from === hover || e.to === hover)) ? ' dim' : ''}`}
-                d={edgePath(e.points)}
-                markerEnd={e.kind === 'OWNS' ? undefined : 'url(#arrow)'}
-              >
-                <title>{`${e.kind === 'OWNS' ? e.from.slice(6) + ' owns ' + e.to.slice(4) : e.kind === 'READS' ? e.to.slice(4) + ' reads ' + e.from.slice(6) : e.from.slice(4) + ' writes ' + e.to.slice(6)}`}</title>
-              </path>
-            ))}
-          </g>
-          <g className="nodes">
-            {tabOrder(laid.nodes).map((n) => {
-              const href = hrefFor(n);
-              const isStart = n.id === startId;
-              return (
-                <a
-                  key={n.id}
-                  href={href}
-                  className={`node node-${n.kind.toLowerCase()}${isStart ? ' start' : ''}${near && !near.has(n.id) ? ' dim' : ''}`}
-                  onClick={(e) => go(e, href)}
-                  onMouseEnter={() => setHover(n.id)}
-                  onMouseLeave={() => setHover(null)}
-                  onFocus={() => setHover(n.id)}
-                  onBlur={() => setHover(null)}
-                  aria-label={`${n.kind.toLowerCase()} ${n.name}${isStart ? ' (this table)' : ''}`}
-                  data-kind={n.kind}
-                  data-name={n.name}
-                >
-                  <g transform={`translate(${n.x},${n.y})`}>
-                  <title>{`${n.kind === 'TABLE' ? 'Table' : n.kind === 'JOB' ? 'Job' : 'Owner'} ${n.name}${n.owner ? ` (owner @${n.owner})` : ''}`}</title>
-                  <NodeShape n={n} start={isStart} />
-                  <text className="label" x={n.kind === 'JOB' ? -n.width / 2 + 16 : -n.width / 2 + 28} y={n.sublabel ? -3 : 4.5}>
-                    {n.label}
-                  </text>
-                  {n.sublabel && (
-                    <text className="sublabel" x={-n.width / 2 + 16} y={13}>
-                      {n.sublabel}
-                    </text>
-                  )}
-                  </g>
-                </a>
-              );
-            })}
-          </g>
-        </svg>
+          <Background gap={24} size={1} color="#e3e7ee" />
+          <MiniMap
+            pannable
+            zoomable
+            ariaLabel="Minimap of the lineage graph"
+            nodeColor={(n) => (n.type === 'owner' ? 'rgba(21,128,61,0.12)' : n.id.startsWith('JOB:') ? '#f5b869' : n.id === startId ? '#1f63c6' : '#9cc1ee')}
+            nodeStrokeWidth={2}
+            style={{ width: 168, height: 104 }}
+          />
+        </ReactFlow>
       </div>
     </figure>
   );
@@ -213,10 +468,8 @@ export function Legend({ showOwners }: { showOwners: boolean }) {
       </li>
       {showOwners ? (
         <li>
-          <svg width="28" height="16" aria-hidden="true" className="node-owner">
-            <rect className="shape" x="1" y="1" width="26" height="14" rx="7" />
-          </svg>
-          Owner
+          <span className="legend-group" aria-hidden="true" />
+          Owner: a box around their jobs
         </li>
       ) : (
         <li>
@@ -225,24 +478,16 @@ export function Legend({ showOwners }: { showOwners: boolean }) {
       )}
       <li>
         <svg width="30" height="10" aria-hidden="true">
-          <path className="edge edge-reads" d="M1,5 H29" />
+          <path className="legend-edge edge-reads" d="M1,5 H29" />
         </svg>
         reads
       </li>
       <li>
         <svg width="30" height="10" aria-hidden="true">
-          <path className="edge edge-writes" d="M1,5 H29" />
+          <path className="legend-edge edge-writes" d="M1,5 H29" />
         </svg>
         writes
       </li>
-      {showOwners && (
-        <li>
-          <svg width="30" height="10" aria-hidden="true">
-            <path className="edge edge-owns" d="M1,5 H29" />
-          </svg>
-          owns
-        </li>
-      )}
     </ul>
   );
 }

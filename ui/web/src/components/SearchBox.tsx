@@ -44,6 +44,8 @@ export function SearchBox({
   const setQ = (v: string) => (onChange ? onChange(v) : setOwn(v));
   const dq = useDebounced(q.trim(), 150);
   const [hits, setHits] = useState<SearchHit[]>([]);
+  // The query the listed hits answer (they lag the typing by the debounce).
+  const [hitsFor, setHitsFor] = useState('');
   const [more, setMore] = useState(false);
   const [err, setErr] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
@@ -67,6 +69,7 @@ export function SearchBox({
     search(dq, { kinds: kindsKey ? (kindsKey.split(',') as Kind[]) : undefined, first: 12, signal: ctl.signal }).then(
       (r) => {
         setHits(r.search.hits);
+        setHitsFor(dq);
         setMore(r.search.pageInfo.hasNextPage);
         setErr(null);
         setLoading(false);
@@ -118,8 +121,25 @@ export function SearchBox({
       setActive((a) => Math.max(0, a - 1));
     } else if (e.key === 'Enter') {
       e.preventDefault();
-      if (open && active >= 0 && active < items.length) pick(active);
-      else if (dq && showAll) {
+      const typed = q.trim();
+      if (open && active >= 0 && active < items.length && hitsFor === typed) pick(active);
+      else if (typed && hitsFor !== typed) {
+        // Enter before the list caught up with the typing: open the best
+        // match of what is typed (the server ranks exact name, last
+        // segment, prefix, then the rest), not of an older query.
+        setOpen(false);
+        search(typed, { kinds: kindsKey ? (kindsKey.split(',') as Kind[]) : undefined, first: 1 }).then(
+          (r) => {
+            const best = r.search.hits[0];
+            if (best && onPick) onPick(best);
+            else if (best) {
+              navigate(hrefOf(best));
+              setQ('');
+            } else if (showAll) navigate(paths.search(typed));
+          },
+          () => showAll && navigate(paths.search(typed)),
+        );
+      } else if (dq && showAll) {
         setOpen(false);
         navigate(paths.search(dq));
       }

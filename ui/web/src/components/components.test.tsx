@@ -23,12 +23,57 @@ describe('LineageGraph', () => {
     expect(svg.querySelectorAll('[data-kind="TABLE"]')).toHaveLength(3);
     expect(svg.querySelectorAll('[data-kind="JOB"]')).toHaveLength(2);
     expect(svg.querySelectorAll('[data-kind="OWNER"]')).toHaveLength(2);
-    expect(svg.querySelectorAll('.edge-reads')).toHaveLength(2);
-    expect(svg.querySelectorAll('.edge-writes')).toHaveLength(2);
-    expect(svg.querySelectorAll('.edge-owns')).toHaveLength(2);
+    expect(svg.querySelectorAll('.react-flow__edge.edge-reads')).toHaveLength(2);
+    expect(svg.querySelectorAll('.react-flow__edge.edge-writes')).toHaveLength(2);
+    // Owners are boxes around their jobs, not lines to each.
+    expect(svg.querySelectorAll('.edge-owns')).toHaveLength(0);
+    expect(svg.querySelectorAll('.rf-owner-group')).toHaveLength(2);
     expect(svg.querySelector('.node.start')?.getAttribute('data-name')).toBe('sales.orders');
     const legend = screen.getByRole('list', { name: 'Legend' });
-    for (const k of ['Table', 'Job', 'Owner', 'reads', 'writes', 'owns']) expect(legend.textContent).toContain(k);
+    for (const k of ['Table', 'Job', 'Owner', 'reads', 'writes']) expect(legend.textContent).toContain(k);
+  });
+
+  it('collapses a node (hiding what lies beyond it) and expands it again; + fetches one hop from a frontier node', async () => {
+    const expand = vi.fn(async (n: { kind: string; name: string }) => ({
+      tables: [{ name: n.name }, { name: 'rpt.board' }],
+      jobs: [{ id: 'warehouse/rpt/board.sql', owner: 'carol' }],
+      owners: [{ handle: 'carol' }],
+      edges: [
+        { job: 'warehouse/rpt/board.sql', table: n.name, kind: 'READS' },
+        { job: 'warehouse/rpt/board.sql', table: 'rpt.board', kind: 'WRITES' },
+      ],
+    }));
+    render(<LineageGraph sub={sub} start="sales.orders" showOwners={false} expand={expand} />);
+    const svg = screen.getByTestId('lineage-svg');
+    const count = () => svg.querySelectorAll('.node').length;
+    expect(count()).toBe(5);
+    // dws.daily_sales has report.sql and rpt.kpi beyond it.
+    fireEvent.click(screen.getByRole('button', { name: 'Collapse dws.daily_sales (hides 2)' }));
+    expect(count()).toBe(3);
+    expect(svg.querySelector('[data-name="rpt.kpi"]')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Expand dws.daily_sales again' }));
+    expect(count()).toBe(5);
+    // rpt.kpi is the frontier: + asks for one hop around it only.
+    fireEvent.click(screen.getByRole('button', { name: 'Expand rpt.kpi one hop' }));
+    await waitFor(() => expect(count()).toBe(7));
+    expect(expand).toHaveBeenCalledWith({ kind: 'TABLE', name: 'rpt.kpi' });
+    expect(svg.querySelector('[data-name="rpt.board"]')).not.toBeNull();
+    // The keyboard does the same: - on a focused node collapses it.
+    fireEvent.keyDown(screen.getByLabelText('table rpt.kpi'), { key: '-' });
+    expect(count()).toBe(5);
+  });
+
+  it('highlights the path to the hovered node and filters by name or @owner', () => {
+    render(<LineageGraph sub={sub} start="sales.orders" showOwners={false} />);
+    const svg = screen.getByTestId('lineage-svg');
+    fireEvent.mouseEnter(screen.getByLabelText('table rpt.kpi'));
+    const onPath = [...svg.querySelectorAll('.node.on-path')].map((e) => e.getAttribute('data-name')).sort();
+    expect(onPath).toEqual(['dws.daily_sales', 'rpt.kpi', 'sales.orders', 'warehouse/etl/daily.sql', 'warehouse/rpt/report.sql']);
+    fireEvent.mouseLeave(screen.getByLabelText('table rpt.kpi'));
+    fireEvent.change(screen.getByLabelText('Filter the graph by name or @owner'), { target: { value: '@bob' } });
+    expect([...svg.querySelectorAll('.node.match')].map((e) => e.getAttribute('data-name'))).toEqual(['warehouse/rpt/report.sql']);
+    expect(svg.querySelectorAll('.node.dim')).toHaveLength(4);
+    expect(screen.getByTestId('filter-count').textContent).toBe('1 match');
   });
 
   it('hides owners when asked', () => {
@@ -74,6 +119,34 @@ describe('SearchBox', () => {
     expect(screen.getAllByRole('option')[1].getAttribute('aria-selected')).toBe('true');
     fireEvent.keyDown(input, { key: 'Enter' });
     expect(window.location.pathname).toBe('/jobs/etl%2Forders.sql');
+  });
+
+  it('Enter before the list caught up opens the best match of what is typed', async () => {
+    const calls = mockGraphQL({
+      Search: (v) => ({
+        data: {
+          search: {
+            hits:
+              v.query === 'orders'
+                ? [
+                    { kind: 'TABLE', name: 'ods.orders' },
+                    { kind: 'TABLE', name: 'dwd.fact_orders' },
+                  ]
+                : [{ kind: 'TABLE', name: 'dwd.fact_orders' }],
+            pageInfo: { endCursor: null, hasNextPage: false },
+          },
+        },
+      }),
+    });
+    render(<SearchBox inputId="s" />);
+    const input = screen.getByRole('combobox');
+    fireEvent.change(input, { target: { value: 'fact' } });
+    await screen.findByText('dwd.fact_orders');
+    // Typed on, Enter at once: the list still shows the hits of "fact".
+    fireEvent.change(input, { target: { value: 'orders' } });
+    fireEvent.keyDown(input, { key: 'Enter' });
+    await waitFor(() => expect(window.location.pathname).toBe('/tables/ods.orders'));
+    expect(calls.some((c) => c.variables.query === 'orders' && c.variables.first === 1)).toBe(true);
   });
 
   it('says when nothing matches and what to try', async () => {

@@ -74,6 +74,50 @@ function TicketCell({ t, builtin, onStatus, busy }: { t: Target; builtin: boolea
   );
 }
 
+/**
+ * Verification says where a target stands against the lineage. An informed
+ * (FYI) owner's jobs never read the table, so "no longer reads it" would be
+ * untrue: it says what they are told and how their part closes instead.
+ */
+function Verification({ t, table }: { t: Target; table: string }) {
+  if (t.role === 'INFORM' && t.verification !== 'STILL_READING') {
+    return (
+      <div data-testid="verify-fyi">
+        <span className="verify verify-neutral">FYI only: nothing to change</span>
+        <div className="small muted">
+          Their jobs read tables built from {table}, not {table} itself. Their part is complete when they close the ticket, or
+          on its own once every owner who must act has moved off {table} (the informational ticket is then closed for them).
+        </div>
+      </div>
+    );
+  }
+  return (
+    <>
+      <span className={`verify verify-${VERIFY[t.verification].cls}`}>{VERIFY[t.verification].label}</span>
+      {t.detail && t.verification === 'STILL_READING' && <div className="small muted">{t.detail}</div>}
+    </>
+  );
+}
+
+/** readsText says what a must-act owner's jobs read: the table, and apart what lies downstream of it. */
+function readsText(tables: string[], table: string): string {
+  const down = tables.filter((n) => n !== table);
+  const own = tables.includes(table) ? `reads ${table}` : '';
+  if (!down.length) return own;
+  return `${own ? own + '; ' : ''}downstream of it: ${down.join(', ')}`;
+}
+
+/** closedNotice says what happened to a ticket just closed: the sync reopens it when a job still reads the table. */
+export function closedNotice(key: string, t: Target | undefined, okText: string): { text: string; tone: 'ok' | 'warn' } {
+  if (t && t.verification === 'STILL_READING' && t.state !== 'COMPLETE') {
+    const why = t.detail.replace(/\.$/, '');
+    const reason = why.charAt(0).toLowerCase() + why.slice(1);
+    if (t.ticketStatus !== 'DONE') return { text: `Reopened: ${reason}.`, tone: 'warn' };
+    return { text: `${key} is closed, but the campaign is not done for @${t.owner.handle}: ${reason}.`, tone: 'warn' };
+  }
+  return { text: okText, tone: 'ok' };
+}
+
 function CancelDialog({ onDone }: { onDone: (reason: string | null) => void }) {
   const [reason, setReason] = useState('');
   const submit = (e: FormEvent) => {
@@ -107,7 +151,7 @@ export function CampaignPage({ id }: { id: string }) {
   const [c, setC] = useState<CampaignDetail | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [actionErr, setActionErr] = useState<Error | undefined>();
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ text: string; tone: 'ok' | 'warn' } | null>(null);
   const [cancelling, setCancelling] = useState(false);
   useEffect(() => {
     if (res.data?.campaign) setC(res.data.campaign);
@@ -132,7 +176,11 @@ export function CampaignPage({ id }: { id: string }) {
   }
   if (!c) return <Loading what={`campaign ${id}`} />;
 
-  const run = async (name: string, fn: () => Promise<CampaignDetail | null | undefined>, done: string) => {
+  const run = async (
+    name: string,
+    fn: () => Promise<CampaignDetail | null | undefined>,
+    done: string | ((c: CampaignDetail | null | undefined) => { text: string; tone: 'ok' | 'warn' }),
+  ) => {
     setBusy(name);
     setActionErr(undefined);
     setNotice(null);
@@ -140,7 +188,7 @@ export function CampaignPage({ id }: { id: string }) {
       const updated = await fn();
       if (updated) setC(updated);
       else res.reload();
-      setNotice(done);
+      setNotice(typeof done === 'string' ? { text: done, tone: 'ok' } : done(updated));
     } catch (e) {
       setActionErr(e as Error);
     } finally {
@@ -156,7 +204,10 @@ export function CampaignPage({ id }: { id: string }) {
         // The server verifies lineage on sync; do it now so the target moves at once.
         return (await syncCampaign(c.id)).syncCampaign;
       },
-      `Ticket ${t.ticketKey} set to ${STATUS_LABEL[s]}.`,
+      (u) =>
+        s === 'DONE'
+          ? closedNotice(t.ticketKey, u?.targets.find((x) => x.ticketKey === t.ticketKey), `Ticket ${t.ticketKey} set to Done.`)
+          : { text: `Ticket ${t.ticketKey} set to ${STATUS_LABEL[s]}.`, tone: 'ok' },
     );
   const { done, total } = doneOf(c.progress, c.state);
   const active = c.state === 'ACTIVE';
@@ -216,8 +267,8 @@ export function CampaignPage({ id }: { id: string }) {
         </div>
       </header>
       {notice && (
-        <p className="banner ok" role="status">
-          {notice}
+        <p className={`banner ${notice.tone}`} role="status">
+          {notice.text}
         </p>
       )}
       <InlineError error={actionErr} />
@@ -272,7 +323,15 @@ export function CampaignPage({ id }: { id: string }) {
                         </li>
                       ))}
                     </ul>
-                    {t.tables.length > 0 && <div className="small muted">reads {t.tables.join(', ')}</div>}
+                    {t.tables.length > 0 && (
+                      <div className="small muted">
+                        {t.role === 'INFORM'
+                          ? `read ${t.tables.join(', ')}, built from ${c.table.name}`
+                          : t.verification === 'VERIFIED'
+                            ? `read ${c.table.name} when the campaign started`
+                            : readsText(t.tables, c.table.name)}
+                      </div>
+                    )}
                   </td>
                   <td>
                     <TicketCell t={t} builtin={builtin} onStatus={onStatus(t)} busy={!!busy} />
@@ -287,8 +346,7 @@ export function CampaignPage({ id }: { id: string }) {
                     {t.remindedAt && <div className="small muted">reminded {fmtTime(t.remindedAt)}</div>}
                   </td>
                   <td>
-                    <span className={`verify verify-${VERIFY[t.verification].cls}`}>{VERIFY[t.verification].label}</span>
-                    {t.detail && <div className="small muted">{t.detail}</div>}
+                    <Verification t={t} table={c.table.name} />
                   </td>
                 </tr>
               ))}

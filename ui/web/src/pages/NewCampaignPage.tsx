@@ -4,7 +4,7 @@ import { JobLink, OwnerLink, TableLink, fmtDate } from '../components/Links';
 import { SearchBox } from '../components/SearchBox';
 import { Empty, InlineError } from '../components/States';
 import { useTitle } from '../hooks';
-import { startCampaign, type Reach, type StartCampaignInput, type StartCampaignPayload } from '../queries';
+import { previewCampaign, startCampaign, type Reach, type StartCampaignInput, type StartCampaignPayload } from '../queries';
 import { ApiError } from '../api';
 import { navigate, paths } from '../router';
 
@@ -46,11 +46,57 @@ export function validate(d: Draft, today = new Date()): Partial<Record<keyof Dra
   return errs;
 }
 
+interface PreviewRow {
+  owner: string;
+  act: boolean;
+  hops: number;
+  jobs: string[];
+  tables: string[];
+}
+
+/**
+ * splitByHop sorts the preview's jobs into those that read the table itself
+ * (hop 1: their owners must act) and those further down, shown apart even
+ * when their owner must act for another job.
+ */
+export function splitByHop(p: StartCampaignPayload): { direct: PreviewRow[]; downstream: PreviewRow[] } {
+  const direct: PreviewRow[] = [];
+  const downstream: PreviewRow[] = [];
+  const roles = new Map(p.campaign.targets.map((t) => [t.owner.handle, t]));
+  const owners = p.impact?.owners ?? [];
+  if (owners.length === 0) {
+    // No impact detail: fall back to the targets as they are.
+    for (const t of p.campaign.targets) {
+      const row = { owner: t.owner.handle, act: t.role === 'ACT', hops: t.hops, jobs: t.jobs, tables: t.tables };
+      (t.role === 'ACT' ? direct : downstream).push(row);
+    }
+    return { direct, downstream };
+  }
+  for (const o of owners) {
+    const handle = o.owner.handle;
+    if (!handle || !roles.has(handle)) continue; // unowned jobs get no ticket
+    const act = roles.get(handle)!.role === 'ACT';
+    const near = o.jobs.filter((j) => j.hops <= 1);
+    const far = o.jobs.filter((j) => j.hops > 1);
+    if (near.length > 0) direct.push({ owner: handle, act, hops: 1, jobs: near.map((j) => j.job.id), tables: [] });
+    if (far.length > 0)
+      downstream.push({
+        owner: handle,
+        act,
+        hops: Math.min(...far.map((j) => j.hops)),
+        jobs: far.map((j) => j.job.id),
+        tables: [...new Set(far.flatMap((j) => j.reads.map((r) => r.name)))].sort(),
+      });
+  }
+  return { direct, downstream };
+}
+
 function Preview({ p }: { p: StartCampaignPayload }) {
   const c = p.campaign;
   const act = c.targets.filter((t) => t.role === 'ACT');
   const inform = c.targets.filter((t) => t.role === 'INFORM');
   const imp = p.impact;
+  const { direct, downstream } = splitByHop(p);
   return (
     <div className="preview" data-testid="preview">
       <p className="lead">
@@ -71,40 +117,77 @@ function Preview({ p }: { p: StartCampaignPayload }) {
       {imp?.truncated && (
         <div className="banner warn">The impact walk hit its node cap: more owners may be downstream than listed here.</div>
       )}
-      <table className="data">
-        <thead>
-          <tr>
-            <th scope="col">Owner</th>
-            <th scope="col">Role</th>
-            <th scope="col">Their jobs</th>
-            <th scope="col">Tables they read</th>
-          </tr>
-        </thead>
-        <tbody>
-          {c.targets.map((t) => (
-            <tr key={t.owner.handle}>
-              <td>
-                <OwnerLink handle={t.owner.handle} />
-              </td>
-              <td>{t.role === 'ACT' ? 'must act' : `told (${t.hops} hops)`}</td>
-              <td>
-                {t.jobs.map((j) => (
-                  <div key={j}>
-                    <JobLink id={j} />
-                  </div>
-                ))}
-              </td>
-              <td>
-                {t.tables.map((n) => (
-                  <div key={n}>
-                    <TableLink name={n} />
-                  </div>
-                ))}
-              </td>
+      <h3>Must act: jobs that read {c.table.name}</h3>
+      {direct.length === 0 ? (
+        <p className="muted">No job reads {c.table.name} itself.</p>
+      ) : (
+        <table className="data" data-testid="preview-act">
+          <thead>
+            <tr>
+              <th scope="col">Owner</th>
+              <th scope="col">Their jobs that read {c.table.name}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {direct.map((r) => (
+              <tr key={r.owner} data-owner={r.owner}>
+                <td>
+                  <OwnerLink handle={r.owner} />
+                </td>
+                <td>
+                  {r.jobs.map((j) => (
+                    <div key={j}>
+                      <JobLink id={j} />
+                    </div>
+                  ))}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {downstream.length > 0 && (
+        <>
+          <h3>Downstream: jobs that read tables built from {c.table.name}</h3>
+          <p className="muted small">
+            They do not read {c.table.name} and have nothing to change; their owners are told
+            {c.reach === 'DIRECT' ? ' only with the reach “Downstream too”' : ' in an informational ticket'}.
+          </p>
+          <table className="data" data-testid="preview-downstream">
+            <thead>
+              <tr>
+                <th scope="col">Owner</th>
+                <th scope="col">Jobs downstream</th>
+                <th scope="col">Tables they read</th>
+              </tr>
+            </thead>
+            <tbody>
+              {downstream.map((r) => (
+                <tr key={r.owner} data-owner={r.owner}>
+                  <td>
+                    <OwnerLink handle={r.owner} />
+                    <div className="small muted">{r.act ? 'also must act (above)' : `told (${r.hops} hops down)`}</div>
+                  </td>
+                  <td>
+                    {r.jobs.map((j) => (
+                      <div key={j}>
+                        <JobLink id={j} />
+                      </div>
+                    ))}
+                  </td>
+                  <td>
+                    {r.tables.map((n) => (
+                      <div key={n}>
+                        <TableLink name={n} />
+                      </div>
+                    ))}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
       <h3>Tickets that will be created</h3>
       <ul className="ticket-previews">
         {p.tickets.map((t) => (
@@ -154,9 +237,9 @@ export function NewCampaignPage({ table }: { table: string }) {
     setBusy(true);
     setErr(undefined);
     try {
-      const r = await startCampaign(toInput(d, true));
-      if (!r.startCampaign) throw new ApiError('The server returned no preview.', 'http', 200);
-      setPreview(r.startCampaign);
+      const r = await previewCampaign(toInput(d, true));
+      if (!r.campaignPreview) throw new ApiError('The server returned no preview.', 'http', 200);
+      setPreview(r.campaignPreview);
       setStep('preview');
     } catch (e) {
       const ae = e as ApiError;

@@ -5,7 +5,8 @@ import { LineageGraph } from '../components/LineageGraph';
 import { JobLink, OwnerLink } from '../components/Links';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { useLoad, useTitle } from '../hooks';
-import { lineage, subgraphInput, table, type Direction, type JobRef } from '../queries';
+import { job, lineage, subgraphInput, table, type Direction, type JobRef } from '../queries';
+import type { SubgraphInput } from '../graphLayout';
 import { Link, navigate, paths, useLocation } from '../router';
 
 export const DEFAULT_LIMIT = 200;
@@ -48,6 +49,31 @@ function JobList({ jobs, empty }: { jobs: JobRef[]; empty: string }) {
       ))}
     </ul>
   );
+}
+
+/**
+ * expandOne fetches the graph one hop around a node, for the explorer's +: a
+ * table's readers and writers (a walk of depth 1 both ways), or a job's
+ * tables. Only that node's neighbourhood is asked for, not the whole depth.
+ */
+export async function expandOne(n: { kind: 'TABLE' | 'JOB'; name: string }): Promise<SubgraphInput> {
+  if (n.kind === 'TABLE') {
+    const r = await lineage({ table: n.name, direction: 'BOTH', depth: 1, limit: DEFAULT_LIMIT });
+    if (!r.lineage) throw new Error(`no table ${n.name}`);
+    return subgraphInput(r.lineage);
+  }
+  const r = await job(n.name);
+  const j = r.job;
+  if (!j) throw new Error(`no job ${n.name}`);
+  return {
+    tables: [...j.reads, ...j.writes].map((t) => ({ name: t.name })),
+    jobs: [{ id: j.id, owner: j.owner?.handle ?? null }],
+    owners: j.owner ? [{ handle: j.owner.handle }] : [],
+    edges: [
+      ...j.reads.map((t) => ({ job: j.id, table: t.name, kind: 'READS' })),
+      ...j.writes.map((t) => ({ job: j.id, table: t.name, kind: 'WRITES' })),
+    ],
+  };
 }
 
 export function TablePage({ name }: { name: string }) {
@@ -165,6 +191,7 @@ export function TablePage({ name }: { name: string }) {
               sub={sub}
               start={name}
               showOwners={s.owners}
+              expand={expandOne}
               hrefFor={(n) =>
                 n.kind === 'TABLE' ? tableHref(n.name, s) : n.kind === 'JOB' ? paths.job(n.name) : paths.owner(n.name)
               }

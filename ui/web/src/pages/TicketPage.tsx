@@ -6,6 +6,7 @@ import { Empty, ErrorState, InlineError, Loading } from '../components/States';
 import { useLoad, useTitle } from '../hooks';
 import { setTicketStatus, syncCampaign, ticket, type TicketStatus } from '../queries';
 import { Link, paths } from '../router';
+import { closedNotice } from './CampaignPage';
 
 const LABEL: Record<TicketStatus, string> = { TODO: 'To do', IN_PROGRESS: 'In progress', DONE: 'Done' };
 
@@ -15,7 +16,7 @@ export function TicketPage({ ticketKey }: { ticketKey: string }) {
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState<TicketStatus | null>(null);
   const [err, setErr] = useState<Error | undefined>();
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ text: string; tone: 'ok' | 'warn' } | null>(null);
 
   if (res.error) return <ErrorState error={res.error} what={`ticket ${ticketKey}`} onRetry={res.reload} />;
   if (!res.data) return <Loading what={`ticket ${ticketKey}`} />;
@@ -38,9 +39,12 @@ export function TicketPage({ ticketKey }: { ticketKey: string }) {
     try {
       await setTicketStatus(t.key, s, comment.trim() || undefined);
       // Verify now rather than at the next background sync, so the campaign shows the change.
-      await syncCampaign(t.campaignId);
+      const synced = await syncCampaign(t.campaignId);
       setComment('');
-      setNotice(`Moved to ${LABEL[s]}.`);
+      // The sync reopens a closed ticket whose owner still reads the
+      // table: say so rather than "Moved to Done".
+      const target = synced.syncCampaign?.targets.find((x) => x.ticketKey === t.key);
+      setNotice(s === 'DONE' ? closedNotice(t.key, target, 'Moved to Done.') : { text: `Moved to ${LABEL[s]}.`, tone: 'ok' });
       res.reload();
     } catch (e) {
       setErr(e as Error);
@@ -76,8 +80,8 @@ export function TicketPage({ ticketKey }: { ticketKey: string }) {
         </div>
       </header>
       {notice && (
-        <p className="banner ok" role="status">
-          {notice}
+        <p className={`banner ${notice.tone}`} role="status" data-testid="ticket-notice">
+          {notice.text}
         </p>
       )}
       <pre className="ticket-body">{t.description}</pre>

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../App';
 import { mockGraphQL, sampleLineage } from '../test/graphql';
 import { forgetSchema } from '../queries';
-import { toInput, validate, type Draft } from './NewCampaignPage';
+import { splitByHop, toInput, validate, type Draft } from './NewCampaignPage';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -143,25 +143,29 @@ describe('NewCampaignPage', () => {
     });
   });
 
-  it('previews the impact after asking for a token, then launches', async () => {
+  it('previews the impact without a token (a query), asks for one at launch, then launches', async () => {
+    const payload = (dryRun: boolean) => ({
+      dryRun,
+      campaign: campaign({ id: dryRun ? '' : 'c1' }),
+      impact: { totals: { owners: 2, mustAct: 2, informed: 0, jobs: 2, tables: 1 }, truncated: false, owners: [] },
+      tickets: [
+        { owner: { handle: 'alice', email: '' }, summary: 'Migrate off sales.orders', description: 'Move to v2.', due: null },
+        { owner: { handle: 'bob', email: '' }, summary: 'Migrate off sales.orders', description: 'Move to v2.', due: null },
+      ],
+    });
     const calls = mockGraphQL({
-      StartCampaign: (v, call) => {
+      CampaignPreview: () => ({ data: { campaignPreview: payload(true) } }),
+      StartCampaign: (_v, call) => {
         if (call.headers.Authorization !== 'Bearer tok-123')
-          return { errors: [{ message: 'Mutations need a bearer token.', extensions: { code: 'UNAUTHENTICATED' } }] };
-        const input = v.input as { dryRun: boolean };
-        return {
-          data: {
-            startCampaign: {
-              dryRun: input.dryRun,
-              campaign: campaign({ id: input.dryRun ? '' : 'c1' }),
-              impact: { totals: { owners: 2, mustAct: 2, informed: 0, jobs: 2, tables: 1 }, truncated: false, owners: [] },
-              tickets: [
-                { owner: { handle: 'alice', email: '' }, summary: 'Migrate off sales.orders', description: 'Move to v2.', due: null },
-                { owner: { handle: 'bob', email: '' }, summary: 'Migrate off sales.orders', description: 'Move to v2.', due: null },
-              ],
-            },
-          },
-        };
+          return {
+            errors: [
+              {
+                message: 'This needs a token. This server made a local token on its first run: it is the content of /home/me/lineage.db-token.',
+                extensions: { code: 'UNAUTHENTICATED' },
+              },
+            ],
+          };
+        return { data: { startCampaign: payload(false) } };
       },
       Campaign: () => ({ data: { campaign: campaign() } }),
     });
@@ -169,21 +173,51 @@ describe('NewCampaignPage', () => {
     expect((screen.getByLabelText('Title') as HTMLInputElement).value).toBe('Migrate off sales.orders');
     fireEvent.change(screen.getByLabelText(/Replacement/), { target: { value: 'sales.orders_v2' } });
     fireEvent.click(screen.getByRole('button', { name: 'Preview impact' }));
-    const dialog = await screen.findByRole('dialog', { name: 'API token' });
-    fireEvent.change(within(dialog).getByLabelText('Token'), { target: { value: 'tok-123' } });
-    fireEvent.click(within(dialog).getByRole('button', { name: 'Use token' }));
     const preview = await screen.findByTestId('preview');
     expect(preview.textContent).toContain('2 owners must act');
     expect(preview.textContent).toContain('2 tickets will be created in the built-in tracker');
-    expect(calls.filter((c) => c.op === 'StartCampaign').at(-1)!.variables.input).toMatchObject({
-      table: 'sales.orders',
-      replacement: 'sales.orders_v2',
-      dryRun: true,
-    });
+    const asked = calls.filter((c) => c.op === 'CampaignPreview');
+    expect(asked).toHaveLength(1);
+    expect(asked[0].headers.Authorization).toBeUndefined();
+    expect(asked[0].variables.input).toMatchObject({ table: 'sales.orders', replacement: 'sales.orders_v2' });
     fireEvent.click(screen.getByRole('button', { name: 'Launch campaign (2 tickets)' }));
+    // The prompt says where the server keeps its token.
+    const dialog = await screen.findByRole('dialog', { name: 'API token' });
+    expect(dialog.textContent).toContain('/home/me/lineage.db-token');
+    fireEvent.change(within(dialog).getByLabelText('Token'), { target: { value: 'tok-123' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Use token' }));
     await waitFor(() => expect(window.location.pathname).toBe('/campaigns/c1'));
     expect(calls.filter((c) => c.op === 'StartCampaign').at(-1)!.variables.input).toMatchObject({ dryRun: false });
     expect(sessionStorage.getItem('lineage.token')).toBe('tok-123');
+  });
+
+  it('splitByHop: must act lists only jobs that read the table itself; the rest are downstream', () => {
+    const c = campaign({
+      reach: 'TRANSITIVE',
+      targets: [
+        { ...campaign().targets[0], role: 'ACT', jobs: ['etl/a1.sql', 'etl/a2.sql'] },
+        { ...campaign().targets[1], role: 'INFORM', hops: 2, jobs: ['etl/b.sql'] },
+      ],
+    });
+    const job = (id: string, hops: number, reads: string[]) => ({ job: { id }, hops, reads: reads.map((name) => ({ name })), writes: [] });
+    const { direct, downstream } = splitByHop({
+      dryRun: true,
+      campaign: c as unknown as Parameters<typeof splitByHop>[0]['campaign'],
+      tickets: [],
+      impact: {
+        totals: { owners: 2, mustAct: 1, informed: 1, jobs: 3, tables: 2 },
+        truncated: false,
+        owners: [
+          { owner: { handle: 'alice', team: '' }, hops: 1, direct: true, jobs: [job('etl/a1.sql', 1, ['sales.orders']), job('etl/a2.sql', 2, ['dws.daily'])], tables: [] },
+          { owner: { handle: 'bob', team: '' }, hops: 2, direct: false, jobs: [job('etl/b.sql', 2, ['dws.daily'])], tables: [] },
+        ],
+      },
+    });
+    expect(direct).toEqual([{ owner: 'alice', act: true, hops: 1, jobs: ['etl/a1.sql'], tables: [] }]);
+    expect(downstream).toEqual([
+      { owner: 'alice', act: true, hops: 2, jobs: ['etl/a2.sql'], tables: ['dws.daily'] },
+      { owner: 'bob', act: false, hops: 2, jobs: ['etl/b.sql'], tables: ['dws.daily'] },
+    ]);
   });
 
   it('shows what is missing instead of sending', async () => {
@@ -226,6 +260,64 @@ describe('CampaignPage', () => {
     await waitFor(() => expect(screen.getByRole('progressbar', { name: 'Campaign progress' }).getAttribute('aria-valuenow')).toBe('1'));
     expect(calls.map((c) => c.op)).toEqual(['Campaign', 'SetTicketStatus', 'Sync']);
     expect((document.querySelector('[data-owner="alice"]') as HTMLElement).textContent).toContain('verified');
+  });
+
+  it('says "Reopened: …" when the sync reopens a ticket just closed, not that it moved to Done', async () => {
+    mockGraphQL({
+      Campaign: () => ({ data: { campaign: campaign() } }),
+      SetTicketStatus: (v) => ({ data: { setTicketStatus: { key: v.key, status: v.status } } }),
+      Sync: () => ({
+        data: {
+          syncCampaign: campaign({
+            targets: campaign().targets.map((t) =>
+              t.owner.handle === 'alice' ? { ...t, detail: 'Job etl/alice.sql still reads sales.orders.', ticketStatus: 'TODO' } : t,
+            ),
+          }),
+        },
+      }),
+    });
+    sessionStorage.setItem('lineage.token', 'tok');
+    at('/campaigns/c1');
+    await screen.findByRole('heading', { name: 'Migrate off sales.orders' });
+    const row = document.querySelector('[data-owner="alice"]') as HTMLElement;
+    fireEvent.change(within(row).getByLabelText('Status of ticket LIN-1'), { target: { value: 'DONE' } });
+    const notice = await screen.findByText(/^Reopened:/);
+    expect(notice.textContent).toBe('Reopened: job etl/alice.sql still reads sales.orders.');
+    expect(notice.className).toContain('warn');
+    expect(screen.queryByText(/moved to Done/i)).toBeNull();
+  });
+
+  it('after a migration the row no longer says "reads T"; informed owners are FYI, never "verified"', async () => {
+    const base = campaign().targets;
+    mockGraphQL({
+      Campaign: () => ({
+        data: {
+          campaign: campaign({
+            targets: [
+              { ...base[0], state: 'COMPLETE', ticketStatus: 'DONE', verification: 'VERIFIED', detail: 'No job of alice reads sales.orders.' },
+              {
+                ...base[1],
+                role: 'INFORM',
+                hops: 2,
+                tables: ['dws.daily'],
+                verification: 'VERIFIED',
+                detail: 'Informed only: bob\'s jobs read tables downstream of sales.orders, not sales.orders itself.',
+              },
+            ],
+          }),
+        },
+      }),
+    });
+    at('/campaigns/c1');
+    await screen.findByRole('heading', { name: 'Migrate off sales.orders' });
+    const alice = (document.querySelector('[data-owner="alice"]') as HTMLElement).textContent!;
+    expect(alice).toContain('verified: no longer reads it');
+    expect(alice).not.toMatch(/\breads sales\.orders/);
+    expect(alice).toContain('read sales.orders when the campaign started');
+    const bob = (document.querySelector('[data-owner="bob"]') as HTMLElement).textContent!;
+    expect(bob).not.toContain('verified');
+    expect(bob).toContain('FYI only: nothing to change');
+    expect(bob).toMatch(/complete when they close the ticket, or on its own once every owner who must act has moved off sales\.orders/);
   });
 
   it('cancels with a reason', async () => {

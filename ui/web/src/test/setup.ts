@@ -1,9 +1,31 @@
 import { afterEach } from 'vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { forgetSchema } from '../queries';
+
+// findBy* and waitFor wait up to 5 s: on a loaded machine a debounced search
+// plus a mocked fetch can take longer than the default 1 s.
+configure({ asyncUtilTimeout: 5000 });
 
 // jsdom has no layout: scrolling is a no-op there.
 window.scrollTo = () => {};
+
+// React Flow measures its pane and nodes; jsdom has neither ResizeObserver
+// nor DOMMatrixReadOnly. Nodes carry their size and handles, so no
+// measurement is needed to draw them and their edges.
+class NoResizeObserver {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+}
+globalThis.ResizeObserver ??= NoResizeObserver as unknown as typeof ResizeObserver;
+class IdentityMatrix {
+  m22: number;
+  constructor(transform?: string) {
+    const scale = /scale\(([\d.]+)\)/.exec(transform ?? '');
+    this.m22 = scale ? Number(scale[1]) : 1;
+  }
+}
+(globalThis as { DOMMatrixReadOnly?: unknown }).DOMMatrixReadOnly ??= IdentityMatrix;
 
 afterEach(() => {
   cleanup();
