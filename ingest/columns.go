@@ -43,11 +43,23 @@ func storable(n lineage.ColumnName) bool {
 // creates from a query whose columns are all known, those columns as its
 // declared schema.
 //
+// into, when not "", is the table the job's layout says it writes (a dbt
+// model's relation, a writes: rule's table): the output columns of the
+// script's last statement, a bare SELECT, are columns of that table, as
+// dbt and bigquery-etl materialize them; they are declared too when all
+// of them are known.
+//
 // A name the store would refuse (an unaliased expression's text, say) is
 // left out so that column lineage never costs a job its table lineage;
 // the returned warning, if any, says what was left out and where.
-func jobColumns(res *parser.Result) (lineage.JobColumns, *parser.Warning) {
+func jobColumns(res *parser.Result, into string) (lineage.JobColumns, *parser.Warning) {
 	var jc lineage.JobColumns
+	last := -1
+	if into != "" && len(res.Statements) > 0 {
+		if st := res.Statements[len(res.Statements)-1]; st.Kind == "select" && len(st.Writes) == 0 {
+			last = len(res.Statements) - 1
+		}
+	}
 	var warn *parser.Warning
 	bad := func(line int, name string) bool {
 		if warn == nil {
@@ -59,7 +71,21 @@ func jobColumns(res *parser.Result) (lineage.JobColumns, *parser.Warning) {
 		return false
 	}
 	ok := func(line int, n lineage.ColumnName) bool { return storable(n) || bad(line, n.String()) }
-	for _, st := range res.Statements {
+	for i, st := range res.Statements {
+		if i == last {
+			d := lineage.TableSchema{Table: into}
+			for _, cl := range st.Columns {
+				n := lineage.ColumnName{Table: into, Column: cl.Target}
+				if strings.Contains(cl.Target, ".") || cl.Target == lineage.Star || !storable(n) {
+					d.Columns = nil
+					break
+				}
+				d.Columns = append(d.Columns, cl.Target)
+			}
+			if len(d.Columns) > 0 {
+				jc.Declares = append(jc.Declares, d)
+			}
+		}
 		if (st.Kind == "create_table" || st.Kind == "create_view") && len(st.Writes) == 1 && len(st.Columns) > 0 {
 			d := lineage.TableSchema{Table: st.Writes[0]}
 			for _, cl := range st.Columns {
@@ -87,6 +113,9 @@ func jobColumns(res *parser.Result) (lineage.JobColumns, *parser.Warning) {
 		}
 		for _, cl := range st.Columns {
 			t, isCol := splitColumn(cl.Target)
+			if i == last && !strings.Contains(cl.Target, ".") {
+				t, isCol = lineage.ColumnName{Table: into, Column: cl.Target}, true
+			}
 			if !isCol || !ok(st.Line, t) {
 				continue
 			}
@@ -111,10 +140,27 @@ func jobColumns(res *parser.Result) (lineage.JobColumns, *parser.Warning) {
 // a schema: a table with no declared column is unknown to the parser, so
 // its star stays unresolved rather than guessed.
 type graphSchema struct {
-	ctx   context.Context
-	cs    lineage.ColumnStore
+	ctx context.Context
+	cs  lineage.ColumnStore // nil: none
+	// local are the columns the repository being ingested declares (see
+	// declares.go); they answer before the store, which may not have them
+	// yet or may hold an older version of them.
+	local map[string][]string
 	mu    sync.Mutex
 	cache map[string][]string // nil value: unknown
+}
+
+// withLocal returns gs answering first from the columns the repository
+// declares.
+func (gs *graphSchema) withLocal(ctx context.Context, local map[string][]string) *graphSchema {
+	if len(local) == 0 {
+		return gs
+	}
+	if gs == nil {
+		gs = &graphSchema{ctx: ctx, cache: map[string][]string{}}
+	}
+	gs.local = local
+	return gs
 }
 
 func newGraphSchema(ctx context.Context, g any) *graphSchema {
@@ -131,10 +177,13 @@ func (gs *graphSchema) lookup() func(string) ([]string, bool) {
 		return nil
 	}
 	return func(table string) ([]string, bool) {
+		if cols, ok := gs.local[table]; ok {
+			return cols, true
+		}
 		gs.mu.Lock()
 		cols, seen := gs.cache[table]
 		gs.mu.Unlock()
-		if !seen {
+		if !seen && gs.cs != nil {
 			infos, err := gs.cs.Columns(gs.ctx, table)
 			if err == nil {
 				for _, ci := range infos {

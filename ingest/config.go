@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"path"
 	"slices"
 	"strings"
 
@@ -43,6 +44,7 @@ const ConfigFile = "lineage.yaml"
 //	  manifest: target/manifest.json # default; used when it exists
 //	  vars: {start_date: "2024-01-01"}
 //	  custom_schema: append       # or replace: see DBTConfig
+//	schemas: [schemas/warehouse.json] # tables' columns: {"db.table": ["col", ...]}
 type Config struct {
 	Source         string
 	DefaultOwner   string
@@ -63,6 +65,9 @@ type Config struct {
 	Writes []WriteRule
 	// DBT is the dbt target: what dbt takes from profiles.yml.
 	DBT DBTConfig
+	// Schemas are files (relative to the root) declaring tables' columns,
+	// JSON or YAML {"db.table": ["col", ...]}: see declares.go.
+	Schemas []string
 
 	workflowPats []pattern
 	ignorePats   []pattern
@@ -110,6 +115,7 @@ type rawConfig struct {
 	Include        []posString          `yaml:"include"`
 	Writes         yaml.Node            `yaml:"writes"`
 	DBT            rawDBT               `yaml:"dbt"`
+	Schemas        []posString          `yaml:"schemas"`
 	Extra          map[string]yaml.Node `yaml:",inline"`
 }
 
@@ -196,7 +202,7 @@ func ParseConfig(data []byte) (*Config, error) {
 		return nil, yamlError(file, err)
 	}
 	for k, n := range raw.Extra {
-		return nil, configError(file, n.Line, n.Column, k, "unknown setting %q; known: source, default_owner, default_dialect, default_db, dialects, vars, owners, workflows, ignore, exclude, include, writes, dbt", k)
+		return nil, configError(file, n.Line, n.Column, k, "unknown setting %q; known: source, default_owner, default_dialect, default_db, dialects, vars, owners, workflows, ignore, exclude, include, writes, dbt, schemas", k)
 	}
 	c := &Config{
 		Source:    strings.TrimSpace(raw.Source),
@@ -282,6 +288,18 @@ func ParseConfig(data []byte) (*Config, error) {
 		return nil, err
 	}
 	c.Writes = rules
+	for _, sf := range raw.Schemas {
+		f := path.Clean(strings.TrimPrefix(strings.TrimSpace(sf.Value), "/"))
+		switch e := strings.ToLower(path.Ext(f)); {
+		case f == "." || strings.HasPrefix(f, "../"):
+			return nil, configError(file, sf.Line, sf.Column, "schemas", "a schema file is a path inside the repository, not %q", sf.Value)
+		case e != ".json" && e != ".yaml" && e != ".yml":
+			return nil, configError(file, sf.Line, sf.Column, "schemas", "a schema file is .json, .yaml or .yml, not %q", sf.Value)
+		case slices.Contains(c.Schemas, f):
+			return nil, configError(file, sf.Line, sf.Column, "schemas", "%s is listed twice", f)
+		}
+		c.Schemas = append(c.Schemas, f)
+	}
 	c.DBT = DBTConfig{
 		Database: strings.ToLower(strings.TrimSpace(raw.DBT.Database)),
 		Schema:   strings.ToLower(strings.TrimSpace(raw.DBT.Schema)),

@@ -160,6 +160,11 @@ type dbtScan struct {
 	sources map[string]dbtSource  // "source.table" -> relation
 	groups  map[string]dbtGroup
 	props   map[string]dbtConfig // "kind:name" -> config from properties
+	// columns are the columns: of models, seeds and snapshots, by
+	// "kind:project.name"; sourceDecls those of sources, by the
+	// properties file that declares them.
+	columns     map[string]dbtColumns
+	sourceDecls map[string]*dbtSourceFile
 	// projects are all the dbt projects of the repository; claimed are
 	// the files a manifest already made jobs of.
 	projects []*dbtProject
@@ -190,7 +195,8 @@ func (d *dbtScan) owns(file string) bool {
 // returns their jobs. Problems are the plan's warnings and failures.
 func (p *Plan) scanDBT(fsys fs.FS, projectFiles []string) ([]Spec, func(string) bool) {
 	d := &dbtScan{plan: p, fsys: fsys, target: p.Config.DBT,
-		byName: map[string][]*dbtNode{}, sources: map[string]dbtSource{}, groups: map[string]dbtGroup{}, props: map[string]dbtConfig{}, claimed: map[string]bool{}}
+		byName: map[string][]*dbtNode{}, sources: map[string]dbtSource{}, groups: map[string]dbtGroup{}, props: map[string]dbtConfig{}, claimed: map[string]bool{},
+		columns: map[string]dbtColumns{}, sourceDecls: map[string]*dbtSourceFile{}}
 	var projects []*dbtProject
 	for _, f := range projectFiles {
 		pr, err := readDBTProject(fsys, f)
@@ -230,7 +236,7 @@ func (p *Plan) scanDBT(fsys fs.FS, projectFiles []string) ([]Spec, func(string) 
 			specs = append(specs, s)
 		}
 	}
-	return specs, d.owns
+	return append(specs, d.sourceSpecs()...), d.owns
 }
 
 func failureOf(file string, err error) Failure {
@@ -407,6 +413,20 @@ type rawDBTResource struct {
 	Meta       map[string]any `yaml:"meta"`
 	Group      string         `yaml:"group"`
 	Config     map[string]any `yaml:"config"`
+	// Columns are the resource's documented columns: declared columns
+	// of its relation (see declares.go).
+	Columns []struct {
+		Name string `yaml:"name"`
+	} `yaml:"columns"`
+}
+
+// columnNames returns the names of a resource's columns: entries.
+func (r rawDBTResource) columnNames() []string {
+	var out []string
+	for _, c := range r.Columns {
+		out = append(out, c.Name)
+	}
+	return out
 }
 
 // readProperties reads a properties file. A file that cannot be read or
@@ -439,6 +459,9 @@ func (d *dbtScan) readProperties(pr *dbtProject, file string) error {
 			}
 			key := kind + ":" + pr.name + "." + r.Name
 			d.props[key] = d.props[key].over(c)
+			if len(r.Columns) > 0 {
+				d.columns[key] = dbtColumns{names: r.columnNames(), file: file}
+			}
 		}
 	}
 	for _, s := range raw.Sources {
@@ -465,6 +488,9 @@ func (d *dbtScan) readProperties(pr *dbtProject, file string) error {
 			}
 			d.sources[pr.name+"."+strings.ToLower(s.Name)+"."+strings.ToLower(t.Name)] = src
 			d.sources[strings.ToLower(s.Name)+"."+strings.ToLower(t.Name)] = src
+			if len(t.Columns) > 0 {
+				d.sourceColumns(file, src, t.columnNames())
+			}
 		}
 	}
 	for _, g := range raw.Groups {
@@ -1034,6 +1060,8 @@ func (d *dbtScan) spec(n *dbtNode) (Spec, bool) {
 		}
 		p.Warnings = append(p.Warnings, warnings...)
 	}
+	c := d.columns[n.kind+":"+n.project.name+"."+n.name]
+	d.nodeColumns(&s, n.kind, n.relation, c.file, c.names)
 	d.owner(n.config, &s)
 	return s, true
 }

@@ -35,6 +35,13 @@
 // parses keeps its previous lineage and is reported with file, line and
 // column.
 //
+// Column lineage (lineage.JobColumns) comes from the parser, from the
+// columns a repository declares (dbt columns:, a seed's header, schema
+// files named by lineage.yaml's schemas:; see declares.go and
+// dbtcolumns.go) and from OpenLineage's schema and columnLineage facets
+// (olcolumns.go). The parser's schema lookups are answered from the
+// declared columns (graphSchema), so SELECT * names its columns.
+//
 // NewHandler serves the push endpoint (POST/DELETE /api/v1/jobs) and the
 // OpenLineage endpoint (POST /api/v1/lineage, as Marquez serves it).
 package ingest

@@ -89,6 +89,14 @@ type PushRequest struct {
 	// may have no script (a dbt seed).
 	Reads  []string `json:"reads,omitempty"`
 	Writes []string `json:"writes,omitempty"`
+	// Declares are columns the repository declares for tables (a dbt
+	// model's columns:, a schema file), stored with the job. A job with
+	// Declares may have no script (a schema file).
+	Declares []lineage.TableSchema `json:"declares,omitempty"`
+	// Documented are columns a dbt model's properties list for the table
+	// it writes: declared with the script's output columns when those
+	// are all known (Spec.Documented).
+	Documented []lineage.TableSchema `json:"documented,omitempty"`
 	// Watchers are further owners named beside Owner (a bigquery-etl
 	// metadata.yaml's other owners); campaign tickets name them.
 	Watchers []string `json:"watchers,omitempty"`
@@ -96,20 +104,18 @@ type PushRequest struct {
 
 // layoutOf is the part of a pushed job's hash that its layout decides;
 // empty for a plain script.
-func layoutOf(reads, writes, watchers []string) []string {
+func layoutOf(reads, writes, watchers []string, declares, documented []lineage.TableSchema) []string {
 	var l []string
-	defer func() {
-		if len(watchers) > 0 {
-			l = append(l, "watchers="+strings.Join(watchers, ","))
-		}
-	}()
 	if len(writes) > 0 {
 		l = append(l, "writes="+strings.Join(writes, ","))
 	}
 	if len(reads) > 0 {
 		l = append(l, "reads="+strings.Join(reads, ","))
 	}
-	return l
+	if len(watchers) > 0 {
+		l = append(l, "watchers="+strings.Join(watchers, ","))
+	}
+	return append(l, declaresLayout(declares, documented)...)
 }
 
 // PushResponse is the answer to a push: the job as stored and its lineage.
@@ -210,9 +216,17 @@ func (h *handler) preparePush(ctx context.Context, req PushRequest) (*lineage.Jo
 		}
 	}
 	defaultDB := strings.ToLower(strings.TrimSpace(req.DefaultDB))
-	hash := jobHash(path, dialect, owner, defaultDB, req.Vars, []byte(req.Script), layoutOf(req.Reads, req.Writes, req.Watchers)...)
+	hash := jobHash(path, dialect, owner, defaultDB, req.Vars, []byte(req.Script), layoutOf(req.Reads, req.Writes, req.Watchers, req.Declares, req.Documented)...)
+	declared := lineage.JobColumns{Declares: req.Declares}
+	if err := declared.Normalize("columns"); err != nil {
+		return nil, nil, lineage.FieldErrorf(strings.TrimPrefix(lineage.ErrorField(err), "columns."), "%s", lineage.ErrorMessage(err))
+	}
+	documented := lineage.JobColumns{Declares: req.Documented}
+	if err := documented.Normalize("documented"); err != nil {
+		return nil, nil, lineage.FieldErrorf(strings.Replace(lineage.ErrorField(err), ".declares", "", 1), "%s", lineage.ErrorMessage(err))
+	}
 	if strings.TrimSpace(req.Script) == "" {
-		if len(req.Writes) == 0 && len(req.Reads) == 0 {
+		if len(req.Writes) == 0 && len(req.Reads) == 0 && len(req.Declares) == 0 {
 			return nil, nil, lineage.FieldErrorf("script", "must not be empty")
 		}
 		reads, writes, err := tableNames(req.Reads, req.Writes)
@@ -220,7 +234,7 @@ func (h *handler) preparePush(ctx context.Context, req PushRequest) (*lineage.Jo
 			return nil, nil, err
 		}
 		job := lineage.Job{ID: id, Source: source, Path: path, Dialect: dialect, Owner: owner, Hash: hash}
-		return &lineage.JobPut{Job: job, Reads: reads, Writes: writes, OwnerInfo: info, Watchers: req.Watchers}, []Warning{}, nil
+		return &lineage.JobPut{Job: job, Reads: reads, Writes: writes, OwnerInfo: info, Watchers: req.Watchers, Columns: declared}, []Warning{}, nil
 	}
 
 	p := h.parsers.Get().(*parser.Parser)
@@ -258,9 +272,18 @@ func (h *handler) preparePush(ctx context.Context, req PushRequest) (*lineage.Jo
 	var cols lineage.JobColumns
 	if res != nil {
 		var cw *parser.Warning
-		if cols, cw = jobColumns(res); cw != nil {
+		into := ""
+		if len(req.Writes) == 1 {
+			into = strings.ToLower(strings.TrimSpace(req.Writes[0]))
+		}
+		if cols, cw = jobColumns(res, into); cw != nil {
 			warnings = append(warnings, Warning{Line: cw.Line, Message: cw.Message})
 		}
+	}
+	cols.Declares = append(cols.Declares, declared.Declares...)
+	mergeDocumented(&cols, documented.Declares)
+	if hasStar(cols) {
+		job.Hash += starMark // as a local ingest marks it
 	}
 	return &lineage.JobPut{Job: job, Reads: reads, Writes: writes, OwnerInfo: info, Script: text, Columns: cols, Watchers: req.Watchers}, warnings, nil
 }

@@ -96,6 +96,11 @@ type Summary struct {
 	// owners after the first in a metadata.yaml). The graph does not keep
 	// them yet: lineage.Job has no field for them.
 	Watchers map[string][]string `json:"watchers,omitempty"`
+	// Reparsed are jobs parsed once more at the end of the run, since the
+	// columns of a table they read were declared or changed by it (their
+	// script did not change, or was parsed before those columns were
+	// stored). See resolveStars.
+	Reparsed []string `json:"reparsed,omitempty"`
 	// RemovalsSkipped explains why no vanished job was removed, if so.
 	RemovalsSkipped string `json:"removalsSkipped,omitempty"`
 	// Counts sums up the lists above, for CI pipelines.
@@ -209,10 +214,24 @@ func (in *Ingester) RunFS(ctx context.Context, fsys fs.FS, opts Options) (*Summa
 			sum.Watchers[s.ID] = s.Watchers
 		}
 	}
-	r := &run{in: in, opts: opts, plan: plan, stored: stored, sum: sum, start: start, schema: newGraphSchema(ctx, in.Graph)}
+	r := &run{in: in, opts: opts, plan: plan, stored: stored, sum: sum, start: start, redeclared: map[string]bool{}, changed: map[string]bool{}, schema: newGraphSchema(ctx, in.Graph).withLocal(ctx, plan.localSchema())}
 	r.prog.Total = len(plan.Jobs)
 	r.prog.Failed = len(plan.Failures)
-	if err := r.jobs(ctx, fsys); err != nil {
+	// A server parses pushed jobs with the columns it knows: the jobs that
+	// declare columns go first, so that the others' stars over those
+	// tables resolve in this run, as a local run's own lookups let them.
+	phases := [][]Spec{plan.Jobs}
+	if in.Client != nil {
+		decl, rest := splitDeclaring(plan.Jobs)
+		phases = [][]Spec{decl, rest}
+	}
+	for _, specs := range phases {
+		if err := r.jobs(ctx, fsys, specs); err != nil {
+			r.finish()
+			return sum, err
+		}
+	}
+	if err := r.resolveStars(ctx, fsys); err != nil {
 		r.finish()
 		return sum, err
 	}
@@ -301,8 +320,16 @@ type run struct {
 	// client mode.
 	schema *graphSchema
 
-	mu   sync.Mutex // guards sum and prog once workers run
+	mu   sync.Mutex // guards sum, prog and starred once workers run
 	prog Progress
+	// starred are the jobs stored in this run with a star over a table of
+	// unknown columns; redeclared the tables whose declaring jobs this run
+	// stored; changed the ids of the jobs it added or updated; repass is
+	// set while jobs are parsed once more (resolveStars).
+	starred    []Spec
+	redeclared map[string]bool
+	changed    map[string]bool
+	repass     bool
 }
 
 // outcome is what a worker made of one job.
@@ -313,9 +340,11 @@ type outcome struct {
 	changed  bool // added or updated (already pushed in client mode)
 	failure  *Failure
 	warnings []Failure
+	// starred: stored with a star over a table of unknown columns.
+	starred bool
 }
 
-func (r *run) jobs(ctx context.Context, fsys fs.FS) error {
+func (r *run) jobs(ctx context.Context, fsys fs.FS, todo []Spec) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 
@@ -345,7 +374,7 @@ func (r *run) jobs(ctx context.Context, fsys fs.FS) error {
 	}
 	go func() {
 		defer close(specs)
-		for _, s := range r.plan.Jobs {
+		for _, s := range todo {
 			select {
 			case specs <- s:
 			case <-ctx.Done():
@@ -431,6 +460,23 @@ func (r *run) write(ctx context.Context, batch []outcome) error {
 func (r *run) settle(o outcome) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.repass {
+		if o.failure == nil && o.changed {
+			r.sum.Reparsed = append(r.sum.Reparsed, o.spec.ID)
+		}
+		return // counted in the first pass
+	}
+	if o.starred || o.put != nil && strings.HasSuffix(o.put.Job.Hash, starMark) {
+		r.starred = append(r.starred, o.spec)
+	}
+	if o.changed && o.failure == nil {
+		r.changed[o.spec.ID] = true
+		if o.put != nil {
+			for _, d := range o.put.Columns.Declares {
+				r.redeclared[d.Table] = true
+			}
+		}
+	}
 	switch {
 	case o.failure != nil:
 		r.sum.Failed = append(r.sum.Failed, *o.failure)
@@ -502,6 +548,7 @@ func (r *run) finish() {
 	s := r.sum
 	slices.Sort(s.Added)
 	slices.Sort(s.Updated)
+	slices.Sort(s.Reparsed)
 	sort.SliceStable(s.Failed, func(i, j int) bool { return s.Failed[i].File < s.Failed[j].File })
 	sort.SliceStable(s.Warnings, func(i, j int) bool {
 		a, b := s.Warnings[i], s.Warnings[j]
@@ -551,10 +598,10 @@ func (w *worker) do(ctx context.Context, fsys fs.FS, s Spec) (outcome, error) {
 		default:
 			pushText = script
 		}
-		hash = jobHash(s.Path, s.Dialect, s.Owner, s.DefaultDB, s.Vars, pushText, layoutOf(s.Reads, s.Writes, s.Watchers)...)
+		hash = jobHash(s.Path, s.Dialect, s.Owner, s.DefaultDB, s.Vars, pushText, layoutOf(s.Reads, s.Writes, s.Watchers, s.Declares, s.Documented)...)
 	}
 	prev, known := r.stored[s.ID]
-	if known && prev == hash && !r.opts.Force {
+	if known && !r.opts.Force && !r.repass && (prev == hash || prev == hash+starMark && !r.starsResolvable(ctx, s.ID)) {
 		if r.opts.Strict {
 			// -strict judges the stored lineage too: an unchanged script
 			// whose lineage came from the fallback fails as a changed one
@@ -570,7 +617,7 @@ func (w *worker) do(ctx context.Context, fsys fs.FS, s Spec) (outcome, error) {
 		res, err := r.in.Client.Push(ctx, PushRequest{
 			Source: r.plan.Source, Name: strings.TrimPrefix(s.ID, r.plan.Source+":"), Path: s.Path,
 			Owner: s.Owner, OwnerInfo: r.ownerInfo(s), Dialect: s.Dialect, DefaultDB: s.DefaultDB,
-			Vars: s.Vars, Script: string(pushText), Reads: s.Reads, Writes: s.Writes, Watchers: s.Watchers,
+			Vars: s.Vars, Script: string(pushText), Reads: s.Reads, Writes: s.Writes, Watchers: s.Watchers, Declares: s.Declares, Documented: s.Documented,
 		})
 		if err != nil {
 			var ae *APIError
@@ -583,6 +630,7 @@ func (w *worker) do(ctx context.Context, fsys fs.FS, s Spec) (outcome, error) {
 		for _, wn := range res.Warnings {
 			o.warnings = append(o.warnings, Failure{Job: s.ID, File: s.Path, Line: wn.Line, Column: wn.Column, Message: wn.Message})
 		}
+		o.starred = strings.HasSuffix(res.Job.Hash, starMark)
 		return o, nil
 	}
 	put, warnings, fail := w.parse(s, script, hash, known)
@@ -642,7 +690,7 @@ func (s Spec) layout() []string {
 	if len(s.Watchers) > 0 {
 		l = append(l, "watchers="+strings.Join(s.Watchers, ","))
 	}
-	return l
+	return append(l, declaresLayout(s.Declares, s.Documented)...)
 }
 
 // parse parses one script into the JobPut to store, or a Failure. The
@@ -672,6 +720,7 @@ func (w *worker) parse(s Spec, script []byte, hash string, known bool) (*lineage
 			Reads:    reads,
 			Writes:   writes,
 			Watchers: s.Watchers,
+			Columns:  lineage.JobColumns{Declares: slices.Clone(s.Declares)},
 		}, nil
 	}
 	if s.noSQL {
@@ -717,9 +766,21 @@ func (w *worker) parse(s Spec, script []byte, hash string, known bool) (*lineage
 	if err != nil {
 		return nil, warnings, &Failure{Job: s.ID, File: s.Path, Message: lineage.ErrorMessage(err)}
 	}
-	var cw *parser.Warning
-	if p.Columns, cw = jobColumns(res); cw != nil {
+	into := ""
+	if len(s.Writes) == 1 {
+		into = strings.ToLower(s.Writes[0])
+	}
+	cols, cw := jobColumns(res, into)
+	if cw != nil {
 		warnings = append(warnings, Failure{Job: s.ID, File: s.Path, Line: cw.Line, Message: cw.Message})
+	}
+	cols.Declares = append(cols.Declares, p.Columns.Declares...)
+	mergeDocumented(&cols, s.Documented)
+	p.Columns = cols
+	if hasStar(cols) {
+		// Parsed again by a later run once the star's table has
+		// declared columns: see starsResolvable.
+		p.Job.Hash += starMark
 	}
 	return p, warnings, nil
 }
@@ -811,7 +872,7 @@ func scriptText(script []byte) (text, skipped string) {
 // job holds, so that every job is parsed and stored again. 2: the store
 // keeps the script text, which jobs stored by version 1 lack. The hash
 // still covers the same inputs.
-const hashVersion = "lineage-ingest-3" // 3: column lineage
+const hashVersion = "lineage-ingest-4" // 3: column lineage; 4: declared columns, a layout table's output columns
 
 // jobHash is the content hash of a job: everything that decides its
 // lineage and owner.

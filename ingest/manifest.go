@@ -65,6 +65,10 @@ type manifestNode struct {
 	DependsOn        struct {
 		Nodes []string `json:"nodes"`
 	} `json:"depends_on"`
+	// Columns are the node's documented columns (its columns: in yml).
+	Columns map[string]struct {
+		Name string `json:"name"`
+	} `json:"columns"`
 }
 
 var manifestVersionRE = regexp.MustCompile(`/manifest/v(\d+)\.json$`)
@@ -129,8 +133,16 @@ func (d *dbtScan) manifest(pr *dbtProject) ([]Spec, error) {
 		}
 		return out
 	}
-	for id, n := range m.Sources {
+	for _, id := range sortedKeys(m.Sources) {
+		n := m.Sources[id]
 		relations[id] = manifestRelation(n)
+		if cols := manifestColumns(n); len(cols) > 0 && relations[id] != "" && n.OriginalFilePath != "" {
+			src := dbtSource{relation: relations[id]}
+			if o := firstNonEmpty(metaOwner(mapOf(n.Config["meta"])), metaOwner(n.Meta)); o != "" {
+				src.owner = o
+			}
+			d.sourceColumns(d.nodeFile(pr, n), src, cols)
+		}
 	}
 	groups := map[string]lineage.Owner{}
 	for _, g := range m.Groups {
@@ -164,6 +176,7 @@ func (d *dbtScan) manifest(pr *dbtProject) ([]Spec, error) {
 		s := Spec{ID: p.Source + ":" + fp, Path: fp, Kind: "dbt " + kind, Vars: p.Config.Vars, DefaultDB: p.Config.DefaultDB,
 			Writes: []string{rel}, WritesFrom: "dbt manifest " + file}
 		s.Dialect = p.dialect(fp, "")
+		d.nodeColumns(&s, kind, rel, file, manifestColumns(n))
 		for _, dep := range deps(n.DependsOn.Nodes, map[string]bool{}) {
 			r, ok := relations[dep]
 			switch {

@@ -64,6 +64,9 @@ type olOwner struct {
 type Dataset struct {
 	Namespace *string `json:"namespace"`
 	Name      *string `json:"name"`
+	// Facets are the dataset's schema and columnLineage facets: see
+	// olcolumns.go.
+	Facets *olDatasetFacets `json:"facets"`
 }
 
 // eventTypes are OpenLineage's run states.
@@ -100,6 +103,15 @@ func (h *handler) openLineage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, err)
 		return
 	}
+	if put.Columns, err = ev.columns(); err != nil {
+		h.fail(w, err)
+		return
+	}
+	if err := put.Columns.Normalize("columns"); err != nil {
+		h.fail(w, err)
+		return
+	}
+	put.Reads = readsOfColumns(put)
 	res := OpenLineageResult{Job: put.Job.ID}
 	switch typ := deref(ev.EventType); {
 	case typ != "COMPLETE":
@@ -282,5 +294,6 @@ func lineageHash(p *lineage.JobPut) string {
 	for _, t := range p.Writes {
 		fmt.Fprintf(h, "w %s\x00", t)
 	}
+	hashColumns(h, p.Columns)
 	return hex.EncodeToString(h.Sum(nil))
 }

@@ -49,8 +49,19 @@ type Spec struct {
 	// owners after the first in a metadata.yaml): people a campaign ticket
 	// should name besides its assignee.
 	Watchers []string `json:"watchers,omitempty"`
-	// Kind is "" for a script, "dbt model", "dbt snapshot" or "dbt seed".
+	// Kind is "" for a script, "dbt model", "dbt snapshot", "dbt seed",
+	// "dbt sources" (a properties file declaring sources' columns) or
+	// "schema file" (one named by lineage.yaml's schemas:).
 	Kind string `json:"kind,omitempty"`
+	// Declares are the columns the repository declares for tables, stored
+	// with the job (lineage.JobColumns.Declares) and taken as complete: a
+	// sources block's columns:, a dbt seed's CSV header, a schema file's
+	// tables. See declares.go.
+	Declares []lineage.TableSchema `json:"declares,omitempty"`
+	// Documented are the columns a dbt model's properties list, which
+	// need not be all of them: declared with the columns the model's SQL
+	// outputs when those are all known, and not otherwise.
+	Documented []lineage.TableSchema `json:"documented,omitempty"`
 
 	// text, when not nil, is what the parser reads instead of the file:
 	// a dbt model with its refs, sources and configs resolved.
@@ -217,6 +228,9 @@ func Scan(fsys fs.FS, source string) (*Plan, error) {
 	}
 	for _, s := range dbtJobs {
 		add(s, s.Path)
+	}
+	for _, s := range p.schemaFiles(fsys) {
+		add(s, ConfigFile+" schemas:")
 	}
 	if len(p.Jobs) == 0 && len(workflows) == 0 && len(dbtProjects) == 0 {
 		p.Warnings = append(p.Warnings, Failure{File: ".", Message: p.noScriptMessage(suffixes)})

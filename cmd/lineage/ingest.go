@@ -188,6 +188,7 @@ func printSummary(w io.Writer, dir string, s *ingest.Summary, partial bool) {
 		list("Added", s.Added)
 		list("Updated", s.Updated)
 		list("Removed", s.Removed)
+		list("Parsed again (columns of a table they read were declared or changed)", s.Reparsed)
 	}
 	if s.RemovalsSkipped != "" {
 		fmt.Fprintf(w, "Removals skipped: %s.\n", s.RemovalsSkipped)
