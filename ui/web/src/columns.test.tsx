@@ -388,6 +388,7 @@ describe('the wizard with columns', () => {
     const calls = mockGraphQL({
       Search: () => ({ data: { search: { hits: [], pageInfo: { hasNextPage: false, endCursor: null } } } }),
       TableColumns: () => ({ data: { table: { name: 'dwd.fact_orders', columns: factOrdersColumns } } }),
+      CampaignPreview: () => ({ data: { campaignPreview: statusPreview(true) } }),
       StartCampaign: (v) => ({ data: { startCampaign: statusPreview((v.input as { dryRun: boolean }).dryRun) } }),
       Campaign: () => ({ data: { campaign: { ...statusPreview(false).campaign, events: [] } } }),
     });
@@ -401,7 +402,7 @@ describe('the wizard with columns', () => {
     expect((within(picker).getByLabelText('Drop') as HTMLInputElement).checked).toBe(true);
     fireEvent.click(screen.getByRole('button', { name: 'Preview impact' }));
     const preview = await screen.findByTestId('preview');
-    expect(calls.filter((c) => c.op === 'StartCampaign').at(-1)!.variables.input).toMatchObject({
+    expect(calls.filter((c) => c.op === 'CampaignPreview').at(-1)!.variables.input).toMatchObject({
       table: 'dwd.fact_orders',
       columns: ['status'],
       change: 'DROP',
@@ -434,7 +435,7 @@ describe('the wizard with columns', () => {
     const calls = mockGraphQL({
       Search: () => ({ data: { search: { hits: [], pageInfo: { hasNextPage: false, endCursor: null } } } }),
       TableColumns: () => ({ data: { table: { name: 'dwd.fact_orders', columns: factOrdersColumns } } }),
-      StartCampaign: () => ({ data: { startCampaign: { ...statusPreview(true), campaign: { ...statusPreview(true).campaign, columns: [], change: null } } } }),
+      CampaignPreview: () => ({ data: { campaignPreview: { ...statusPreview(true), campaign: { ...statusPreview(true).campaign, columns: [], change: null } } } }),
     });
     at('/campaigns/new?table=dwd.fact_orders&columns=status&columns=gone');
     const picker = screen.getByTestId('column-picker');
@@ -449,7 +450,7 @@ describe('the wizard with columns', () => {
     expect((screen.getByLabelText('Title') as HTMLInputElement).value).toBe('Migrate off dwd.fact_orders');
     fireEvent.click(screen.getByRole('button', { name: 'Preview impact' }));
     await screen.findByTestId('preview');
-    const input = calls.filter((c) => c.op === 'StartCampaign').at(-1)!.variables.input as Record<string, unknown>;
+    const input = calls.filter((c) => c.op === 'CampaignPreview').at(-1)!.variables.input as Record<string, unknown>;
     expect('columns' in input).toBe(false);
     expect(screen.queryByTestId('spared')).toBeNull();
   });
@@ -460,7 +461,7 @@ describe('the wizard with columns', () => {
     mockGraphQL({
       Search: () => ({ data: { search: { hits: [], pageInfo: { hasNextPage: false, endCursor: null } } } }),
       TableColumns: () => ({ data: { table: { name: 'dwd.fact_orders', columns: factOrdersColumns } } }),
-      StartCampaign: () => ({ data: { startCampaign: { ...p, impact: { ...p.impact, spared: [] } } } }),
+      CampaignPreview: () => ({ data: { campaignPreview: { ...p, impact: { ...p.impact, spared: [] } } } }),
     });
     at('/campaigns/new?table=dwd.fact_orders&columns=status');
     await within(screen.getByTestId('column-picker')).findByLabelText('Column status');
