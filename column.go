@@ -252,6 +252,12 @@ type ColumnStore interface {
 	// the given columns, sorted by source, target, job.
 	// Errors: EINVALID (bad direction, empty names), EUNAVAILABLE.
 	ColumnEdges(ctx context.Context, cols []ColumnName, dir Direction) ([]ColumnEdge, error)
+
+	// OwnerDetails returns the details of the named owners, in one call
+	// (GraphStore.Owner also lists every job of one owner, which a column
+	// impact does not need). Unknown handles are left out.
+	// Errors: EUNAVAILABLE.
+	OwnerDetails(ctx context.Context, handles []string) (map[string]Owner, error)
 }
 
 // CompareColumnEdges orders column edges by source, target, then job.

@@ -211,13 +211,24 @@ func ComputeColumnImpact(ctx context.Context, g GraphStore, cs ColumnStore, tabl
 		}
 		oi.Jobs = append(oi.Jobs, *ij)
 	}
-	for h, oi := range byOwner {
+	var handles []string
+	for h := range byOwner {
 		if h != "" {
-			if info, err := g.Owner(ctx, h); err == nil {
-				oi.Owner = info.Owner
-			} else if ErrorCode(err) != ENOTFOUND {
-				return nil, err
-			}
+			handles = append(handles, h)
+		}
+	}
+	for _, r := range ti.Readers {
+		if r.Owner != "" {
+			handles = append(handles, r.Owner)
+		}
+	}
+	details, err := cs.OwnerDetails(ctx, handles)
+	if err != nil {
+		return nil, err
+	}
+	for h, oi := range byOwner {
+		if d, ok := details[h]; ok {
+			oi.Owner = d
 		}
 		slices.SortFunc(oi.Jobs, func(a, b ImpactedJob) int {
 			if c := a.Role.rank() - b.Role.rank(); c != 0 {
@@ -246,10 +257,8 @@ func ComputeColumnImpact(ctx context.Context, g GraphStore, cs ColumnStore, tabl
 		if _, ok := byOwner[r.Owner]; !ok && !spared[r.Owner] {
 			spared[r.Owner] = true
 			o := Owner{Handle: r.Owner}
-			if r.Owner != "" {
-				if info, err := g.Owner(ctx, r.Owner); err == nil {
-					o = info.Owner
-				}
+			if d, ok := details[r.Owner]; ok {
+				o = d
 			}
 			res.Spared = append(res.Spared, o)
 		}

@@ -170,3 +170,26 @@ RETURN DISTINCT d.job AS job, s.table AS st, s.name AS sn, t.table AS tt, t.name
 	out = slices.Compact(out)
 	return out, nil
 }
+
+// OwnerDetails returns the details of the named owners.
+// Errors: EUNAVAILABLE.
+func (s *Store) OwnerDetails(ctx context.Context, handles []string) (map[string]lineage.Owner, error) {
+	out := map[string]lineage.Owner{}
+	if len(handles) == 0 {
+		return out, nil
+	}
+	err := s.read(ctx, "owner details", func(tx driver.ManagedTransaction) error {
+		clear(out)
+		recs, err := collect(ctx, tx, `UNWIND $handles AS h MATCH (o:Owner {handle: h})
+RETURN DISTINCT o.handle AS handle, o.email AS email, o.jiraUser AS jiraUser, o.team AS team`, map[string]any{"handles": strList(handles)})
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			o := ownerFrom(r, "handle")
+			out[o.Handle] = o
+		}
+		return nil
+	})
+	return out, err
+}

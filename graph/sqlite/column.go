@@ -222,3 +222,14 @@ func (s *Store) ColumnEdges(ctx context.Context, cols []lineage.ColumnName, dir 
 	slices.SortFunc(out, lineage.CompareColumnEdges)
 	return out, nil
 }
+
+// OwnerDetails returns the details of the named owners.
+func (s *Store) OwnerDetails(ctx context.Context, handles []string) (map[string]lineage.Owner, error) {
+	var out map[string]lineage.Owner
+	err := s.read(ctx, "owner details", func(tx queryer) error {
+		var err error
+		out, err = loadOwners(ctx, tx, handles)
+		return err
+	})
+	return out, err
+}
