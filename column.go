@@ -195,16 +195,22 @@ func compareRefs(a, b ColumnRef) int {
 	if c := CompareColumns(a.ColumnName, b.ColumnName); c != 0 {
 		return c
 	}
-	if c := strings.Compare(string(a.Kind), string(b.Kind)); c != 0 {
+	return compareUse(a.Kind, b.Kind, a.Line, b.Line, a.Unresolved, b.Unresolved)
+}
+
+// compareUse orders two uses of one column by kind, line, then resolved
+// before unresolved.
+func compareUse(ka, kb ColumnUseKind, la, lb int, ua, ub bool) int {
+	if c := strings.Compare(string(ka), string(kb)); c != 0 {
 		return c
 	}
-	if a.Line != b.Line {
-		return a.Line - b.Line
+	if la != lb {
+		return la - lb
 	}
 	switch {
-	case a.Unresolved == b.Unresolved:
+	case ua == ub:
 		return 0
-	case a.Unresolved:
+	case ua:
 		return 1
 	}
 	return -1
@@ -276,19 +282,7 @@ func CompareColumnUses(a, b ColumnUse) int {
 	if c := strings.Compare(a.Job.ID, b.Job.ID); c != 0 {
 		return c
 	}
-	if c := strings.Compare(string(a.Kind), string(b.Kind)); c != 0 {
-		return c
-	}
-	if a.Line != b.Line {
-		return a.Line - b.Line
-	}
-	switch {
-	case a.Unresolved == b.Unresolved:
-		return 0
-	case a.Unresolved:
-		return 1
-	}
-	return -1
+	return compareUse(a.Kind, b.Kind, a.Line, b.Line, a.Unresolved, b.Unresolved)
 }
 
 // CheckColumnEdges validates the arguments of ColumnStore.ColumnEdges and
