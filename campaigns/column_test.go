@@ -92,7 +92,7 @@ func TestColumnCampaign(t *testing.T) {
 		comments = append(comments, cm.Body)
 	}
 	if !slices.ContainsFunc(comments, func(s string) bool {
-		return strings.Contains(s, "j_filter") && strings.Contains(s, "sales.orders.status")
+		return strings.Contains(s, "j_filter (line 3)") && strings.Contains(s, "sales.orders.status")
 	}) {
 		t.Errorf("no reopen comment naming j_filter and sales.orders.status: %q", comments)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/lineagehq/lineage"
@@ -81,21 +82,23 @@ func (s *Service) readers(ctx context.Context, c *lineage.Campaign) (map[string]
 // star over unknown columns, an ambiguous name, or no column lineage at
 // all. Such a target is never verified clean; its owner's closing the
 // ticket is what confirms it.
-func (s *Service) columnMaybe(ctx context.Context, c *lineage.Campaign) (map[string][]string, error) {
-	out := map[string][]string{}
+//
+// It also returns, by job id, the lines where jobs use the columns by name.
+func (s *Service) columnMaybe(ctx context.Context, c *lineage.Campaign) (map[string][]string, map[string][]int, error) {
+	out, lines := map[string][]string{}, map[string][]int{}
 	if len(c.Columns) == 0 || s.Columns == nil {
-		return out, nil
+		return out, lines, nil
 	}
 	info, err := s.Graph.Table(ctx, c.Table)
 	if lineage.ErrorCode(err) == lineage.ENOTFOUND {
-		return out, nil
+		return out, lines, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cols, err := s.Columns.Columns(ctx, c.Table)
 	if err != nil && lineage.ErrorCode(err) != lineage.ENOTFOUND {
-		return nil, err
+		return nil, nil, err
 	}
 	hasColumns := map[string]bool{}
 	add := func(j lineage.Job) {
@@ -108,6 +111,8 @@ func (s *Service) columnMaybe(ctx context.Context, c *lineage.Campaign) (map[str
 			hasColumns[u.Job.ID] = true
 			if ci.Name == lineage.Star || u.Unresolved && slices.Contains(c.Columns, ci.Name) {
 				add(u.Job)
+			} else if slices.Contains(c.Columns, ci.Name) && u.Line > 0 && !slices.Contains(lines[u.Job.ID], u.Line) {
+				lines[u.Job.ID] = append(lines[u.Job.ID], u.Line)
 			}
 		}
 	}
@@ -119,7 +124,19 @@ func (s *Service) columnMaybe(ctx context.Context, c *lineage.Campaign) (map[str
 	for o := range out {
 		slices.Sort(out[o])
 	}
-	return out, nil
+	for j := range lines {
+		slices.Sort(lines[j])
+	}
+	return out, lines, nil
+}
+
+// joinInts joins numbers with commas.
+func joinInts(ns []int) string {
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, ", ")
 }
 
 // columnReaders returns, by owner, the jobs that use one of a
@@ -379,7 +396,7 @@ func (s *Service) syncStatuses(ctx context.Context, c *lineage.Campaign, fresh m
 // reopened with a comment; a target whose ticket is done and whose owner
 // reads the table no more is complete.
 func (s *Service) verify(ctx context.Context, c *lineage.Campaign, readers map[string][]string) error {
-	maybe, err := s.columnMaybe(ctx, c)
+	maybe, lines, err := s.columnMaybe(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -414,7 +431,19 @@ func (s *Service) verify(ctx context.Context, c *lineage.Campaign, readers map[s
 		set := func(apply func()) { apply(); changed = true }
 
 		if len(jobs) > 0 {
-			detail := fmt.Sprintf("%s %s still %s %s.", plural(len(jobs), "Job", "Jobs"), listSome(jobs, 5), verb(len(jobs), "reads", "read"), c.Subject())
+			named := jobs
+			if len(lines) > 0 {
+				// A column campaign names the lines where each job uses
+				// the columns.
+				named = make([]string, len(jobs))
+				for i, j := range jobs {
+					named[i] = j
+					if ls := lines[j]; len(ls) > 0 {
+						named[i] = fmt.Sprintf("%s (line %s)", j, joinInts(ls))
+					}
+				}
+			}
+			detail := fmt.Sprintf("%s %s still %s %s.", plural(len(jobs), "Job", "Jobs"), listSome(named, 5), verb(len(jobs), "reads", "read"), c.Subject())
 			if t.Verification != lineage.VerifyStillReading {
 				v := lineage.VerifyStillReading
 				set(func() { u.Verification = &v })
