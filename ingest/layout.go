@@ -86,51 +86,9 @@ func compileWriteRule(pat, table string) (WriteRule, error) {
 	}
 	var b strings.Builder
 	b.WriteString("^")
-	var parts []string
-	segs := strings.Split(pat, "/")
-	for i, seg := range segs {
-		last := i == len(segs)-1
-		if seg == "**" {
-			if last {
-				b.WriteString(".*")
-			} else {
-				b.WriteString("(?:.*/)?")
-			}
-			continue
-		}
-		if seg == "" {
-			return WriteRule{}, fmt.Errorf("pattern %q has an empty path segment", raw)
-		}
-		for j := 0; j < len(seg); j++ {
-			switch c := seg[j]; c {
-			case '{':
-				end := strings.IndexByte(seg[j:], '}')
-				if end < 0 {
-					return WriteRule{}, fmt.Errorf("pattern %q: { without }", raw)
-				}
-				name := seg[j+1 : j+end]
-				if !isPartName(name) {
-					return WriteRule{}, fmt.Errorf("pattern %q: {%s} is not a part name (letters, digits and _)", raw, name)
-				}
-				if slices.Contains(parts, name) {
-					return WriteRule{}, fmt.Errorf("pattern %q names {%s} twice", raw, name)
-				}
-				parts = append(parts, name)
-				b.WriteString("(?P<" + name + ">[^/]+?)")
-				j += end
-			case '}':
-				return WriteRule{}, fmt.Errorf("pattern %q: } without {", raw)
-			case '*':
-				b.WriteString("[^/]*")
-			case '?':
-				b.WriteString("[^/]")
-			default:
-				b.WriteString(regexp.QuoteMeta(string(c)))
-			}
-		}
-		if !last {
-			b.WriteString("/")
-		}
+	parts := []string{}
+	if err := writeGlob(&b, raw, strings.Split(pat, "/"), &parts); err != nil {
+		return WriteRule{}, err
 	}
 	b.WriteString("$")
 	re, err := regexp.Compile(b.String())

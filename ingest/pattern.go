@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -46,32 +47,8 @@ func compilePattern(p string) (pattern, error) {
 		b.WriteString("(?:.*/)?")
 	}
 	segs := strings.Split(p, "/")
-	for i, seg := range segs {
-		last := i == len(segs)-1
-		if seg == "**" {
-			if last {
-				b.WriteString(".*")
-			} else {
-				b.WriteString("(?:.*/)?")
-			}
-			continue
-		}
-		if seg == "" {
-			return pattern{}, fmt.Errorf("pattern %q has an empty path segment", raw)
-		}
-		for _, r := range seg {
-			switch r {
-			case '*':
-				b.WriteString("[^/]*")
-			case '?':
-				b.WriteString("[^/]")
-			default:
-				b.WriteString(regexp.QuoteMeta(string(r)))
-			}
-		}
-		if !last {
-			b.WriteString("/")
-		}
+	if err := writeGlob(&b, raw, segs, nil); err != nil {
+		return pattern{}, err
 	}
 	lastSeg := segs[len(segs)-1]
 	switch {
@@ -86,6 +63,58 @@ func compilePattern(p string) (pattern, error) {
 		return pattern{}, fmt.Errorf("pattern %q: %w", raw, err)
 	}
 	return pattern{raw: raw, re: re}, nil
+}
+
+// writeGlob writes the regular expression of a glob's path segments: "**"
+// is any number of directories, "*" and "?" stay within a segment. With
+// parts non-nil, "{name}" captures a segment part under that name (added
+// to *parts, each name once); callers without parts refuse braces before.
+func writeGlob(b *strings.Builder, raw string, segs []string, parts *[]string) error {
+	for i, seg := range segs {
+		last := i == len(segs)-1
+		if seg == "**" {
+			if last {
+				b.WriteString(".*")
+			} else {
+				b.WriteString("(?:.*/)?")
+			}
+			continue
+		}
+		if seg == "" {
+			return fmt.Errorf("pattern %q has an empty path segment", raw)
+		}
+		for j := 0; j < len(seg); j++ {
+			switch c := seg[j]; {
+			case c == '{' && parts != nil:
+				end := strings.IndexByte(seg[j:], '}')
+				if end < 0 {
+					return fmt.Errorf("pattern %q: { without }", raw)
+				}
+				name := seg[j+1 : j+end]
+				if !isPartName(name) {
+					return fmt.Errorf("pattern %q: {%s} is not a part name (letters, digits and _)", raw, name)
+				}
+				if slices.Contains(*parts, name) {
+					return fmt.Errorf("pattern %q names {%s} twice", raw, name)
+				}
+				*parts = append(*parts, name)
+				b.WriteString("(?P<" + name + ">[^/]+?)")
+				j += end
+			case c == '}' && parts != nil:
+				return fmt.Errorf("pattern %q: } without {", raw)
+			case c == '*':
+				b.WriteString("[^/]*")
+			case c == '?':
+				b.WriteString("[^/]")
+			default:
+				b.WriteString(regexp.QuoteMeta(seg[j : j+1])) // bytes: keeps UTF-8 whole
+			}
+		}
+		if !last {
+			b.WriteString("/")
+		}
+	}
+	return nil
 }
 
 // match reports whether the slash-separated, repository-relative path

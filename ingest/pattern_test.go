@@ -8,6 +8,8 @@ func TestPattern(t *testing.T) {
 		want          bool
 	}{
 		{"*.hql", "a.hql", true},
+		{"données/*.sql", "données/a.sql", true}, // non-ASCII names match as written
+		{"données/*.sql", "donnÃ©es/a.sql", false},
 		{"*.hql", "ods/deep/a.hql", true},
 		{"*.hql", "a.sql", false},
 		{"ods/", "ods/a.hql", true},
