@@ -31,11 +31,11 @@ func (s *Service) step(ctx context.Context, id string) (*lineage.Campaign, error
 	case lineage.CampaignComplete:
 		return c, nil
 	}
-	readers, err := s.readers(ctx, c)
+	now, err := s.usage(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.addReaders(ctx, c, readers); err != nil {
+	if err := s.addReaders(ctx, c, now.readers); err != nil {
 		return nil, err
 	}
 	fresh := s.ensureTickets(ctx, c)
@@ -43,91 +43,95 @@ func (s *Service) step(ctx context.Context, id string) (*lineage.Campaign, error
 		return nil, lineage.WrapError(lineage.ECONFLICT, errLeaseLost, "%s", lineage.ErrorMessage(errLeaseLost))
 	}
 	s.syncStatuses(ctx, c, fresh)
-	if err := s.verify(ctx, c, readers); err != nil {
+	if err := s.verify(ctx, c, now); err != nil {
 		return nil, err
 	}
 	s.remindDue(ctx, c)
-	if err := s.completeIfDone(ctx, c, readers[""]); err != nil {
+	if err := s.completeIfDone(ctx, c, now.readers[""]); err != nil {
 		return nil, err
 	}
 	return s.Store.Campaign(ctx, id)
 }
 
-// readers returns the jobs reading the campaign's table now, by owner (""
-// for none); for a column-scoped campaign, the jobs that still use one of
-// its columns by name.
-func (s *Service) readers(ctx context.Context, c *lineage.Campaign) (map[string][]string, error) {
-	if len(c.Columns) > 0 {
-		return s.columnReaders(ctx, c)
+// usage is what the lineage says now of a campaign's table or columns.
+type usage struct {
+	// readers are the jobs that still read the table (for a column-scoped
+	// campaign: still use one of its columns by name), by owner ("" for
+	// none).
+	readers map[string][]string
+	// maybe, for a column-scoped campaign, are the jobs that read the table
+	// but whose use of its columns lineage cannot tell (a star over unknown
+	// columns, an ambiguous name, no column lineage at all), by owner. Such
+	// a target is never verified clean: its owner's closing the ticket is
+	// what confirms it.
+	maybe map[string][]string
+	// lines, for a column-scoped campaign, are the lines where each job (by
+	// id) uses the columns by name.
+	lines map[string][]int
+}
+
+// usage reads, in one table and one column lookup, what the lineage says
+// now of the campaign's table or columns.
+func (s *Service) usage(ctx context.Context, c *lineage.Campaign) (*usage, error) {
+	u := &usage{readers: map[string][]string{}, maybe: map[string][]string{}, lines: map[string][]int{}}
+	if len(c.Columns) > 0 && s.Columns == nil {
+		return nil, lineage.Errorf(lineage.EUNAVAILABLE, "Campaign %s is scoped to columns, but this server has no column store.", c.ID)
+	}
+	add := func(m map[string][]string, j lineage.Job) {
+		if !slices.Contains(m[j.Owner], j.ID) {
+			m[j.Owner] = append(m[j.Owner], j.ID)
+		}
 	}
 	info, err := s.Graph.Table(ctx, c.Table)
 	if lineage.ErrorCode(err) == lineage.ENOTFOUND {
-		return map[string][]string{}, nil
+		return u, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	out := map[string][]string{}
-	for _, j := range info.Readers {
-		out[j.Owner] = append(out[j.Owner], j.ID)
-	}
-	for o := range out {
-		slices.Sort(out[o])
-	}
-	return out, nil
-}
-
-// columnMaybe returns, by owner, the jobs that read a column-scoped
-// campaign's table but whose use of its columns lineage cannot tell: a
-// star over unknown columns, an ambiguous name, or no column lineage at
-// all. Such a target is never verified clean; its owner's closing the
-// ticket is what confirms it.
-//
-// It also returns, by job id, the lines where jobs use the columns by name.
-func (s *Service) columnMaybe(ctx context.Context, c *lineage.Campaign) (map[string][]string, map[string][]int, error) {
-	out, lines := map[string][]string{}, map[string][]int{}
-	if len(c.Columns) == 0 || s.Columns == nil {
-		return out, lines, nil
-	}
-	info, err := s.Graph.Table(ctx, c.Table)
-	if lineage.ErrorCode(err) == lineage.ENOTFOUND {
-		return out, lines, nil
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	cols, err := s.Columns.Columns(ctx, c.Table)
-	if err != nil && lineage.ErrorCode(err) != lineage.ENOTFOUND {
-		return nil, nil, err
-	}
-	hasColumns := map[string]bool{}
-	add := func(j lineage.Job) {
-		if !slices.Contains(out[j.Owner], j.ID) {
-			out[j.Owner] = append(out[j.Owner], j.ID)
+	if len(c.Columns) == 0 {
+		for _, j := range info.Readers {
+			add(u.readers, j)
 		}
-	}
-	for _, ci := range cols {
-		for _, u := range ci.Uses {
-			hasColumns[u.Job.ID] = true
-			if ci.Name == lineage.Star || u.Unresolved && slices.Contains(c.Columns, ci.Name) {
-				add(u.Job)
-			} else if slices.Contains(c.Columns, ci.Name) && u.Line > 0 && !slices.Contains(lines[u.Job.ID], u.Line) {
-				lines[u.Job.ID] = append(lines[u.Job.ID], u.Line)
+	} else {
+		cols, err := s.Columns.Columns(ctx, c.Table)
+		if lineage.ErrorCode(err) == lineage.ENOTFOUND {
+			return u, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		hasColumns := map[string]bool{}
+		for _, ci := range cols {
+			changed := slices.Contains(c.Columns, ci.Name)
+			for _, use := range ci.Uses {
+				hasColumns[use.Job.ID] = true
+				switch {
+				case changed && !use.Unresolved:
+					add(u.readers, use.Job)
+					if use.Line > 0 && !slices.Contains(u.lines[use.Job.ID], use.Line) {
+						u.lines[use.Job.ID] = append(u.lines[use.Job.ID], use.Line)
+					}
+				case changed || ci.Name == lineage.Star:
+					add(u.maybe, use.Job)
+				}
+			}
+		}
+		for _, j := range info.Readers {
+			if !hasColumns[j.ID] {
+				add(u.maybe, j)
 			}
 		}
 	}
-	for _, j := range info.Readers {
-		if !hasColumns[j.ID] {
-			add(j)
+	for _, m := range []map[string][]string{u.readers, u.maybe} {
+		for o := range m {
+			slices.Sort(m[o])
 		}
 	}
-	for o := range out {
-		slices.Sort(out[o])
+	for j := range u.lines {
+		slices.Sort(u.lines[j])
 	}
-	for j := range lines {
-		slices.Sort(lines[j])
-	}
-	return out, lines, nil
+	return u, nil
 }
 
 // joinInts joins numbers with commas.
@@ -137,36 +141,6 @@ func joinInts(ns []int) string {
 		s[i] = strconv.Itoa(n)
 	}
 	return strings.Join(s, ", ")
-}
-
-// columnReaders returns, by owner, the jobs that use one of a
-// column-scoped campaign's columns by name.
-func (s *Service) columnReaders(ctx context.Context, c *lineage.Campaign) (map[string][]string, error) {
-	if s.Columns == nil {
-		return nil, lineage.Errorf(lineage.EUNAVAILABLE, "Campaign %s is scoped to columns, but this server has no column store.", c.ID)
-	}
-	cols, err := s.Columns.Columns(ctx, c.Table)
-	if lineage.ErrorCode(err) == lineage.ENOTFOUND {
-		return map[string][]string{}, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	out := map[string][]string{}
-	for _, ci := range cols {
-		if !slices.Contains(c.Columns, ci.Name) {
-			continue
-		}
-		for _, u := range ci.Uses {
-			if !u.Unresolved && !slices.Contains(out[u.Job.Owner], u.Job.ID) {
-				out[u.Job.Owner] = append(out[u.Job.Owner], u.Job.ID)
-			}
-		}
-	}
-	for o := range out {
-		slices.Sort(out[o])
-	}
-	return out, nil
 }
 
 // addReaders makes the owner of each job that started reading the table
@@ -395,11 +369,8 @@ func (s *Service) syncStatuses(ctx context.Context, c *lineage.Campaign, fresh m
 // has a job reading the table is not complete, and a done ticket of theirs is
 // reopened with a comment; a target whose ticket is done and whose owner
 // reads the table no more is complete.
-func (s *Service) verify(ctx context.Context, c *lineage.Campaign, readers map[string][]string) error {
-	maybe, lines, err := s.columnMaybe(ctx, c)
-	if err != nil {
-		return err
-	}
+func (s *Service) verify(ctx context.Context, c *lineage.Campaign, now *usage) error {
+	readers, maybe, lines := now.readers, now.maybe, now.lines
 	// Owners who must act go first, so that informed owners see whether
 	// anyone upstream is left.
 	var order []int
