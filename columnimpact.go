@@ -127,34 +127,14 @@ func ComputeColumnImpact(ctx context.Context, g GraphStore, cs ColumnStore, tabl
 		frontier = append(frontier, n)
 	}
 	for hop := 2; hop <= depth && len(frontier) > 0; hop++ {
-		query := append([]ColumnName(nil), frontier...)
-		for _, c := range frontier {
-			query = append(query, ColumnName{Table: c.Table, Column: Star})
-		}
-		edges, err := cs.ColumnEdges(ctx, query, Downstream)
+		steps, err := columnHop(ctx, cs, frontier, Downstream)
 		if err != nil {
 			return nil, err
 		}
-		inFrontier := map[ColumnName]bool{}
-		for _, c := range frontier {
-			inFrontier[c] = true
-		}
 		var next []ColumnName
 		byTable := map[string][]string{}
-		for _, e := range edges {
-			var targets []ColumnName
-			switch {
-			case inFrontier[e.Source]:
-				targets = append(targets, e.Target)
-			case e.Source.Column == Star && e.Target.Column == Star:
-				// SELECT * passes columns through under their own names.
-				for _, c := range frontier {
-					if c.Table == e.Source.Table {
-						targets = append(targets, ColumnName{Table: e.Target.Table, Column: c.Column})
-					}
-				}
-			}
-			for _, t := range targets {
+		for _, st := range steps {
+			for _, t := range st.reach {
 				if !seen[t] {
 					seen[t] = true
 					next = append(next, t)
@@ -300,49 +280,22 @@ func WalkColumns(ctx context.Context, cs ColumnStore, start ColumnName, dir Dire
 	walk := func(d Direction) error {
 		frontier := []ColumnName{start}
 		for hop := 1; hop <= depth && len(frontier) > 0; hop++ {
-			query := append([]ColumnName(nil), frontier...)
-			for _, c := range frontier {
-				if c.Column != Star {
-					query = append(query, ColumnName{Table: c.Table, Column: Star})
-				}
-			}
-			edges, err := cs.ColumnEdges(ctx, query, d)
+			steps, err := columnHop(ctx, cs, frontier, d)
 			if err != nil {
 				return err
 			}
-			named := map[ColumnName]bool{}
-			for _, c := range frontier {
-				named[c] = true
-			}
 			var next []ColumnName
-			for _, e := range edges {
-				far, near := e.Target, e.Source
-				if d == Upstream {
-					far, near = e.Source, e.Target
-				}
-				fars := []ColumnName{far}
-				if !named[near] {
-					// A star edge: it carries each frontier column of
-					// near's table across under its own name.
-					fars = fars[:0]
-					if near.Column == Star && far.Column == Star {
-						for _, c := range frontier {
-							if c.Table == near.Table && c.Column != Star {
-								fars = append(fars, ColumnName{Table: far.Table, Column: c.Column})
-							}
-						}
-					}
-				}
-				if len(fars) == 0 || seenEdge[e] {
+			for _, st := range steps {
+				if seenEdge[st.edge] {
 					continue
 				}
 				if len(res.Edges) >= maxEdges {
 					res.Truncated = true
 					return nil
 				}
-				seenEdge[e] = true
-				res.Edges = append(res.Edges, e)
-				for _, f := range fars {
+				seenEdge[st.edge] = true
+				res.Edges = append(res.Edges, st.edge)
+				for _, f := range st.reach {
 					if !seen[f] {
 						seen[f] = true
 						res.Columns = append(res.Columns, f)
@@ -367,4 +320,53 @@ func WalkColumns(ctx context.Context, cs ColumnStore, start ColumnName, dir Dire
 	slices.SortFunc(res.Columns, CompareColumns)
 	slices.SortFunc(res.Edges, CompareColumnEdges)
 	return res, nil
+}
+
+// hopStep is one column flow edge taken by columnHop and the columns it
+// reaches at its far end.
+type hopStep struct {
+	edge  ColumnEdge
+	reach []ColumnName
+}
+
+// columnHop follows the column flow one hop from frontier, Downstream (to
+// the columns computed from it) or Upstream (to those it is computed
+// from), in the store's edge order. A star edge (t.* from s.*, SELECT *)
+// carries each named frontier column of its near table across under its
+// own name; an edge that reaches nothing is left out.
+func columnHop(ctx context.Context, cs ColumnStore, frontier []ColumnName, d Direction) ([]hopStep, error) {
+	query := slices.Clone(frontier)
+	named := map[ColumnName]bool{}
+	for _, c := range frontier {
+		named[c] = true
+		if c.Column != Star {
+			query = append(query, ColumnName{Table: c.Table, Column: Star})
+		}
+	}
+	edges, err := cs.ColumnEdges(ctx, query, d)
+	if err != nil {
+		return nil, err
+	}
+	var out []hopStep
+	for _, e := range edges {
+		far, near := e.Target, e.Source
+		if d == Upstream {
+			far, near = e.Source, e.Target
+		}
+		st := hopStep{edge: e}
+		switch {
+		case named[near]:
+			st.reach = []ColumnName{far}
+		case near.Column == Star && far.Column == Star:
+			for _, c := range frontier {
+				if c.Table == near.Table && c.Column != Star {
+					st.reach = append(st.reach, ColumnName{Table: far.Table, Column: c.Column})
+				}
+			}
+		}
+		if len(st.reach) > 0 {
+			out = append(out, st)
+		}
+	}
+	return out, nil
 }
