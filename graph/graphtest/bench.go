@@ -128,18 +128,7 @@ func BenchReads(b *testing.B, s lineage.GraphStore, w *synth.Warehouse) {
 	}
 	for _, q := range queries {
 		b.Run(q.name, func(b *testing.B) {
-			var lat []time.Duration
-			nodes := 0
-			for i := 0; b.Loop(); i++ {
-				t := q.tables[i%len(q.tables)]
-				start := time.Now()
-				n, err := q.run(t)
-				lat = append(lat, time.Since(start))
-				if err != nil {
-					b.Fatalf("%s %s: %v", q.name, t, err)
-				}
-				nodes += n
-			}
+			lat, nodes := timeQueries(b, q.name, q.tables, q.run)
 			b.StopTimer()
 			var memLat []time.Duration
 			memNodes := 0
@@ -207,6 +196,24 @@ func searchTerms(tables []string) []string {
 func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
 
 // percentile returns the p-th percentile of d (nearest rank).
+// timeQueries runs query over tables in turn for b's loop and returns the
+// latency of each call and the sum of what the calls returned.
+func timeQueries(b *testing.B, name string, tables []string, query func(string) (int, error)) ([]time.Duration, int) {
+	var lat []time.Duration
+	total := 0
+	for i := 0; b.Loop(); i++ {
+		t := tables[i%len(tables)]
+		start := time.Now()
+		n, err := query(t)
+		lat = append(lat, time.Since(start))
+		if err != nil {
+			b.Fatalf("%s %s: %v", name, t, err)
+		}
+		total += n
+	}
+	return lat, total
+}
+
 func percentile(d []time.Duration, p int) time.Duration {
 	if len(d) == 0 {
 		return 0

@@ -2,9 +2,7 @@ package graphtest
 
 import (
 	"context"
-	"slices"
 	"testing"
-	"time"
 
 	"github.com/lineagehq/lineage"
 	"github.com/lineagehq/lineage/graph/synth"
@@ -31,55 +29,33 @@ func BenchColumnReads(b *testing.B, s interface {
 	// migration of a business column would.
 	column := func(t string) string { return w.TableColumns(idx[t])[min(4, w.Config.Columns-1)] }
 	typical, hub := w.Typical(50), w.Hub()
+	tableImpact := func(t string) (int, error) {
+		im, err := s.Impact(ctx, t, 0)
+		if err != nil {
+			return 0, err
+		}
+		return len(im.Owners), nil
+	}
+	columnImpact := func(t string) (int, error) {
+		im, err := lineage.ComputeColumnImpact(ctx, s, s, t, []string{column(t)}, 0)
+		if err != nil {
+			return 0, err
+		}
+		return len(im.Owners), nil
+	}
 	queries := []struct {
 		name   string
 		tables []string
 		run    func(t string) (int, error)
 	}{
-		{"Table/Typical", typical, func(t string) (int, error) {
-			im, err := s.Impact(ctx, t, 0)
-			if err != nil {
-				return 0, err
-			}
-			return len(im.Owners), nil
-		}},
-		{"Column/Typical", typical, func(t string) (int, error) {
-			im, err := lineage.ComputeColumnImpact(ctx, s, s, t, []string{column(t)}, 0)
-			if err != nil {
-				return 0, err
-			}
-			return len(im.Owners), nil
-		}},
-		{"Table/Hub", []string{hub}, func(t string) (int, error) {
-			im, err := s.Impact(ctx, t, 0)
-			if err != nil {
-				return 0, err
-			}
-			return len(im.Owners), nil
-		}},
-		{"Column/Hub", []string{hub}, func(t string) (int, error) {
-			im, err := lineage.ComputeColumnImpact(ctx, s, s, t, []string{column(t)}, 0)
-			if err != nil {
-				return 0, err
-			}
-			return len(im.Owners), nil
-		}},
+		{"Table/Typical", typical, tableImpact},
+		{"Column/Typical", typical, columnImpact},
+		{"Table/Hub", []string{hub}, tableImpact},
+		{"Column/Hub", []string{hub}, columnImpact},
 	}
 	for _, q := range queries {
 		b.Run(q.name, func(b *testing.B) {
-			var lat []time.Duration
-			owners := 0
-			for i := 0; b.Loop(); i++ {
-				t := q.tables[i%len(q.tables)]
-				start := time.Now()
-				n, err := q.run(t)
-				lat = append(lat, time.Since(start))
-				if err != nil {
-					b.Fatalf("%s %s: %v", q.name, t, err)
-				}
-				owners += n
-			}
-			slices.Sort(lat)
+			lat, owners := timeQueries(b, q.name, q.tables, q.run)
 			b.ReportMetric(ms(percentile(lat, 50)), "p50-ms")
 			b.ReportMetric(ms(percentile(lat, 99)), "p99-ms")
 			b.ReportMetric(float64(owners)/float64(len(lat)), "owners/op")
