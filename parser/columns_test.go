@@ -1,7 +1,6 @@
 package parser
 
 import (
-	"bufio"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -36,31 +35,7 @@ type columnNote struct {
 
 func loadColumnCases(tb testing.TB) []columnCase {
 	tb.Helper()
-	files, err := filepath.Glob(filepath.Join("testdata", "columns", "corpus", "*.jsonl"))
-	if err != nil || len(files) == 0 {
-		tb.Fatalf("no column corpus files: %v", err)
-	}
-	var cases []columnCase
-	for _, f := range files {
-		fh, err := os.Open(f)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		sc := bufio.NewScanner(fh)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() {
-			if strings.TrimSpace(sc.Text()) == "" {
-				continue
-			}
-			var c columnCase
-			if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
-				tb.Fatalf("%s: %v", f, err)
-			}
-			cases = append(cases, c)
-		}
-		fh.Close()
-	}
-	return cases
+	return readJSONL[columnCase](tb, filepath.Join("testdata", "columns", "corpus", "*.jsonl"), "no column corpus files", nil)
 }
 
 // schemaFunc turns a {"db.table": [cols]} map into Options.Schema.

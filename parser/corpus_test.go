@@ -1,7 +1,6 @@
 package parser
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -36,31 +35,7 @@ type corpusNote struct {
 
 func loadCorpus(tb testing.TB) []corpusCase {
 	tb.Helper()
-	files, err := filepath.Glob(filepath.Join("testdata", "corpus", "*.jsonl"))
-	if err != nil || len(files) == 0 {
-		tb.Fatalf("no corpus files: %v", err)
-	}
-	var cases []corpusCase
-	for _, f := range files {
-		fh, err := os.Open(f)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		sc := bufio.NewScanner(fh)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() {
-			if strings.TrimSpace(sc.Text()) == "" {
-				continue
-			}
-			var c corpusCase
-			if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
-				tb.Fatalf("%s: %v", f, err)
-			}
-			cases = append(cases, c)
-		}
-		fh.Close()
-	}
-	return cases
+	return readJSONL[corpusCase](tb, filepath.Join("testdata", "corpus", "*.jsonl"), "no corpus files", nil)
 }
 
 func loadNotes(tb testing.TB) map[string]corpusNote {

@@ -50,45 +50,14 @@ type realworldFile struct {
 
 func loadRealWorld(tb testing.TB) []realworldFile {
 	tb.Helper()
-	paths, err := filepath.Glob(filepath.Join(realworldDir, "*.jsonl"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if len(paths) == 0 {
-		tb.Fatalf("no real-world corpus in %s (../shared must sit beside the repository)", realworldDir)
-	}
-	var files []realworldFile
-	for _, path := range paths {
-		fh, err := os.Open(path)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		sc := bufio.NewScanner(fh)
-		sc.Buffer(make([]byte, 1<<20), 64<<20)
-		line := 0
-		for sc.Scan() {
-			line++
-			if strings.TrimSpace(sc.Text()) == "" {
-				continue
-			}
-			var f realworldFile
-			if err := json.Unmarshal(sc.Bytes(), &f); err != nil {
-				fh.Close()
-				tb.Fatalf("%s:%d: %v", path, line, err)
-			}
+	return readJSONL(tb, filepath.Join(realworldDir, "*.jsonl"),
+		"no real-world corpus in "+realworldDir+" (../shared must sit beside the repository)",
+		func(f realworldFile) error {
 			if f.Corpus == "" || f.ID == "" {
-				fh.Close()
-				tb.Fatalf("%s:%d: no corpus or id", path, line)
+				return errors.New("no corpus or id")
 			}
-			files = append(files, f)
-		}
-		err = sc.Err()
-		fh.Close()
-		if err != nil {
-			tb.Fatalf("%s: %v", path, err)
-		}
-	}
-	return files
+			return nil
+		})
 }
 
 // realworldOutcome is what parsing one file gave.
