@@ -1,11 +1,9 @@
 package parser
 
 import (
-	"errors"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestJinja checks Jinja control flow: what the vars decide is rendered,
@@ -214,38 +212,7 @@ func FuzzJinja(f *testing.F) {
 	f.Add("{% if a %}{% if b %}INSERT INTO t SELECT 1{% elif c %}x{% endif %}{% endif %}\n{# c #}{% raw %}{{ y }}{% endraw %}", "spark")
 	f.Add("{% for i in range(3) %}{{ i ~ 'x' }}{% endfor %}{{ 'a' if is_init() else 'b' }}", "")
 	p := New()
-	f.Fuzz(func(t *testing.T, sql, dialect string) {
-		if _, ok := dialects[dialect]; !ok {
-			dialect = ""
-		}
-		done := make(chan struct{})
-		var res *Result
-		var err error
-		go func() {
-			defer close(done)
-			res, err = p.Parse(sql, Options{Dialect: dialect})
-		}()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			t.Fatalf("Parse hangs on %q", sql)
-		}
-		if err != nil {
-			var pe *Error
-			if !errors.As(err, &pe) || pe.Line < 1 || pe.Column < 1 {
-				t.Fatalf("error without position: %v", err)
-			}
-			return
-		}
-		if res.Reads == nil || res.Writes == nil {
-			t.Fatal("nil lists")
-		}
-		for _, w := range res.Warnings {
-			if w.Line < 1 || w.Column < 1 {
-				t.Fatalf("warning without position: %v", w)
-			}
-		}
-	})
+	f.Fuzz(func(t *testing.T, sql, dialect string) { checkParse(t, p, sql, dialect) })
 }
 
 // TestJinjaConcurrent: Parsers in different goroutines render templates at
