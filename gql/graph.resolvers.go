@@ -18,15 +18,15 @@ func (r *impactResolver) Table(ctx context.Context, obj *lineage.Impact) (*linea
 }
 
 func (r *impactResolver) Owners(ctx context.Context, obj *lineage.Impact, first *int, offset *int) ([]lineage.OwnerImpact, error) {
-	return pageOwners(obj.Owners, first, offset)
+	return page(obj.Owners, first, offset)
 }
 
 func (r *impactResolver) MustAct(ctx context.Context, obj *lineage.Impact, first *int, offset *int) ([]lineage.OwnerImpact, error) {
-	return pageOwners(ownerImpacts(obj, lineage.ImpactMustAct), first, offset)
+	return page(ownerImpacts(obj, lineage.ImpactMustAct), first, offset)
 }
 
 func (r *impactResolver) Informed(ctx context.Context, obj *lineage.Impact, first *int, offset *int) ([]lineage.OwnerImpact, error) {
-	return pageOwners(ownerImpacts(obj, lineage.ImpactInformed), first, offset)
+	return page(ownerImpacts(obj, lineage.ImpactInformed), first, offset)
 }
 
 func (r *impactResolver) Totals(ctx context.Context, obj *lineage.Impact) (*model.ImpactTotals, error) {
@@ -131,6 +131,14 @@ func (r *ownerResolver) Jobs(ctx context.Context, objs []*lineage.Owner) ([][]li
 		}
 	}
 	return out, batchErr(errs)
+}
+
+func (r *ownerImpactResolver) Jobs(ctx context.Context, obj *lineage.OwnerImpact, first *int, offset *int) ([]lineage.ImpactedJob, error) {
+	return page(obj.Jobs, first, offset)
+}
+
+func (r *ownerImpactResolver) JobCount(ctx context.Context, obj *lineage.OwnerImpact) (int, error) {
+	return len(obj.Jobs), nil
 }
 
 func (r *ownerImpactResolver) Tables(ctx context.Context, obj *lineage.OwnerImpact) ([]lineage.Table, error) {

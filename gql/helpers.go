@@ -104,15 +104,15 @@ func ownerImpacts(im *lineage.Impact, role lineage.ImpactRole) []lineage.OwnerIm
 	return out
 }
 
-// pageOwners returns the page of owners that first and offset ask for: all
-// from offset when first is nil. Errors: EINVALID naming "first" (outside
+// page returns the page of xs that first and offset ask for: all from
+// offset when first is nil. Errors: EINVALID naming "first" (outside
 // 1..lineage.MaxPage) or "offset" (negative).
-func pageOwners(owners []lineage.OwnerImpact, first, offset *int) ([]lineage.OwnerImpact, error) {
+func page[T any](xs []T, first, offset *int) ([]T, error) {
 	off := deref(offset, 0)
 	if off < 0 {
 		return nil, lineage.FieldErrorf("offset", "must not be negative, got %d", off)
 	}
-	end := len(owners)
+	end := len(xs)
 	if first != nil {
 		n, err := lineage.CheckLimit("first", *first, lineage.DefaultPage, lineage.MaxPage)
 		if err != nil || *first == 0 {
@@ -124,9 +124,9 @@ func pageOwners(owners []lineage.OwnerImpact, first, offset *int) ([]lineage.Own
 		end = min(end, off+n)
 	}
 	if off >= end {
-		return []lineage.OwnerImpact{}, nil
+		return []T{}, nil
 	}
-	return owners[off:end], nil
+	return xs[off:end], nil
 }
 
 // impactTables returns the distinct impacted tables an owner's jobs read.

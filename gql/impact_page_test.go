@@ -1,8 +1,10 @@
 package gql_test
 
 import (
+	"context"
 	"testing"
 
+	"github.com/lineagehq/lineage"
 	"github.com/lineagehq/lineage/gql"
 )
 
@@ -42,5 +44,37 @@ func TestImpactOwnerPages(t *testing.T) {
 		if len(r.Errors) != 1 || r.Errors[0].code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != c.field {
 			t.Errorf("owners(%s): errors %+v, want one BAD_USER_INPUT error on field %s", c.args, r.Errors, c.field)
 		}
+	}
+}
+
+// TestImpactJobPages checks that an owner's jobs page with first and offset
+// and that jobCount counts them all.
+func TestImpactJobPages(t *testing.T) {
+	g := MustOpenGraph(t)
+	// bob reads ods.orders with three jobs.
+	if err := g.PutJobs(context.Background(), []lineage.JobPut{
+		put("etl/dwd_orders_b", "bob", []string{"ods.orders"}, []string{"dwd.orders_b"}),
+		put("etl/dwd_orders_c", "bob", []string{"ods.orders"}, []string{"dwd.orders_c"}),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	srv := MustServer(t, g, gql.Config{})
+	job := func(id string) string { return `{"job":{"id":"` + id + `"}}` }
+	for _, c := range []struct{ args, want string }{
+		{``, job("etl/dwd_orders") + "," + job("etl/dwd_orders_b") + "," + job("etl/dwd_orders_c")},
+		{`(first: 1)`, job("etl/dwd_orders")},
+		{`(first: 1, offset: 2)`, job("etl/dwd_orders_c")},
+		{`(offset: 1)`, job("etl/dwd_orders_b") + "," + job("etl/dwd_orders_c")},
+		{`(offset: 3)`, ``},
+	} {
+		r := srv.do(t, `{ impact(table: "ods.orders") { owners(first: 1) { owner { handle } jobCount jobs`+c.args+` { job { id } } } } }`, nil, false)
+		want := `{"impact":{"owners":[{"owner":{"handle":"bob"},"jobCount":3,"jobs":[` + c.want + `]}]}}`
+		if len(r.Errors) > 0 || string(r.Data) != want {
+			t.Errorf("jobs%s = %s %+v, want %s", c.args, r.Data, r.Errors, want)
+		}
+	}
+	r := srv.do(t, `{ impact(table: "ods.orders") { owners { jobs(first: 0) { hops } } } }`, nil, false)
+	if len(r.Errors) == 0 || r.Errors[0].code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "first" {
+		t.Errorf("jobs(first: 0): errors %+v, want BAD_USER_INPUT on field first", r.Errors)
 	}
 }

@@ -212,12 +212,13 @@ type ComplexityRoot struct {
 	}
 
 	OwnerImpact struct {
-		Direct func(childComplexity int) int
-		Hops   func(childComplexity int) int
-		Jobs   func(childComplexity int) int
-		Owner  func(childComplexity int) int
-		Role   func(childComplexity int) int
-		Tables func(childComplexity int) int
+		Direct   func(childComplexity int) int
+		Hops     func(childComplexity int) int
+		JobCount func(childComplexity int) int
+		Jobs     func(childComplexity int, first *int, offset *int) int
+		Owner    func(childComplexity int) int
+		Role     func(childComplexity int) int
+		Tables   func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -422,6 +423,8 @@ type OwnerResolver interface {
 	Jobs(ctx context.Context, objs []*lineage.Owner) ([][]lineage.Job, error)
 }
 type OwnerImpactResolver interface {
+	Jobs(ctx context.Context, obj *lineage.OwnerImpact, first *int, offset *int) ([]lineage.ImpactedJob, error)
+	JobCount(ctx context.Context, obj *lineage.OwnerImpact) (int, error)
 	Tables(ctx context.Context, obj *lineage.OwnerImpact) ([]lineage.Table, error)
 	Role(ctx context.Context, obj *lineage.OwnerImpact) (lineage.ImpactRole, error)
 }
@@ -1195,12 +1198,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OwnerImpact.Hops(childComplexity), true
+	case "OwnerImpact.jobCount":
+		if e.ComplexityRoot.OwnerImpact.JobCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnerImpact.JobCount(childComplexity), true
 	case "OwnerImpact.jobs":
 		if e.ComplexityRoot.OwnerImpact.Jobs == nil {
 			break
 		}
 
-		return e.ComplexityRoot.OwnerImpact.Jobs(childComplexity), true
+		args, err := ec.field_OwnerImpact_jobs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.OwnerImpact.Jobs(childComplexity, args["first"].(*int), args["offset"].(*int)), true
 	case "OwnerImpact.owner":
 		if e.ComplexityRoot.OwnerImpact.Owner == nil {
 			break
@@ -2460,7 +2474,14 @@ type OwnerImpact {
   hops: Int!
   "Whether the owner reads the table itself (hops = 1)."
   direct: Boolean!
-  jobs: [ImpactedJob!]!
+  """
+  The owner's jobs concerned, fewest hops first. ` + "`" + `first` + "`" + ` and ` + "`" + `offset` + "`" + ` page
+  them like ` + "`" + `Impact.owners` + "`" + ` (all when ` + "`" + `first` + "`" + ` is omitted): an owner in a hub
+  table's impact can have thousands.
+  """
+  jobs(first: Int, offset: Int = 0): [ImpactedJob!]!
+  "How many of the owner's jobs are concerned, whatever page ` + "`" + `jobs` + "`" + ` shows."
+  jobCount: Int!
   "The impacted tables the owner's jobs read."
   tables: [Table!]!
 }
@@ -2920,6 +2941,8 @@ func (ec *executionContext) childFields_OwnerImpact(ctx context.Context, field g
 		return ec.fieldContext_OwnerImpact_direct(ctx, field)
 	case "jobs":
 		return ec.fieldContext_OwnerImpact_jobs(ctx, field)
+	case "jobCount":
+		return ec.fieldContext_OwnerImpact_jobCount(ctx, field)
 	case "tables":
 		return ec.fieldContext_OwnerImpact_tables(ctx, field)
 	case "role":
@@ -3431,6 +3454,28 @@ func (ec *executionContext) field_Mutation_syncCampaign_args(ctx context.Context
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_OwnerImpact_jobs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "offset",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["offset"] = arg1
 	return args, nil
 }
 
@@ -7004,7 +7049,8 @@ func (ec *executionContext) _OwnerImpact_jobs(ctx context.Context, field graphql
 			return ec.fieldContext_OwnerImpact_jobs(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Jobs, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.OwnerImpact().Jobs(ctx, obj, fc.Args["first"].(*int), fc.Args["offset"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []lineage.ImpactedJob) graphql.Marshaler {
@@ -7014,17 +7060,51 @@ func (ec *executionContext) _OwnerImpact_jobs(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_OwnerImpact_jobs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_OwnerImpact_jobs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "OwnerImpact",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ImpactedJob(ctx, field)
 		},
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_OwnerImpact_jobs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
 	return fc, nil
+}
+
+func (ec *executionContext) _OwnerImpact_jobCount(ctx context.Context, field graphql.CollectedField, obj *lineage.OwnerImpact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnerImpact_jobCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OwnerImpact().JobCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnerImpact_jobCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnerImpact", field, true, true, "Int")
 }
 
 func (ec *executionContext) _OwnerImpact_tables(ctx context.Context, field graphql.CollectedField, obj *lineage.OwnerImpact) (ret graphql.Marshaler) {
@@ -12092,10 +12172,17 @@ func (ec *executionContext) _OwnerImpact(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "jobs":
-			out.Values[i] = ec._OwnerImpact_jobs(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OwnerImpact_jobs(ctx, field, obj)
+				})
+		case "jobCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OwnerImpact_jobCount(ctx, field, obj)
+				})
 		case "tables":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
