@@ -29,15 +29,20 @@ type graph struct {
 	writes [][]int32     // job → tables it writes, by name
 	edges  [][]int32     // job → table<<1 | kind (0 reads, 1 writes), by name then kind
 	jrank  []int32
+	jbyrk  []int32 // rank → job, for the jobs ranked at the last rankJobs
 	free   []int32
 
-	owners map[string]lineage.Owner
+	ownerID map[string]int32
+	owner   []lineage.Owner // by position: the details, or just the handle
+	orank   []int32         // owner position → rank by handle, always current
+	jowner  []int32         // job → owner position, -1 for none
 
 	unrankedT, unrankedJ int
+	unrankedO            bool
 }
 
 func newGraph() *graph {
-	return &graph{tableID: map[string]int32{}, jobID: map[string]int32{}, owners: map[string]lineage.Owner{}}
+	return &graph{tableID: map[string]int32{}, jobID: map[string]int32{}, ownerID: map[string]int32{}}
 }
 
 // build returns the graph of a full delta.
@@ -48,13 +53,14 @@ func build(d *lineage.GraphDelta) *graph {
 		tname:   make([]string, 0, len(d.Tables)),
 		jobID:   make(map[string]int32, len(d.Jobs)),
 		job:     make([]lineage.Job, 0, len(d.Jobs)),
-		owners:  make(map[string]lineage.Owner, len(d.Owners)),
+		ownerID: make(map[string]int32, len(d.Owners)),
+		owner:   make([]lineage.Owner, 0, len(d.Owners)),
 	}
 	for _, t := range d.Tables {
 		g.table(t)
 	}
 	for _, o := range d.Owners {
-		g.owners[o.Handle] = o
+		g.owner[g.ownerPos(o.Handle)] = o
 	}
 	g.reads = make([][]int32, 0, len(d.Jobs))
 	g.writes = make([][]int32, 0, len(d.Jobs))
@@ -64,6 +70,7 @@ func build(d *lineage.GraphDelta) *graph {
 	}
 	g.rankTables()
 	g.rankJobs()
+	g.rankOwners()
 	return g
 }
 
@@ -73,7 +80,7 @@ func (g *graph) apply(d *lineage.GraphDelta) {
 		g.table(t)
 	}
 	for _, o := range d.Owners {
-		g.owners[o.Handle] = o
+		g.owner[g.ownerPos(o.Handle)] = o
 	}
 	for i := range d.Jobs {
 		g.putJob(&d.Jobs[i])
@@ -83,6 +90,7 @@ func (g *graph) apply(d *lineage.GraphDelta) {
 			g.unlink(j)
 			delete(g.jobID, id)
 			g.job[j] = lineage.Job{}
+			g.jowner[j] = -1
 			g.reads[j], g.writes[j], g.edges[j] = nil, nil, nil
 			g.free = append(g.free, j)
 		}
@@ -93,6 +101,9 @@ func (g *graph) apply(d *lineage.GraphDelta) {
 	}
 	if g.unrankedJ > len(g.job)/16+64 {
 		g.rankJobs()
+	}
+	if g.unrankedO {
+		g.rankOwners()
 	}
 }
 
@@ -128,15 +139,15 @@ func (g *graph) putJob(ji *lineage.JobInfo) {
 		g.reads = append(g.reads, nil)
 		g.writes = append(g.writes, nil)
 		g.edges = append(g.edges, nil)
+		g.jowner = append(g.jowner, -1)
 		g.jrank = append(g.jrank, -1)
 		g.unrankedJ++
 	}
 	g.jobID[ji.ID] = j
 	g.job[j] = ji.Job
+	g.jowner[j] = -1
 	if h := ji.Owner; h != "" {
-		if _, ok := g.owners[h]; !ok {
-			g.owners[h] = lineage.Owner{Handle: h}
-		}
+		g.jowner[j] = g.ownerPos(h)
 	}
 	g.reads[j] = g.tableList(ji.Reads)
 	g.writes[j] = g.tableList(ji.Writes)
@@ -147,6 +158,20 @@ func (g *graph) putJob(ji *lineage.JobInfo) {
 	for _, t := range g.writes[j] {
 		g.writers[t] = append(g.writers[t], j)
 	}
+}
+
+// ownerPos returns the position of an owner, interning it with just its
+// handle.
+func (g *graph) ownerPos(handle string) int32 {
+	if o, ok := g.ownerID[handle]; ok {
+		return o
+	}
+	o := int32(len(g.owner))
+	g.ownerID[handle] = o
+	g.owner = append(g.owner, lineage.Owner{Handle: handle})
+	g.orank = append(g.orank, -1)
+	g.unrankedO = true
+	return o
 }
 
 // tableList interns names and returns them sorted by name, without repeats.
@@ -201,18 +226,26 @@ func remove(list []int32, j int32) []int32 {
 }
 
 func (g *graph) rankTables() {
-	g.trank = rank(len(g.tname), func(a, b int32) int { return strings.Compare(g.tname[a], g.tname[b]) }, g.trank)
+	g.trank, _ = rank(len(g.tname), func(a, b int32) int { return strings.Compare(g.tname[a], g.tname[b]) }, g.trank)
 	g.unrankedT = 0
 }
 
 func (g *graph) rankJobs() {
-	g.jrank = rank(len(g.job), func(a, b int32) int { return strings.Compare(g.job[a].ID, g.job[b].ID) }, g.jrank)
+	g.jrank, g.jbyrk = rank(len(g.job), func(a, b int32) int { return strings.Compare(g.job[a].ID, g.job[b].ID) }, g.jrank)
 	g.unrankedJ = 0
 }
 
-// rank returns for each of n nodes its position in the order of cmp.
-func rank(n int, cmp func(a, b int32) int, into []int32) []int32 {
-	order := make([]int32, n)
+// rankOwners ranks every owner: there are few, and walks sort them by rank
+// alone.
+func (g *graph) rankOwners() {
+	g.orank, _ = rank(len(g.owner), func(a, b int32) int { return strings.Compare(g.owner[a].Handle, g.owner[b].Handle) }, g.orank)
+	g.unrankedO = false
+}
+
+// rank returns for each of n nodes its position in the order of cmp, and
+// the nodes in that order.
+func rank(n int, cmp func(a, b int32) int, into []int32) (ranks, order []int32) {
+	order = make([]int32, n)
 	for i := range order {
 		order[i] = int32(i)
 	}
@@ -221,7 +254,7 @@ func rank(n int, cmp func(a, b int32) int, into []int32) []int32 {
 	for r, i := range order {
 		into[i] = int32(r)
 	}
-	return into
+	return into, order
 }
 
 // cmpTable and cmpJob order tables by name and jobs by id.
@@ -239,30 +272,44 @@ func (g *graph) cmpJob(a, b int32) int {
 	return strings.Compare(g.job[a].ID, g.job[b].ID)
 }
 
-// marks is a set of node positions cleared in O(1) by bumping an epoch.
+// marks is a set of node positions: a bitset, small enough to stay in the
+// processor's cache (37.5 KB for 300,000 jobs), which a reset clears by
+// zeroing only the words set since the last one.
 type marks struct {
-	epoch uint32
-	m     []uint32
+	bits  []uint64
+	dirty []int32 // words set since the last reset (some twice)
 }
 
 func (m *marks) reset(n int) {
-	if len(m.m) < n {
-		m.m = make([]uint32, n+n/8)
-		m.epoch = 0
+	words := (n + 63) >> 6
+	switch {
+	case len(m.bits) < words:
+		m.bits = make([]uint64, words+words/8)
+	case len(m.dirty) > len(m.bits)/8:
+		clear(m.bits)
+	default:
+		for _, w := range m.dirty {
+			m.bits[w] = 0
+		}
 	}
-	m.epoch++
-	if m.epoch == 0 {
-		clear(m.m)
-		m.epoch = 1
-	}
+	m.dirty = m.dirty[:0]
 }
 
-func (m *marks) has(i int32) bool { return m.m[i] == m.epoch }
-func (m *marks) set(i int32)      { m.m[i] = m.epoch }
-func (m *marks) unset(i int32)    { m.m[i] = 0 }
+func (m *marks) has(i int32) bool { return m.bits[i>>6]&(1<<(uint32(i)&63)) != 0 }
+
+func (m *marks) set(i int32) {
+	w := i >> 6
+	if m.bits[w] == 0 {
+		m.dirty = append(m.dirty, w)
+	}
+	m.bits[w] |= 1 << (uint32(i) & 63)
+}
+
+func (m *marks) unset(i int32) { m.bits[i>>6] &^= 1 << (uint32(i) & 63) }
 
 // scratch is the per-query working memory, pooled.
 type scratch struct {
 	t0, t1, j0, j1 marks
 	hop            []int32
+	group          []int32 // owner position + 1 → owner group + 1 in impact, 0 when none yet
 }

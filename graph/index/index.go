@@ -90,7 +90,7 @@ type Stats struct {
 func (x *Index) Stats() Stats {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	st := Stats{Version: x.g.version, Tables: len(x.g.tname), Jobs: len(x.g.jobID), Owners: len(x.g.owners)}
+	st := Stats{Version: x.g.version, Tables: len(x.g.tname), Jobs: len(x.g.jobID), Owners: len(x.g.owner)}
 	for j := range x.g.job {
 		st.Edges += len(x.g.reads[j]) + len(x.g.writes[j])
 	}

@@ -106,12 +106,12 @@ func (g *graph) subgraph(inT *marks, resT, resJ []int32, truncated bool) *lineag
 		n += len(g.edges[j])
 	}
 	sg.Edges = make([]lineage.Edge, 0, n)
-	handles := make([]string, 0, len(resJ))
+	owners := make([]uint64, 0, len(resJ)) // rank<<32 | position
 	for i, j := range resJ {
 		job := &g.job[j]
 		sg.Jobs[i] = *job
-		if job.Owner != "" {
-			handles = append(handles, job.Owner)
+		if o := g.jowner[j]; o >= 0 {
+			owners = append(owners, uint64(g.orank[o])<<32|uint64(o))
 		}
 		for _, e := range g.edges[j] {
 			if t := e >> 1; inT.has(t) {
@@ -123,9 +123,12 @@ func (g *graph) subgraph(inT *marks, resT, resJ []int32, truncated bool) *lineag
 			}
 		}
 	}
-	slices.Sort(handles)
-	for _, h := range slices.Compact(handles) {
-		sg.Owners = append(sg.Owners, g.owners[h])
+	slices.Sort(owners)
+	if owners = slices.Compact(owners); len(owners) > 0 {
+		sg.Owners = make([]lineage.Owner, len(owners))
+		for i, k := range owners {
+			sg.Owners[i] = g.owner[uint32(k)]
+		}
 	}
 	return sg
 }
@@ -200,42 +203,51 @@ func (g *graph) impact(sc *scratch, name string, start int32, depth int) *lineag
 	// Group the jobs by owner (in order of first appearance), then sort
 	// them by owner group, hop and id, so that each owner's jobs are one
 	// run of the answer's backing array, in the order graphtest requires.
-	groups := map[string]int32{}
-	type keyed struct {
-		key uint64 // group, hop and rank, when every job is ranked
-		i   int32  // position in order
+	if len(sc.group) <= len(g.owner) {
+		sc.group = make([]int32, len(g.owner)+1+len(g.owner)/8)
 	}
-	perm := make([]keyed, len(order))
+	group := sc.group // owner position + 1 → group + 1
+	var gown []int32  // group → owner position + 1
+	// keys: group<<38 | hop<<32 | rank when every job is ranked (the job
+	// is then jbyrk[rank]), else group<<38 | hop<<32 | position in order,
+	// sorted by id within a hop after.
+	keys := make([]uint64, len(order))
 	ranked := true
 	for i, j := range order {
-		h := g.job[j].Owner
-		k, ok := groups[h]
-		if !ok {
+		o := g.jowner[j] + 1
+		k := group[o] - 1
+		if k < 0 {
 			k = int32(len(im.Owners))
-			groups[h] = k
-			o := lineage.Owner{Handle: h}
-			if h != "" {
-				o = g.owners[h]
+			group[o] = k + 1
+			gown = append(gown, o)
+			var owner lineage.Owner
+			if o > 0 {
+				owner = g.owner[o-1]
 			}
-			im.Owners = append(im.Owners, lineage.OwnerImpact{Owner: o, Hops: int(hops[j])})
+			im.Owners = append(im.Owners, lineage.OwnerImpact{Owner: owner, Hops: int(hops[j])})
 		}
 		im.Owners[k].Hops = min(im.Owners[k].Hops, int(hops[j]))
 		r := g.jrank[j]
 		ranked = ranked && r >= 0
-		perm[i] = keyed{key: uint64(k)<<38 | uint64(hops[j])<<32 | uint64(uint32(r)), i: int32(i)}
+		keys[i] = uint64(k)<<38 | uint64(hops[j])<<32 | uint64(uint32(r))
 	}
+	jobOf := func(key uint64) int32 { return g.jbyrk[uint32(key)] }
 	if ranked {
-		slices.SortFunc(perm, func(a, b keyed) int { return cmp.Compare(a.key, b.key) })
+		slices.Sort(keys)
 	} else {
-		slices.SortFunc(perm, func(a, b keyed) int {
-			return cmp.Or(cmp.Compare(a.key>>32, b.key>>32), g.cmpJob(order[a.i], order[b.i]))
+		for i, j := range order {
+			keys[i] = keys[i]&^(1<<32-1) | uint64(j)
+		}
+		slices.SortFunc(keys, func(a, b uint64) int {
+			return cmp.Or(cmp.Compare(a>>32, b>>32), g.cmpJob(int32(uint32(a)), int32(uint32(b))))
 		})
+		jobOf = func(key uint64) int32 { return int32(uint32(key)) }
 	}
 	// One backing array for every job's lists.
 	names := make([]string, 0, nreads+nwrites)
 	jobs := make([]lineage.ImpactedJob, len(order))
-	for n, p := range perm {
-		j := order[p.i]
+	for n, key := range keys {
+		j := jobOf(key)
 		ij := &jobs[n]
 		ij.Job, ij.Hops = g.job[j], int(hops[j])
 		s := len(names)
@@ -256,17 +268,40 @@ func (g *graph) impact(sc *scratch, name string, start int32, depth int) *lineag
 		}
 	}
 	for s := 0; s < len(jobs); {
-		k := perm[s].key >> 38
+		k := keys[s] >> 38
 		e := s + 1
-		for e < len(jobs) && perm[e].key>>38 == k {
+		for e < len(jobs) && keys[e]>>38 == k {
 			e++
 		}
 		im.Owners[k].Jobs = jobs[s:e:e]
 		s = e
 	}
-	slices.SortFunc(im.Owners, func(a, b lineage.OwnerImpact) int {
-		return cmp.Or(cmp.Compare(a.Hops, b.Hops), strings.Compare(a.Owner.Handle, b.Owner.Handle))
-	})
+	// Owners by hops, then handle (the unowned group, handle "", first):
+	// by integer keys hops<<48 | (rank+1)<<16 | group while groups fit in
+	// 16 bits (hops are at most lineage.MaxDepth), else by comparing.
+	for _, o := range gown {
+		group[o] = 0
+	}
+	if len(gown) <= 1<<16 {
+		keys := make([]uint64, len(gown))
+		for k, o := range gown {
+			r := uint64(0)
+			if o > 0 {
+				r = uint64(g.orank[o-1]) + 1
+			}
+			keys[k] = uint64(im.Owners[k].Hops)<<48 | r<<16 | uint64(k)
+		}
+		slices.Sort(keys)
+		sorted := make([]lineage.OwnerImpact, len(im.Owners))
+		for i, key := range keys {
+			sorted[i] = im.Owners[key&0xffff]
+		}
+		im.Owners = sorted
+	} else {
+		slices.SortFunc(im.Owners, func(a, b lineage.OwnerImpact) int {
+			return cmp.Or(cmp.Compare(a.Hops, b.Hops), strings.Compare(a.Owner.Handle, b.Owner.Handle))
+		})
+	}
 	return im
 }
 
