@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -308,112 +309,96 @@ type writer struct {
 	failed bool // a resolver returned an error
 }
 
-func (w *writer) lineage(set []sel, l *model.Lineage) {
+// object writes one object of the selection set: each key, then __typename
+// or what value writes for the field.
+func (w *writer) object(set []sel, value func(s *sel)) {
 	w.buf.WriteByte('{')
 	for i := range set {
 		s := &set[i]
 		w.buf.Write(s.key)
-		switch s.field {
-		case fTypename:
-			writeString(&w.buf, s.typename)
-		case fLineageRoot:
-			w.table(s.sub, l.Root)
-		case fLineageDirection:
-			writeString(&w.buf, string(l.Direction))
-		case fLineageDepth:
-			w.buf.WriteString(strconv.Itoa(l.Depth))
-		case fLineageTables:
-			w.buf.WriteByte('[')
-			for j := range l.Tables {
-				if j > 0 {
-					w.buf.WriteByte(',')
-				}
-				w.table(s.sub, &l.Tables[j])
-			}
-			w.buf.WriteByte(']')
-		case fLineageJobs:
-			w.jobs(s.sub, l.Jobs)
-		case fLineageOwners:
-			w.buf.WriteByte('[')
-			for j := range l.Owners {
-				if j > 0 {
-					w.buf.WriteByte(',')
-				}
-				w.owner(s.sub, &l.Owners[j])
-			}
-			w.buf.WriteByte(']')
-		case fLineageEdges:
-			w.buf.WriteByte('[')
-			for j := range l.Edges {
-				if j > 0 {
-					w.buf.WriteByte(',')
-				}
-				w.edge(s.sub, &l.Edges[j])
-			}
-			w.buf.WriteByte(']')
-		case fLineageTruncated:
-			w.buf.WriteString(strconv.FormatBool(l.Truncated))
+		if s.field == fTypename {
+			w.str(s.typename)
+		} else {
+			value(s)
 		}
 	}
 	w.buf.WriteByte('}')
 }
 
-func (w *writer) table(set []sel, t *lineage.Table) {
-	w.buf.WriteByte('{')
-	for i := range set {
-		s := &set[i]
-		w.buf.Write(s.key)
-		switch s.field {
-		case fTypename:
-			writeString(&w.buf, s.typename)
-		case fTableName:
-			writeString(&w.buf, t.Name)
+// list writes a list of n objects, the i-th by item.
+func (w *writer) list(n int, item func(i int)) {
+	w.buf.WriteByte('[')
+	for i := range n {
+		if i > 0 {
+			w.buf.WriteByte(',')
 		}
+		item(i)
 	}
-	w.buf.WriteByte('}')
+	w.buf.WriteByte(']')
+}
+
+func (w *writer) str(s string) { writeString(&w.buf, s) }
+
+func (w *writer) lineage(set []sel, l *model.Lineage) {
+	w.object(set, func(s *sel) {
+		switch s.field {
+		case fLineageRoot:
+			w.table(s.sub, l.Root)
+		case fLineageDirection:
+			w.str(string(l.Direction))
+		case fLineageDepth:
+			w.buf.WriteString(strconv.Itoa(l.Depth))
+		case fLineageTables:
+			w.list(len(l.Tables), func(i int) { w.table(s.sub, &l.Tables[i]) })
+		case fLineageJobs:
+			w.jobs(s.sub, l.Jobs)
+		case fLineageOwners:
+			w.list(len(l.Owners), func(i int) { w.owner(s.sub, &l.Owners[i]) })
+		case fLineageEdges:
+			w.list(len(l.Edges), func(i int) { w.edge(s.sub, &l.Edges[i]) })
+		case fLineageTruncated:
+			w.buf.WriteString(strconv.FormatBool(l.Truncated))
+		}
+	})
+}
+
+func (w *writer) table(set []sel, t *lineage.Table) {
+	w.object(set, func(s *sel) {
+		if s.field == fTableName {
+			w.str(t.Name)
+		}
+	})
 }
 
 // jobs writes a job list; the owners, when selected, come from one call of
 // the Job.owner batch resolver for the whole list, as gqlgen makes it.
 func (w *writer) jobs(set []sel, jobs []lineage.Job) {
 	var owners []*lineage.Owner
-	for i := range set {
-		if set[i].field == fJobOwner {
-			objs := make([]*lineage.Job, len(jobs))
-			for j := range jobs {
-				objs[j] = &jobs[j]
-			}
-			var err error
-			if owners, err = w.r.Job().Owner(w.ctx, objs); err != nil || len(owners) != len(jobs) {
-				w.failed = true
-				return
-			}
-			break
+	if slices.ContainsFunc(set, func(s sel) bool { return s.field == fJobOwner }) {
+		objs := make([]*lineage.Job, len(jobs))
+		for j := range jobs {
+			objs[j] = &jobs[j]
+		}
+		var err error
+		if owners, err = w.r.Job().Owner(w.ctx, objs); err != nil || len(owners) != len(jobs) {
+			w.failed = true
+			return
 		}
 	}
-	w.buf.WriteByte('[')
-	for j := range jobs {
-		if j > 0 {
-			w.buf.WriteByte(',')
-		}
+	w.list(len(jobs), func(j int) {
 		job := &jobs[j]
-		w.buf.WriteByte('{')
-		for i := range set {
-			s := &set[i]
-			w.buf.Write(s.key)
+		w.object(set, func(s *sel) {
 			switch s.field {
-			case fTypename:
-				writeString(&w.buf, s.typename)
 			case fJobID:
-				writeString(&w.buf, job.ID)
+				w.str(job.ID)
 			case fJobSource:
-				writeString(&w.buf, job.Source)
+				w.str(job.Source)
 			case fJobPath:
-				writeString(&w.buf, job.Path)
+				w.str(job.Path)
 			case fJobDialect:
-				writeString(&w.buf, job.Dialect)
+				w.str(job.Dialect)
 			case fJobHash:
-				writeString(&w.buf, job.Hash)
+				w.str(job.Hash)
 			case fJobOwner:
 				if owners[j] == nil {
 					w.buf.WriteString("null")
@@ -421,50 +406,36 @@ func (w *writer) jobs(set []sel, jobs []lineage.Job) {
 					w.owner(s.sub, owners[j])
 				}
 			}
-		}
-		w.buf.WriteByte('}')
-	}
-	w.buf.WriteByte(']')
+		})
+	})
 }
 
 func (w *writer) owner(set []sel, o *lineage.Owner) {
-	w.buf.WriteByte('{')
-	for i := range set {
-		s := &set[i]
-		w.buf.Write(s.key)
+	w.object(set, func(s *sel) {
 		switch s.field {
-		case fTypename:
-			writeString(&w.buf, s.typename)
 		case fOwnerHandle:
-			writeString(&w.buf, o.Handle)
+			w.str(o.Handle)
 		case fOwnerEmail:
-			writeString(&w.buf, o.Email)
+			w.str(o.Email)
 		case fOwnerJiraUser:
-			writeString(&w.buf, o.JiraUser)
+			w.str(o.JiraUser)
 		case fOwnerTeam:
-			writeString(&w.buf, o.Team)
+			w.str(o.Team)
 		}
-	}
-	w.buf.WriteByte('}')
+	})
 }
 
 func (w *writer) edge(set []sel, e *lineage.Edge) {
-	w.buf.WriteByte('{')
-	for i := range set {
-		s := &set[i]
-		w.buf.Write(s.key)
+	w.object(set, func(s *sel) {
 		switch s.field {
-		case fTypename:
-			writeString(&w.buf, s.typename)
 		case fEdgeJob:
-			writeString(&w.buf, e.Job)
+			w.str(e.Job)
 		case fEdgeTable:
-			writeString(&w.buf, e.Table)
+			w.str(e.Table)
 		case fEdgeKind:
-			writeString(&w.buf, string(e.Kind))
+			w.str(string(e.Kind))
 		}
-	}
-	w.buf.WriteByte('}')
+	})
 }
 
 const hexDigits = "0123456789ABCDEF"
