@@ -421,6 +421,11 @@ func str(r *driver.Record, key string) string {
 // strs returns a record's list-of-strings column.
 func strs(r *driver.Record, key string) []string {
 	v, _ := r.Get(key)
+	return anyStrs(v)
+}
+
+// anyStrs returns the strings of a list value.
+func anyStrs(v any) []string {
 	list, _ := v.([]any)
 	out := make([]string, 0, len(list))
 	for _, x := range list {
