@@ -148,6 +148,14 @@ func (r *queryResolver) CampaignPreview(ctx context.Context, input model.StartCa
 	return r.startCampaign(ctx, svc, input)
 }
 
+func (r *startCampaignPayloadResolver) Tickets(ctx context.Context, obj *model.StartCampaignPayload, first *int, offset *int) ([]lineage.TicketRequest, error) {
+	return page(obj.Tickets, first, offset)
+}
+
+func (r *startCampaignPayloadResolver) TicketCount(ctx context.Context, obj *model.StartCampaignPayload) (int, error) {
+	return len(obj.Tickets), nil
+}
+
 func (r *targetResolver) Owner(ctx context.Context, objs []*lineage.Target) ([]*lineage.Owner, error) {
 	handles := make([]string, len(objs))
 	for i, t := range objs {
@@ -184,11 +192,16 @@ func (r *Resolver) CampaignConnection() generated.CampaignConnectionResolver {
 
 func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
 
+func (r *Resolver) StartCampaignPayload() generated.StartCampaignPayloadResolver {
+	return &startCampaignPayloadResolver{r}
+}
+
 func (r *Resolver) Target() generated.TargetResolver { return &targetResolver{r} }
 
 type (
-	campaignResolver           struct{ *Resolver }
-	campaignConnectionResolver struct{ *Resolver }
-	mutationResolver           struct{ *Resolver }
-	targetResolver             struct{ *Resolver }
+	campaignResolver             struct{ *Resolver }
+	campaignConnectionResolver   struct{ *Resolver }
+	mutationResolver             struct{ *Resolver }
+	startCampaignPayloadResolver struct{ *Resolver }
+	targetResolver               struct{ *Resolver }
 )

@@ -130,6 +130,36 @@ func TestCampaigns(t *testing.T) {
 		}
 	})
 
+	t.Run("PreviewTicketsPage", func(t *testing.T) {
+		in := map[string]any{"in": map[string]any{"table": "ods.orders", "title": "Retire ods.orders", "reach": "TRANSITIVE"}}
+		handles := func(args string) string {
+			t.Helper()
+			r := srv.do(t, `query($in: StartCampaignInput!) { campaignPreview(input: $in) { ticketCount tickets`+args+` { owner { handle } } } }`, in, false)
+			if len(r.Errors) != 0 {
+				t.Fatalf("tickets%s: %+v", args, r.Errors)
+			}
+			return string(r.Data)
+		}
+		all := handles("")
+		const want = `{"campaignPreview":{"ticketCount":4,"tickets":[{"owner":{"handle":"bob"}},{"owner":{"handle":"carol"}},{"owner":{"handle":"dan"}},{"owner":{"handle":"erin"}}]}}`
+		if all != want {
+			t.Fatalf("all tickets = %s, want %s", all, want)
+		}
+		for _, c := range []struct{ args, want string }{
+			{`(first: 1)`, `{"owner":{"handle":"bob"}}`},
+			{`(first: 2, offset: 1)`, `{"owner":{"handle":"carol"}},{"owner":{"handle":"dan"}}`},
+			{`(offset: 4)`, ``},
+		} {
+			if got, want := handles(c.args), `{"campaignPreview":{"ticketCount":4,"tickets":[`+c.want+`]}}`; got != want {
+				t.Errorf("tickets%s = %s, want %s", c.args, got, want)
+			}
+		}
+		r := srv.do(t, `query($in: StartCampaignInput!) { campaignPreview(input: $in) { tickets(offset: -1) { summary } } }`, in, false)
+		if len(r.Errors) != 1 || r.Errors[0].code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "offset" {
+			t.Errorf("tickets(offset: -1): errors %+v, want one BAD_USER_INPUT on field offset", r.Errors)
+		}
+	})
+
 	var id string
 	t.Run("Start", func(t *testing.T) {
 		var p payload

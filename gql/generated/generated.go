@@ -44,6 +44,7 @@ type ResolverRoot interface {
 	OwnerImpact() OwnerImpactResolver
 	Query() QueryResolver
 	SearchConnection() SearchConnectionResolver
+	StartCampaignPayload() StartCampaignPayloadResolver
 	Table() TableResolver
 	Target() TargetResolver
 }
@@ -285,10 +286,11 @@ type ComplexityRoot struct {
 	}
 
 	StartCampaignPayload struct {
-		Campaign func(childComplexity int) int
-		DryRun   func(childComplexity int) int
-		Impact   func(childComplexity int) int
-		Tickets  func(childComplexity int) int
+		Campaign    func(childComplexity int) int
+		DryRun      func(childComplexity int) int
+		Impact      func(childComplexity int) int
+		TicketCount func(childComplexity int) int
+		Tickets     func(childComplexity int, first *int, offset *int) int
 	}
 
 	Table struct {
@@ -447,6 +449,10 @@ type QueryResolver interface {
 type SearchConnectionResolver interface {
 	Nodes(ctx context.Context, obj *lineage.SearchPage) ([]model.Node, error)
 	PageInfo(ctx context.Context, obj *lineage.SearchPage) (*model.PageInfo, error)
+}
+type StartCampaignPayloadResolver interface {
+	Tickets(ctx context.Context, obj *model.StartCampaignPayload, first *int, offset *int) ([]lineage.TicketRequest, error)
+	TicketCount(ctx context.Context, obj *model.StartCampaignPayload) (int, error)
 }
 type TableResolver interface {
 	Readers(ctx context.Context, objs []*lineage.Table) ([][]lineage.Job, error)
@@ -1555,12 +1561,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StartCampaignPayload.Impact(childComplexity), true
+	case "StartCampaignPayload.ticketCount":
+		if e.ComplexityRoot.StartCampaignPayload.TicketCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StartCampaignPayload.TicketCount(childComplexity), true
 	case "StartCampaignPayload.tickets":
 		if e.ComplexityRoot.StartCampaignPayload.Tickets == nil {
 			break
 		}
 
-		return e.ComplexityRoot.StartCampaignPayload.Tickets(childComplexity), true
+		args, err := ec.field_StartCampaignPayload_tickets_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.StartCampaignPayload.Tickets(childComplexity, args["first"].(*int), args["offset"].(*int)), true
 
 	case "Table.columns":
 		if e.ComplexityRoot.Table.Columns == nil {
@@ -2170,8 +2187,14 @@ type StartCampaignPayload {
   campaign: Campaign!
   "The impact the targets were drawn from."
   impact: Impact
-  "The tickets to create, one per target."
-  tickets: [TicketRequest!]!
+  """
+  The tickets to create, one per target, in target order. ` + "`" + `first` + "`" + ` and
+  ` + "`" + `offset` + "`" + ` page them (all when ` + "`" + `first` + "`" + ` is omitted): a hub table's campaign
+  has hundreds, each listing its owner's jobs.
+  """
+  tickets(first: Int, offset: Int = 0): [TicketRequest!]!
+  "How many tickets there are, whatever page ` + "`" + `tickets` + "`" + ` shows."
+  ticketCount: Int!
   dryRun: Boolean!
 }
 `, BuiltIn: false},
@@ -3051,6 +3074,8 @@ func (ec *executionContext) childFields_StartCampaignPayload(ctx context.Context
 		return ec.fieldContext_StartCampaignPayload_impact(ctx, field)
 	case "tickets":
 		return ec.fieldContext_StartCampaignPayload_tickets(ctx, field)
+	case "ticketCount":
+		return ec.fieldContext_StartCampaignPayload_ticketCount(ctx, field)
 	case "dryRun":
 		return ec.fieldContext_StartCampaignPayload_dryRun(ctx, field)
 	}
@@ -3794,6 +3819,28 @@ func (ec *executionContext) field_Query_ticket_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["key"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_StartCampaignPayload_tickets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "offset",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["offset"] = arg1
 	return args, nil
 }
 
@@ -8505,7 +8552,8 @@ func (ec *executionContext) _StartCampaignPayload_tickets(ctx context.Context, f
 			return ec.fieldContext_StartCampaignPayload_tickets(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Tickets, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.StartCampaignPayload().Tickets(ctx, obj, fc.Args["first"].(*int), fc.Args["offset"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []lineage.TicketRequest) graphql.Marshaler {
@@ -8515,17 +8563,51 @@ func (ec *executionContext) _StartCampaignPayload_tickets(ctx context.Context, f
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_StartCampaignPayload_tickets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_StartCampaignPayload_tickets(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "StartCampaignPayload",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_TicketRequest(ctx, field)
 		},
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_StartCampaignPayload_tickets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
 	return fc, nil
+}
+
+func (ec *executionContext) _StartCampaignPayload_ticketCount(ctx context.Context, field graphql.CollectedField, obj *model.StartCampaignPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StartCampaignPayload_ticketCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StartCampaignPayload().TicketCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StartCampaignPayload_ticketCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StartCampaignPayload", field, true, true, "Int")
 }
 
 func (ec *executionContext) _StartCampaignPayload_dryRun(ctx context.Context, field graphql.CollectedField, obj *model.StartCampaignPayload) (ret graphql.Marshaler) {
@@ -12683,22 +12765,29 @@ func (ec *executionContext) _StartCampaignPayload(ctx context.Context, sel ast.S
 		case "campaign":
 			out.Values[i] = ec._StartCampaignPayload_campaign(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "impact":
 			out.Values[i] = ec._StartCampaignPayload_impact(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "tickets":
-			out.Values[i] = ec._StartCampaignPayload_tickets(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StartCampaignPayload_tickets(ctx, field, obj)
+				})
+		case "ticketCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StartCampaignPayload_ticketCount(ctx, field, obj)
+				})
 		case "dryRun":
 			out.Values[i] = ec._StartCampaignPayload_dryRun(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

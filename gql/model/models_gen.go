@@ -118,7 +118,11 @@ type StartCampaignPayload struct {
 	Campaign *lineage.Campaign `json:"campaign"`
 	// The impact the targets were drawn from.
 	Impact *lineage.Impact `json:"impact,omitempty"`
-	// The tickets to create, one per target.
+	// The tickets to create, one per target, in target order. `first` and
+	// `offset` page them (all when `first` is omitted): a hub table's campaign
+	// has hundreds, each listing its owner's jobs.
 	Tickets []lineage.TicketRequest `json:"tickets"`
-	DryRun  bool                    `json:"dryRun"`
+	// How many tickets there are, whatever page `tickets` shows.
+	TicketCount int  `json:"ticketCount"`
+	DryRun      bool `json:"dryRun"`
 }
