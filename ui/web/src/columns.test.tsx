@@ -380,6 +380,7 @@ const statusPreview = (dryRun: boolean, targets: string[] = ['carol', 'dan', 'fr
     ],
   },
   tickets: targets.map((h) => ({ owner: { handle: h, email: '' }, summary: 'Drop dwd.fact_orders.status', description: 'Columns change.', due: null })),
+  ticketCount: targets.length,
 });
 
 describe('the wizard with columns', () => {
@@ -402,12 +403,10 @@ describe('the wizard with columns', () => {
     expect((within(picker).getByLabelText('Drop') as HTMLInputElement).checked).toBe(true);
     fireEvent.click(screen.getByRole('button', { name: 'Preview impact' }));
     const preview = await screen.findByTestId('preview');
-    expect(calls.filter((c) => c.op === 'CampaignPreview').at(-1)!.variables.input).toMatchObject({
-      table: 'dwd.fact_orders',
-      columns: ['status'],
-      change: 'DROP',
-      dryRun: true,
-    });
+    const asked = calls.filter((c) => c.op === 'CampaignPreview').at(-1)!.variables;
+    expect(asked.input).toMatchObject({ table: 'dwd.fact_orders', columns: ['status'], change: 'DROP', dryRun: true });
+    // A column preview asks for every owner by role (byRole), not the table-wide pages.
+    expect(asked.scoped).toBe(true);
     const roles = [...preview.querySelectorAll('tr[data-owner]')].map((r) => `${r.getAttribute('data-owner')}:${r.getAttribute('data-role')}`);
     expect(roles).toEqual(['carol:MUST_ACT', 'dan:MUST_ACT', 'frank:MAY_USE']);
     const lead = within(preview).getByTestId('column-lead').textContent!.replace(/\s+/g, ' ');

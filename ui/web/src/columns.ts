@@ -174,11 +174,12 @@ export function flowNodes(l: ColumnLineageResult, edges: FlowEdge[]): string[] {
 /**
  * COLUMN_IMPACT_FIELDS is spliced into the campaign preview's `impact { }`:
  * the changed columns, the columns derived from them, the readers a column
- * campaign spares, and each owner's role with the uses behind it. On a
- * table-wide preview the lists are empty and byRole repeats the owners.
+ * campaign spares, and each owner's role with the uses behind it. byRole
+ * is asked only when the query's $scoped is true (a column-scoped preview):
+ * on a table-wide one it would repeat every owner with every job.
  */
 export const COLUMN_IMPACT_FIELDS = `columns derived spared { handle }
-      byRole: owners { owner { handle } role hops jobs { job { id } role hops reason uses { name kind line unresolved } } }`;
+      byRole: owners @include(if: $scoped) { owner { handle } role hops jobs { job { id } role hops reason uses { name kind line unresolved } } }`;
 
 export interface ColumnImpactOwner {
   owner: { handle: string };

@@ -291,53 +291,98 @@ export interface TicketPreview {
   description: string;
   due: string | null;
 }
+export interface ImpactPreviewOwner {
+  owner: { handle: string; team: string };
+  hops: number;
+  direct: boolean;
+  /** jobCount counts the owner's jobs; jobs holds the first PREVIEW_JOBS of them, fewest hops first. */
+  jobCount: number;
+  jobs: { job: { id: string }; hops: number; reads: { name: string }[]; writes: { name: string }[] }[];
+}
 export interface ImpactPreview {
   totals: { owners: number; mustAct: number; informed: number; jobs: number; tables: number };
   truncated: boolean;
-  owners: {
-    owner: { handle: string; team: string };
-    hops: number;
-    direct: boolean;
-    jobs: { job: { id: string }; hops: number; reads: { name: string }[]; writes: { name: string }[] }[];
-    tables: { name: string }[];
-  }[];
+  /** owners is a page of the impact's owners (by hops, then handle); a table-wide preview only. */
+  owners?: ImpactPreviewOwner[];
 }
+/** PreviewTarget is what a preview asks of each target: whom, why and how far. */
+export type PreviewTarget = Pick<Target, 'owner' | 'role' | 'hops'>;
 export interface StartCampaignPayload {
-  campaign: Omit<CampaignDetail, 'events'>;
+  campaign: Omit<CampaignDetail, 'events' | 'targets'> & { targets: PreviewTarget[] };
   impact: ImpactPreview | null;
+  /** tickets holds the first PREVIEW_TICKETS; ticketCount counts them all (one per target). */
   tickets: TicketPreview[];
+  ticketCount: number;
   dryRun: boolean;
 }
+/**
+ * A hub table's preview concerns hundreds of owners and 100,000 jobs (40 MB
+ * when asked whole): the wizard asks for pages. PREVIEW_OWNERS owners at a
+ * time, PREVIEW_JOBS jobs of each, PREVIEW_TICKETS ticket bodies.
+ */
+export const PREVIEW_OWNERS = 50;
+export const PREVIEW_JOBS = 20;
+export const PREVIEW_TICKETS = 20;
 // A dry run's campaign is not stored, so it has no event log to ask for.
-const PREVIEW_FIELDS = `${SUMMARY_FIELDS}
-    message reach updatedAt completedAt tracker
-    targets { ${TARGET_FIELDS} }`;
-const PAYLOAD_FIELDS = `
+// A column-scoped preview (scoped) lists its owners by role with every job
+// and use (ColumnPreview); a table-wide one pages owners and their jobs.
+const PREVIEW = `query CampaignPreview($input: StartCampaignInput!, $scoped: Boolean!, $first: Int!, $offset: Int!, $jobs: Int!, $tickets: Int!) {
+  campaignPreview(input: $input) {
     dryRun
-    campaign { ${PREVIEW_FIELDS} }
+    campaign {
+      ${SUMMARY_FIELDS}
+      message reach updatedAt completedAt tracker
+      targets { owner { handle email } role hops }
+    }
     impact {
       totals { owners mustAct informed jobs tables }
       truncated
       ${COLUMN_IMPACT_FIELDS}
-      owners {
+      owners(first: $first, offset: $offset) @skip(if: $scoped) {
         owner { handle team }
-        hops direct
-        jobs { job { id } hops reads { name } writes { name } }
-        tables { name }
+        hops direct jobCount
+        jobs(first: $jobs) { job { id } hops reads { name } writes { name } }
       }
     }
-    tickets { owner { handle email } summary description due }`;
-const START = `mutation StartCampaign($input: StartCampaignInput!) {
-  startCampaign(input: $input) { ${PAYLOAD_FIELDS} }
+    ticketCount
+    tickets(first: $tickets) { owner { handle email } summary description due }
+  }
 }`;
-const PREVIEW = `query CampaignPreview($input: StartCampaignInput!) {
-  campaignPreview(input: $input) { ${PAYLOAD_FIELDS} }
+const PREVIEW_OWNERS_PAGE = `query CampaignPreviewOwners($input: StartCampaignInput!, $first: Int!, $offset: Int!, $jobs: Int!) {
+  campaignPreview(input: $input) {
+    impact {
+      owners(first: $first, offset: $offset) {
+        owner { handle team }
+        hops direct jobCount
+        jobs(first: $jobs) { job { id } hops reads { name } writes { name } }
+      }
+    }
+  }
+}`;
+// Launching needs only the new campaign's id: its page shows the rest.
+const START = `mutation StartCampaign($input: StartCampaignInput!) {
+  startCampaign(input: $input) { dryRun campaign { id } }
 }`;
 export const startCampaign = (input: StartCampaignInput) =>
-  gql<{ startCampaign: StartCampaignPayload | null }>(START, { input }, { auth: true });
+  gql<{ startCampaign: { dryRun: boolean; campaign: { id: string } } | null }>(START, { input }, { auth: true });
 /** previewCampaign is the wizard's dry run: a query, open to readers, storing nothing. */
 export const previewCampaign = (input: StartCampaignInput) =>
-  gql<{ campaignPreview: StartCampaignPayload | null }>(PREVIEW, { input });
+  gql<{ campaignPreview: StartCampaignPayload | null }>(PREVIEW, {
+    input,
+    scoped: (input.columns?.length ?? 0) > 0,
+    first: PREVIEW_OWNERS,
+    offset: 0,
+    jobs: PREVIEW_JOBS,
+    tickets: PREVIEW_TICKETS,
+  });
+/** previewOwners fetches the next page of a table-wide preview's owners. */
+export const previewOwners = (input: StartCampaignInput, offset: number) =>
+  gql<{ campaignPreview: { impact: { owners: ImpactPreviewOwner[] } | null } | null }>(PREVIEW_OWNERS_PAGE, {
+    input,
+    first: PREVIEW_OWNERS,
+    offset,
+    jobs: PREVIEW_JOBS,
+  });
 
 export const syncCampaign = (id: string) =>
   gql<{ syncCampaign: CampaignDetail | null }>(`mutation Sync($id: ID!) { syncCampaign(id: $id) { ${DETAIL_FIELDS} } }`, { id }, { auth: true });

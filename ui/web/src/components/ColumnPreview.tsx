@@ -6,7 +6,8 @@
 import { CHANGE_VERB, KIND_LABEL, ROLE_LABEL, groupByRole, type ColumnImpact, type ImpactRole } from '../columns';
 import type { StartCampaignPayload } from '../queries';
 import { Link, paths } from '../router';
-import { JobLink, OwnerLink, fmtDate } from './Links';
+import { JobLink, OwnerLink } from './Links';
+import { TicketPreviews } from './TicketPreviews';
 import './columns.css';
 
 const ROLE_CLASS: Record<ImpactRole, string> = { MUST_ACT: 'role-must', MAY_USE: 'role-may', INFORMED: 'role-told' };
@@ -38,7 +39,7 @@ export function ColumnPreview({ p }: { p: StartCampaignPayload }) {
             , <strong>{g.INFORMED.length}</strong> more {g.INFORMED.length === 1 ? 'is' : 'are'} told
           </>
         )}
-        . <strong>{n(p.tickets.length, 'ticket')}</strong> will be created in the {c.tracker === 'builtin' ? 'built-in tracker' : 'Jira project'}.
+        . <strong>{n(p.ticketCount, 'ticket')}</strong> will be created in the {c.tracker === 'builtin' ? 'built-in tracker' : 'Jira project'}.
       </p>
       <p className="spared" data-testid="spared">
         {spared.length === 0 ? (
@@ -108,24 +109,7 @@ export function ColumnPreview({ p }: { p: StartCampaignPayload }) {
           {c.reach === 'DIRECT' && ' (their users are told only with the reach “Downstream too”)'}.
         </p>
       )}
-      {p.tickets.length > 0 && (
-        <>
-          <h3>Tickets that will be created</h3>
-          <ul className="ticket-previews">
-            {p.tickets.map((t) => (
-              <li key={t.owner.handle}>
-                <details>
-                  <summary>
-                    <strong>{t.summary}</strong> → @{t.owner.handle}
-                    {t.due && <span className="muted small"> · due {fmtDate(t.due)}</span>}
-                  </summary>
-                  <pre className="ticket-body">{t.description}</pre>
-                </details>
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
+      <TicketPreviews p={p} />
     </div>
   );
 }

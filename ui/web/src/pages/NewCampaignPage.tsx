@@ -3,10 +3,19 @@ import { useState, type FormEvent } from 'react';
 import { ColumnPicker } from '../components/ColumnPicker';
 import { ColumnPreview } from '../components/ColumnPreview';
 import { JobLink, OwnerLink, TableLink, fmtDate } from '../components/Links';
+import { TicketPreviews } from '../components/TicketPreviews';
 import { SearchBox } from '../components/SearchBox';
 import { Empty, InlineError } from '../components/States';
 import { useTitle } from '../hooks';
-import { previewCampaign, startCampaign, type Reach, type StartCampaignInput, type StartCampaignPayload } from '../queries';
+import {
+  PREVIEW_OWNERS,
+  previewCampaign,
+  previewOwners,
+  startCampaign,
+  type Reach,
+  type StartCampaignInput,
+  type StartCampaignPayload,
+} from '../queries';
 import { ApiError } from '../api';
 import { columnTitle, type ColumnChange } from '../columns';
 import { navigate, paths } from '../router';
@@ -59,12 +68,15 @@ interface PreviewRow {
   hops: number;
   jobs: string[];
   tables: string[];
+  /** more counts the owner's jobs the preview did not fetch (a page of each owner's jobs is asked). */
+  more: number;
 }
 
 /**
  * splitByHop sorts the preview's jobs into those that read the table itself
  * (hop 1: their owners must act) and those further down, shown apart even
- * when their owner must act for another job.
+ * when their owner must act for another job. The jobs not fetched are
+ * counted on the owner's last row: jobs come fewest hops first.
  */
 export function splitByHop(p: StartCampaignPayload): { direct: PreviewRow[]; downstream: PreviewRow[] } {
   const direct: PreviewRow[] = [];
@@ -74,7 +86,7 @@ export function splitByHop(p: StartCampaignPayload): { direct: PreviewRow[]; dow
   if (owners.length === 0) {
     // No impact detail: fall back to the targets as they are.
     for (const t of p.campaign.targets) {
-      const row = { owner: t.owner.handle, act: t.role === 'ACT', hops: t.hops, jobs: t.jobs, tables: t.tables };
+      const row = { owner: t.owner.handle, act: t.role === 'ACT', hops: t.hops, jobs: [], tables: [], more: 0 };
       (t.role === 'ACT' ? direct : downstream).push(row);
     }
     return { direct, downstream };
@@ -85,7 +97,8 @@ export function splitByHop(p: StartCampaignPayload): { direct: PreviewRow[]; dow
     const act = roles.get(handle)!.role === 'ACT';
     const near = o.jobs.filter((j) => j.hops <= 1);
     const far = o.jobs.filter((j) => j.hops > 1);
-    if (near.length > 0) direct.push({ owner: handle, act, hops: 1, jobs: near.map((j) => j.job.id), tables: [] });
+    const more = Math.max(0, (o.jobCount ?? o.jobs.length) - o.jobs.length);
+    if (near.length > 0) direct.push({ owner: handle, act, hops: 1, jobs: near.map((j) => j.job.id), tables: [], more: far.length > 0 ? 0 : more });
     if (far.length > 0)
       downstream.push({
         owner: handle,
@@ -93,18 +106,34 @@ export function splitByHop(p: StartCampaignPayload): { direct: PreviewRow[]; dow
         hops: Math.min(...far.map((j) => j.hops)),
         jobs: far.map((j) => j.job.id),
         tables: [...new Set(far.flatMap((j) => j.reads.map((r) => r.name)))].sort(),
+        more,
       });
   }
   return { direct, downstream };
 }
 
-function Preview({ p }: { p: StartCampaignPayload }) {
+function MoreJobs({ n }: { n: number }) {
+  return n > 0 ? (
+    <div className="small muted" data-testid="more-jobs">
+      … and {n} more job{n === 1 ? '' : 's'} of theirs
+    </div>
+  ) : null;
+}
+
+interface MoreOwners {
+  /** load fetches the next page of owners; loading is set while it runs. */
+  load: () => void;
+  loading: boolean;
+}
+
+function Preview({ p, more }: { p: StartCampaignPayload; more: MoreOwners }) {
   if (p.campaign.columns?.length) return <ColumnPreview p={p} />;
   const c = p.campaign;
   const act = c.targets.filter((t) => t.role === 'ACT');
   const inform = c.targets.filter((t) => t.role === 'INFORM');
   const imp = p.impact;
   const { direct, downstream } = splitByHop(p);
+  const shown = imp?.owners?.length ?? imp?.totals.owners ?? 0;
   return (
     <div className="preview" data-testid="preview">
       <p className="lead">
@@ -120,7 +149,7 @@ function Preview({ p }: { p: StartCampaignPayload }) {
             · {imp.totals.jobs} job{imp.totals.jobs === 1 ? '' : 's'} · {imp.totals.tables} downstream table{imp.totals.tables === 1 ? '' : 's'}
           </>
         )}
-        . <strong>{p.tickets.length}</strong> ticket{p.tickets.length === 1 ? '' : 's'} will be created in the {c.tracker === 'builtin' ? 'built-in tracker' : 'Jira project'}.
+        . <strong>{p.ticketCount}</strong> ticket{p.ticketCount === 1 ? '' : 's'} will be created in the {c.tracker === 'builtin' ? 'built-in tracker' : 'Jira project'}.
       </p>
       {imp?.truncated && (
         <div className="banner warn">The impact walk hit its node cap: more owners may be downstream than listed here.</div>
@@ -148,6 +177,7 @@ function Preview({ p }: { p: StartCampaignPayload }) {
                       <JobLink id={j} />
                     </div>
                   ))}
+                  <MoreJobs n={r.more} />
                 </td>
               </tr>
             ))}
@@ -182,6 +212,7 @@ function Preview({ p }: { p: StartCampaignPayload }) {
                         <JobLink id={j} />
                       </div>
                     ))}
+                    <MoreJobs n={r.more} />
                   </td>
                   <td>
                     {r.tables.map((n) => (
@@ -196,20 +227,17 @@ function Preview({ p }: { p: StartCampaignPayload }) {
           </table>
         </>
       )}
-      <h3>Tickets that will be created</h3>
-      <ul className="ticket-previews">
-        {p.tickets.map((t) => (
-          <li key={t.owner.handle}>
-            <details>
-              <summary>
-                <strong>{t.summary}</strong> → @{t.owner.handle}
-                {t.due && <span className="muted small"> · due {fmtDate(t.due)}</span>}
-              </summary>
-              <pre className="ticket-body">{t.description}</pre>
-            </details>
-          </li>
-        ))}
-      </ul>
+      {imp && shown < imp.totals.owners && (
+        <p className="more-owners" data-testid="more-owners">
+          <span className="muted small">
+            Showing {shown} of {imp.totals.owners} owners, nearest first.{' '}
+          </span>
+          <button type="button" onClick={more.load} disabled={more.loading}>
+            {more.loading ? 'Loading…' : `Show ${Math.min(PREVIEW_OWNERS, imp.totals.owners - shown)} more owners`}
+          </button>
+        </p>
+      )}
+      <TicketPreviews p={p} />
     </div>
   );
 }
@@ -232,6 +260,7 @@ export function NewCampaignPage({ table, columns }: { table: string; columns?: s
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState<Error | undefined>();
   const [preview, setPreview] = useState<StartCampaignPayload | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
 
   const update = (patch: Partial<Draft>) => setD((x) => ({ ...x, ...patch }));
   const setTable = (t: string) => update({ table: t, columns: [], ...(titleTouched ? {} : { title: t ? `Migrate off ${t}` : '' }) });
@@ -262,6 +291,24 @@ export function NewCampaignPage({ table, columns }: { table: string; columns?: s
       setErr(ae);
     } finally {
       setBusy(false);
+    }
+  };
+
+  // The next page of a table-wide preview's owners, asked with the same
+  // input as the preview (a dry run is the same answer each time).
+  const loadMore = async () => {
+    if (!preview?.impact?.owners) return;
+    const have = preview.impact.owners;
+    setLoadingMore(true);
+    setErr(undefined);
+    try {
+      const r = await previewOwners(toInput(d, true), have.length);
+      const page = r.campaignPreview?.impact?.owners ?? [];
+      setPreview((p) => (p && p.impact ? { ...p, impact: { ...p.impact, owners: [...have, ...page] } } : p));
+    } catch (e) {
+      setErr(e as Error);
+    } finally {
+      setLoadingMore(false);
     }
   };
 
@@ -410,7 +457,7 @@ export function NewCampaignPage({ table, columns }: { table: string; columns?: s
           {preview.campaign.targets.length === 0 && !preview.campaign.columns?.length ? (
             <Empty title="No owner reads this table.">A campaign would have nobody to ask. Go back and pick another table.</Empty>
           ) : (
-            <Preview p={preview} />
+            <Preview p={preview} more={{ load: loadMore, loading: loadingMore }} />
           )}
           <InlineError error={err} />
           <div className="actions">
@@ -418,7 +465,7 @@ export function NewCampaignPage({ table, columns }: { table: string; columns?: s
               ← Back to edit
             </button>
             <button type="button" className="primary" onClick={launch} disabled={busy || preview.campaign.targets.length === 0}>
-              {busy ? 'Launching…' : `Launch campaign (${preview.tickets.length} ticket${preview.tickets.length === 1 ? '' : 's'})`}
+              {busy ? 'Launching…' : `Launch campaign (${preview.ticketCount} ticket${preview.ticketCount === 1 ? '' : 's'})`}
             </button>
           </div>
         </div>

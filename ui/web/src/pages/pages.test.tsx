@@ -152,6 +152,7 @@ describe('NewCampaignPage', () => {
         { owner: { handle: 'alice', email: '' }, summary: 'Migrate off sales.orders', description: 'Move to v2.', due: null },
         { owner: { handle: 'bob', email: '' }, summary: 'Migrate off sales.orders', description: 'Move to v2.', due: null },
       ],
+      ticketCount: 2,
     });
     const calls = mockGraphQL({
       CampaignPreview: () => ({ data: { campaignPreview: payload(true) } }),
@@ -204,20 +205,70 @@ describe('NewCampaignPage', () => {
       dryRun: true,
       campaign: c as unknown as Parameters<typeof splitByHop>[0]['campaign'],
       tickets: [],
+      ticketCount: 0,
       impact: {
         totals: { owners: 2, mustAct: 1, informed: 1, jobs: 3, tables: 2 },
         truncated: false,
         owners: [
-          { owner: { handle: 'alice', team: '' }, hops: 1, direct: true, jobs: [job('etl/a1.sql', 1, ['sales.orders']), job('etl/a2.sql', 2, ['dws.daily'])], tables: [] },
-          { owner: { handle: 'bob', team: '' }, hops: 2, direct: false, jobs: [job('etl/b.sql', 2, ['dws.daily'])], tables: [] },
+          { owner: { handle: 'alice', team: '' }, hops: 1, direct: true, jobCount: 2, jobs: [job('etl/a1.sql', 1, ['sales.orders']), job('etl/a2.sql', 2, ['dws.daily'])] },
+          { owner: { handle: 'bob', team: '' }, hops: 2, direct: false, jobCount: 5, jobs: [job('etl/b.sql', 2, ['dws.daily'])] },
         ],
       },
     });
-    expect(direct).toEqual([{ owner: 'alice', act: true, hops: 1, jobs: ['etl/a1.sql'], tables: [] }]);
+    expect(direct).toEqual([{ owner: 'alice', act: true, hops: 1, jobs: ['etl/a1.sql'], tables: [], more: 0 }]);
+    // bob has 5 jobs, of which the preview fetched 1: the other 4 are counted.
     expect(downstream).toEqual([
-      { owner: 'alice', act: true, hops: 2, jobs: ['etl/a2.sql'], tables: ['dws.daily'] },
-      { owner: 'bob', act: false, hops: 2, jobs: ['etl/b.sql'], tables: ['dws.daily'] },
+      { owner: 'alice', act: true, hops: 2, jobs: ['etl/a2.sql'], tables: ['dws.daily'], more: 0 },
+      { owner: 'bob', act: false, hops: 2, jobs: ['etl/b.sql'], tables: ['dws.daily'], more: 4 },
     ]);
+  });
+
+  it('pages a large preview: first owners and tickets at once, more owners on request', async () => {
+    // 60 owners must act, 40 jobs each: the first page holds 50 owners with 20 jobs each.
+    const handles = Array.from({ length: 60 }, (_, i) => `o${String(i).padStart(2, '0')}`);
+    const owner = (h: string) => ({
+      owner: { handle: h, team: '' },
+      hops: 1,
+      direct: true,
+      jobCount: 40,
+      jobs: Array.from({ length: 20 }, (_, k) => ({ job: { id: `etl/${h}/${k}.sql` }, hops: 1, reads: [{ name: 'sales.orders' }], writes: [] })),
+    });
+    const targets = handles.map((h) => ({ owner: { handle: h, email: '' }, role: 'ACT', hops: 1 }));
+    const tickets = handles.slice(0, 20).map((h) => ({ owner: { handle: h, email: '' }, summary: 'Migrate off sales.orders', description: 'x', due: null }));
+    const calls = mockGraphQL({
+      CampaignPreview: (v) => ({
+        data: {
+          campaignPreview: {
+            dryRun: true,
+            campaign: campaign({ id: '', targets }),
+            impact: {
+              totals: { owners: 60, mustAct: 60, informed: 0, jobs: 2400, tables: 1 },
+              truncated: false,
+              owners: handles.slice(v.offset as number, (v.offset as number) + (v.first as number)).map(owner),
+            },
+            tickets,
+            ticketCount: 60,
+          },
+        },
+      }),
+      CampaignPreviewOwners: (v) => ({
+        data: { campaignPreview: { impact: { owners: handles.slice(v.offset as number, (v.offset as number) + (v.first as number)).map(owner) } } },
+      }),
+    });
+    at('/campaigns/new?table=sales.orders');
+    fireEvent.click(screen.getByRole('button', { name: 'Preview impact' }));
+    const preview = await screen.findByTestId('preview');
+    const asked = calls.find((c) => c.op === 'CampaignPreview')!.variables;
+    expect(asked).toMatchObject({ scoped: false, first: 50, offset: 0, jobs: 20, tickets: 20 });
+    expect(within(screen.getByTestId('preview-act')).getAllByRole('row')).toHaveLength(51);
+    expect(screen.getAllByTestId('more-jobs')[0].textContent).toContain('20 more jobs of theirs');
+    expect(screen.getByTestId('more-tickets').textContent).toContain('40 more tickets');
+    expect(preview.textContent).toContain('60 tickets will be created');
+    expect(screen.getByRole('button', { name: 'Launch campaign (60 tickets)' })).toBeTruthy();
+    fireEvent.click(within(screen.getByTestId('more-owners')).getByRole('button', { name: 'Show 10 more owners' }));
+    await waitFor(() => expect(within(screen.getByTestId('preview-act')).getAllByRole('row')).toHaveLength(61));
+    expect(calls.find((c) => c.op === 'CampaignPreviewOwners')!.variables).toMatchObject({ first: 50, offset: 50, jobs: 20 });
+    expect(screen.queryByTestId('more-owners')).toBeNull();
   });
 
   it('shows what is missing instead of sending', async () => {
