@@ -169,6 +169,22 @@ func (r *targetResolver) Owner(ctx context.Context, objs []*lineage.Target) ([]*
 	return out, batchErr(errs)
 }
 
+func (r *targetResolver) Jobs(ctx context.Context, obj *lineage.Target, first *int, offset *int) ([]string, error) {
+	return page(obj.Jobs, first, offset)
+}
+
+func (r *targetResolver) JobCount(ctx context.Context, obj *lineage.Target) (int, error) {
+	return len(obj.Jobs), nil
+}
+
+func (r *targetResolver) Tables(ctx context.Context, obj *lineage.Target, first *int, offset *int) ([]string, error) {
+	return page(obj.Tables, first, offset)
+}
+
+func (r *targetResolver) TableCount(ctx context.Context, obj *lineage.Target) (int, error) {
+	return len(obj.Tables), nil
+}
+
 func (r *targetResolver) TicketStatus(ctx context.Context, obj *lineage.Target) (*lineage.TicketStatus, error) {
 	if obj.TicketStatus == "" {
 		return nil, nil

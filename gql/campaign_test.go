@@ -1,11 +1,14 @@
 package gql_test
 
 import (
+	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/lineagehq/lineage"
 	"github.com/lineagehq/lineage/campaigns"
 	"github.com/lineagehq/lineage/gql"
 )
@@ -352,5 +355,57 @@ func TestParse(t *testing.T) {
 	})
 	if s := srv.log.String(); s != "" {
 		t.Errorf("logged:\n%s", s)
+	}
+}
+
+// TestTargetJobsPage checks that a target's jobs and tables page with first
+// and offset, and that jobCount and tableCount count them all.
+func TestTargetJobsPage(t *testing.T) {
+	g := MustOpenGraph(t)
+	// bob reads ods.orders with three jobs.
+	if err := g.PutJobs(context.Background(), []lineage.JobPut{
+		put("etl/dwd_orders_b", "bob", []string{"ods.orders"}, []string{"dwd.orders_b"}),
+		put("etl/dwd_orders_c", "bob", []string{"ods.orders"}, []string{"dwd.orders_c"}),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	srv := MustServer(t, g, gql.Config{Campaigns: &campaigns.Service{Graph: g, Store: g, Tracker: campaigns.NewBuiltinTracker(g, "http://lineage.test", nil)}})
+	var started struct {
+		StartCampaign struct{ Campaign struct{ ID string } }
+	}
+	srv.mustDo(t, `mutation($in: StartCampaignInput!) { startCampaign(input: $in) { campaign { id } } }`,
+		map[string]any{"in": map[string]any{"table": "ods.orders", "title": "Retire ods.orders", "reach": "TRANSITIVE"}}, &started)
+	id := started.StartCampaign.Campaign.ID
+	type target struct {
+		Owner              struct{ Handle string }
+		Jobs, Tables       []string
+		First, Rest        []string
+		FirstT, RestT      []string
+		JobCount, TableCnt int
+	}
+	var got struct{ Campaign struct{ Targets []target } }
+	srv.mustDo(t, `query($id: ID!) { campaign(id: $id) { targets { owner { handle } jobs tables
+		first: jobs(first: 1) rest: jobs(offset: 1) jobCount
+		firstT: tables(first: 1) restT: tables(offset: 1) tableCnt: tableCount } } }`, map[string]any{"id": id}, &got)
+	if len(got.Campaign.Targets) != 4 {
+		t.Fatalf("targets %+v", got.Campaign.Targets)
+	}
+	paged := 0
+	for _, tg := range got.Campaign.Targets {
+		if len(tg.Jobs) == 0 || len(tg.Tables) == 0 {
+			t.Errorf("target %s: no jobs or tables: %+v", tg.Owner.Handle, tg)
+			continue
+		}
+		if tg.JobCount != len(tg.Jobs) || tg.TableCnt != len(tg.Tables) ||
+			!slices.Equal(append(slices.Clone(tg.First), tg.Rest...), tg.Jobs) || len(tg.First) != 1 ||
+			!slices.Equal(append(slices.Clone(tg.FirstT), tg.RestT...), tg.Tables) || len(tg.FirstT) != 1 {
+			t.Errorf("target %s: pages do not make up the whole: %+v", tg.Owner.Handle, tg)
+		}
+		if len(tg.Jobs) > 1 || len(tg.Tables) > 1 {
+			paged++
+		}
+	}
+	if paged == 0 {
+		t.Errorf("no target has two jobs or tables: the test pages nothing")
 	}
 }

@@ -5,6 +5,7 @@ package generated
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -308,13 +309,15 @@ type ComplexityRoot struct {
 		CreatedAt    func(childComplexity int) int
 		Detail       func(childComplexity int) int
 		Hops         func(childComplexity int) int
-		Jobs         func(childComplexity int) int
+		JobCount     func(childComplexity int) int
+		Jobs         func(childComplexity int, first *int, offset *int) int
 		LastError    func(childComplexity int) int
 		Owner        func(childComplexity int) int
 		RemindedAt   func(childComplexity int) int
 		Role         func(childComplexity int) int
 		State        func(childComplexity int) int
-		Tables       func(childComplexity int) int
+		TableCount   func(childComplexity int) int
+		Tables       func(childComplexity int, first *int, offset *int) int
 		Ticket       func(childComplexity int) int
 		TicketKey    func(childComplexity int) int
 		TicketStatus func(childComplexity int) int
@@ -464,6 +467,11 @@ type TableResolver interface {
 }
 type TargetResolver interface {
 	Owner(ctx context.Context, objs []*lineage.Target) ([]*lineage.Owner, error)
+
+	Jobs(ctx context.Context, obj *lineage.Target, first *int, offset *int) ([]string, error)
+	JobCount(ctx context.Context, obj *lineage.Target) (int, error)
+	Tables(ctx context.Context, obj *lineage.Target, first *int, offset *int) ([]string, error)
+	TableCount(ctx context.Context, obj *lineage.Target) (int, error)
 
 	TicketStatus(ctx context.Context, obj *lineage.Target) (*lineage.TicketStatus, error)
 	Ticket(ctx context.Context, objs []*lineage.Target) ([]*lineage.Ticket, error)
@@ -1656,12 +1664,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Target.Hops(childComplexity), true
+	case "Target.jobCount":
+		if e.ComplexityRoot.Target.JobCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Target.JobCount(childComplexity), true
 	case "Target.jobs":
 		if e.ComplexityRoot.Target.Jobs == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Target.Jobs(childComplexity), true
+		args, err := ec.field_Target_jobs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Target.Jobs(childComplexity, args["first"].(*int), args["offset"].(*int)), true
 	case "Target.lastError":
 		if e.ComplexityRoot.Target.LastError == nil {
 			break
@@ -1692,12 +1711,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Target.State(childComplexity), true
+	case "Target.tableCount":
+		if e.ComplexityRoot.Target.TableCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Target.TableCount(childComplexity), true
 	case "Target.tables":
 		if e.ComplexityRoot.Target.Tables == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Target.Tables(childComplexity), true
+		args, err := ec.field_Target_tables_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Target.Tables(childComplexity, args["first"].(*int), args["offset"].(*int)), true
 	case "Target.ticket":
 		if e.ComplexityRoot.Target.Ticket == nil {
 			break
@@ -2090,10 +2120,18 @@ type Target {
   role: TargetRole!
   "1 for owners whose jobs read the table itself."
   hops: Int!
-  "Ids of the owner's jobs concerned."
-  jobs: [ID!]!
-  "Tables those jobs read that the campaign concerns."
-  tables: [String!]!
+  """
+  Ids of the owner's jobs concerned. ` + "`" + `first` + "`" + ` and ` + "`" + `offset` + "`" + ` page them (all
+  when ` + "`" + `first` + "`" + ` is omitted): an owner in a hub table's campaign can have
+  thousands.
+  """
+  jobs(first: Int, offset: Int = 0): [ID!]!
+  "How many jobs of the owner's are concerned, whatever page ` + "`" + `jobs` + "`" + ` shows."
+  jobCount: Int!
+  "Tables those jobs read that the campaign concerns. Paged like ` + "`" + `jobs` + "`" + `."
+  tables(first: Int, offset: Int = 0): [String!]!
+  "How many tables ` + "`" + `tables` + "`" + ` lists in all."
+  tableCount: Int!
   state: TargetState!
   "Empty until a ticket exists."
   ticketKey: String!
@@ -3112,8 +3150,12 @@ func (ec *executionContext) childFields_Target(ctx context.Context, field graphq
 		return ec.fieldContext_Target_hops(ctx, field)
 	case "jobs":
 		return ec.fieldContext_Target_jobs(ctx, field)
+	case "jobCount":
+		return ec.fieldContext_Target_jobCount(ctx, field)
 	case "tables":
 		return ec.fieldContext_Target_tables(ctx, field)
+	case "tableCount":
+		return ec.fieldContext_Target_tableCount(ctx, field)
 	case "state":
 		return ec.fieldContext_Target_state(ctx, field)
 	case "ticketKey":
@@ -3885,6 +3927,50 @@ func (ec *executionContext) field_Table_upstream_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["limit"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Target_jobs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "offset",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["offset"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Target_tables_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "offset",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["offset"] = arg1
 	return args, nil
 }
 
@@ -9051,7 +9137,8 @@ func (ec *executionContext) _Target_jobs(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Target_jobs(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Jobs, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Target().Jobs(ctx, obj, fc.Args["first"].(*int), fc.Args["offset"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -9061,8 +9148,51 @@ func (ec *executionContext) _Target_jobs(ctx context.Context, field graphql.Coll
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Target_jobs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Target", field, false, false, "ID")
+func (ec *executionContext) fieldContext_Target_jobs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Target",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Target_jobs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Target_jobCount(ctx context.Context, field graphql.CollectedField, obj *lineage.Target) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Target_jobCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Target().JobCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Target_jobCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Target", field, true, true, "Int")
 }
 
 func (ec *executionContext) _Target_tables(ctx context.Context, field graphql.CollectedField, obj *lineage.Target) (ret graphql.Marshaler) {
@@ -9074,7 +9204,8 @@ func (ec *executionContext) _Target_tables(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Target_tables(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Tables, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Target().Tables(ctx, obj, fc.Args["first"].(*int), fc.Args["offset"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -9084,8 +9215,51 @@ func (ec *executionContext) _Target_tables(ctx context.Context, field graphql.Co
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Target_tables(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Target", field, false, false, "String")
+func (ec *executionContext) fieldContext_Target_tables(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Target",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Target_tables_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Target_tableCount(ctx context.Context, field graphql.CollectedField, obj *lineage.Target) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Target_tableCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Target().TableCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Target_tableCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Target", field, true, true, "Int")
 }
 
 func (ec *executionContext) _Target_state(ctx context.Context, field graphql.CollectedField, obj *lineage.Target) (ret graphql.Marshaler) {
@@ -12903,15 +13077,29 @@ func (ec *executionContext) _Target(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "jobs":
-			out.Values[i] = ec._Target_jobs(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Target_jobs(ctx, field, obj)
+				})
+		case "jobCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Target_jobCount(ctx, field, obj)
+				})
 		case "tables":
-			out.Values[i] = ec._Target_tables(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Target_tables(ctx, field, obj)
+				})
+		case "tableCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Target_tableCount(ctx, field, obj)
+				})
 		case "state":
 			out.Values[i] = ec._Target_state(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

@@ -216,8 +216,11 @@ export interface Target {
   owner: { handle: string; email: string };
   role: 'ACT' | 'INFORM';
   hops: number;
+  /** jobs holds the first 20 of the owner's jobCount jobs; tables the first 10 of tableCount. */
   jobs: string[];
+  jobCount: number;
   tables: string[];
+  tableCount: number;
   state: 'PENDING' | 'OPEN' | 'COMPLETE' | 'CANCELLED';
   ticketKey: string;
   ticketUrl: string;
@@ -250,7 +253,9 @@ export interface CampaignDetail extends CampaignSummary {
 const SUMMARY_FIELDS = `id title table { name } replacement state deadline createdAt creator
     progress { total complete open pending cancelled }
     columns change`;
-const TARGET_FIELDS = `owner { handle email } role hops jobs tables state ticketKey ticketUrl ticketStatus
+// A target's jobs and tables come a page at a time (TARGET_JOBS, TARGET_TABLES)
+// with their counts: an owner in a hub table's campaign has thousands.
+const TARGET_FIELDS = `owner { handle email } role hops jobs(first: 20) jobCount tables(first: 10) tableCount state ticketKey ticketUrl ticketStatus
       unassigned verification detail lastError attempts remindedAt`;
 const DETAIL_FIELDS = `${SUMMARY_FIELDS}
     message reach updatedAt completedAt tracker

@@ -101,11 +101,20 @@ function Verification({ t, table }: { t: Target; table: string }) {
 }
 
 /** readsText says what a must-act owner's jobs read: the table, and apart what lies downstream of it. */
-function readsText(tables: string[], table: string): string {
-  const down = tables.filter((n) => n !== table);
-  const own = tables.includes(table) ? `reads ${table}` : '';
-  if (!down.length) return own;
-  return `${own ? own + '; ' : ''}downstream of it: ${down.join(', ')}`;
+/** listText joins the first names of a list of count, saying how many more there are. */
+function listText(names: string[], count: number): string {
+  const more = count - names.length;
+  return more > 0 ? `${names.join(', ')} and ${more} more` : names.join(', ');
+}
+
+/** readsText says what a target's jobs read: t.tables is the first page of t.tableCount tables. */
+function readsText(t: Target, table: string): string {
+  const reads = t.tables.includes(table) || (t.role === 'ACT' && t.hops === 1);
+  const down = t.tables.filter((n) => n !== table);
+  const downCount = (t.tableCount ?? t.tables.length) - (reads ? 1 : 0);
+  const own = reads ? `reads ${table}` : '';
+  if (downCount <= 0) return own;
+  return `${own ? own + '; ' : ''}downstream of it: ${listText(down, downCount)}`;
 }
 
 /** closedNotice says what happened to a ticket just closed: the sync reopens it when a job still reads the table. */
@@ -325,13 +334,18 @@ export function CampaignPage({ id }: { id: string }) {
                         </li>
                       ))}
                     </ul>
+                    {(t.jobCount ?? 0) > t.jobs.length && (
+                      <div className="small muted" data-testid="more-target-jobs">
+                        … and {t.jobCount - t.jobs.length} more jobs of <OwnerLink handle={t.owner.handle} />
+                      </div>
+                    )}
                     {t.tables.length > 0 && (
                       <div className="small muted">
                         {t.role === 'INFORM'
-                          ? `read ${t.tables.join(', ')}, built from ${c.table.name}`
+                          ? `read ${listText(t.tables, t.tableCount ?? t.tables.length)}, built from ${c.table.name}`
                           : t.verification === 'VERIFIED'
                             ? `read ${c.table.name} when the campaign started`
-                            : readsText(t.tables, c.table.name)}
+                            : readsText(t, c.table.name)}
                       </div>
                     )}
                   </td>

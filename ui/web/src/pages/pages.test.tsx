@@ -104,7 +104,9 @@ const campaign = (over: Record<string, unknown> = {}) => ({
     role: 'ACT',
     hops: 1,
     jobs: [`etl/${h}.sql`],
+    jobCount: 1,
     tables: ['sales.orders'],
+    tableCount: 1,
     state: 'OPEN',
     ticketKey: `LIN-${i + 1}`,
     ticketUrl: '',
@@ -281,6 +283,28 @@ describe('NewCampaignPage', () => {
 });
 
 describe('CampaignPage', () => {
+  it('shows the first jobs and tables of a large target and counts the rest', async () => {
+    const big = {
+      ...campaign().targets[0],
+      role: 'INFORM',
+      hops: 2,
+      jobs: Array.from({ length: 20 }, (_, i) => `etl/a${i}.sql`),
+      jobCount: 45,
+      tables: ['dws.a', 'dws.b'],
+      tableCount: 30,
+    };
+    const act = { ...campaign().targets[1], jobs: ['etl/b.sql'], jobCount: 1, tables: ['dws.x', 'sales.orders'], tableCount: 3 };
+    mockGraphQL({ Campaign: () => ({ data: { campaign: campaign({ targets: [big, act] }) } }) });
+    at('/campaigns/c1');
+    const row = await screen.findByText((_, el) => el?.getAttribute('data-owner') === 'alice');
+    expect(within(row).getAllByRole('listitem')).toHaveLength(20);
+    expect(within(row).getByTestId('more-target-jobs').textContent).toBe('… and 25 more jobs of @alice');
+    expect(row.textContent).toContain('read dws.a, dws.b and 28 more, built from sales.orders');
+    const bob = screen.getByText((_, el) => el?.getAttribute('data-owner') === 'bob');
+    expect(within(bob).queryByTestId('more-target-jobs')).toBeNull();
+    expect(bob.textContent).toContain('reads sales.orders; downstream of it: dws.x and 1 more');
+  });
+
   it('shows targets, progress and the log, and closes a built-in ticket', async () => {
     let closed = false;
     const calls = mockGraphQL({
