@@ -214,11 +214,15 @@ try {
     return { x: Number(m[1]), y: Number(m[2]), zoom: Number(m[3]) };
   };
   const nodeCount = () => page.locator('[data-testid="lineage-svg"] .node').count();
+  // The graph has its first view (LineageGraph sets data-viewed): moving it
+  // before then would race the first view.
+  const viewed = () => page.locator('[data-testid="lineage-svg"][data-viewed="yes"]').waitFor();
 
   await step('the explorer on a depth-4 graph: pan, wheel zoom, minimap, Fit on both axes, owners grouped', async () => {
     await page.goto(`${BASE}/tables/ods.orders?depth=4&owners=on`);
     const canvas = page.getByTestId('lineage-svg');
     await canvas.locator('[data-kind="JOB"]').first().waitFor();
+    await viewed();
     await canvas.locator('.react-flow__minimap').waitFor();
     assert.ok((await canvas.locator('.rf-owner-group').count()) > 0, 'owners are not grouped');
     assert.equal(await canvas.locator('.edge-owns').count(), 0, 'owner lines drawn');
@@ -272,6 +276,7 @@ try {
     await page.goto(`${BASE}/tables/ods.orders?depth=4`);
     const canvas = page.getByTestId('lineage-svg');
     await canvas.locator('[data-kind="JOB"]').first().waitFor();
+    await viewed();
     const all = await nodeCount();
     // Collapse the first node that hides something.
     const collapse = canvas.locator('button[data-toggle="collapse"]').first();
@@ -285,6 +290,7 @@ try {
     // From depth 1, + on a frontier table asks for one hop around it, not the whole depth.
     await page.goto(`${BASE}/tables/ods.orders`);
     await canvas.locator('[data-kind="JOB"]').first().waitFor();
+    await viewed();
     const before = await nodeCount();
     const frontier = canvas.locator('button[data-toggle="expand"][data-for^="dwd."]').first();
     const grown = await frontier.getAttribute('data-for');
@@ -547,6 +553,7 @@ try {
     await page.goto(`${BASE}/tables/e2e.wide_src?owners=on`);
     const canvas = page.getByTestId('lineage-svg');
     await canvas.locator('[data-kind="JOB"]').first().waitFor();
+    await viewed();
     const n = await nodeCount();
     assert.ok(n >= 161, `only ${n} nodes`);
     assert.equal(await page.getByTestId('truncated').count(), 0, 'the walk was cut short');

@@ -16,6 +16,7 @@ import {
   Position,
   ReactFlow,
   ReactFlowProvider,
+  getViewportForBounds,
   useReactFlow,
   type Edge,
   type Node,
@@ -355,6 +356,30 @@ function Explorer({ sub, start, showOwners, hrefFor = defaultHref, expand }: Lin
     [laidEdges, path, f, graph],
   );
 
+  // fit shows every node, from the positions and sizes the layout gave
+  // them. Not React Flow's fitView: since 12.5 it waits for a node change
+  // to flush a queue, and with nodes that do not change it sometimes never
+  // ran (the e2e story's Fit failed about one run in five).
+  const fit = useCallback(
+    (padding: number, minZoom: number, maxZoom: number) => {
+      const el = box.current;
+      if (!el || nodes.length === 0) return;
+      let x0 = Infinity;
+      let y0 = Infinity;
+      let x1 = -Infinity;
+      let y1 = -Infinity;
+      for (const n of nodes) {
+        x0 = Math.min(x0, n.position.x);
+        y0 = Math.min(y0, n.position.y);
+        x1 = Math.max(x1, n.position.x + (n.width ?? 0));
+        y1 = Math.max(y1, n.position.y + (n.height ?? 0));
+      }
+      const bounds = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+      void rf.setViewport(getViewportForBounds(bounds, el.clientWidth, el.clientHeight, minZoom, maxZoom, padding), { duration: 0 });
+    },
+    [nodes, rf],
+  );
+
   // The first view: the whole graph when it fits readably, else the start
   // table at a readable zoom (pan, zoom or Fit for the rest).
   const height = Math.max(280, Math.min(laid.height + 60, 720));
@@ -362,18 +387,24 @@ function Explorer({ sub, start, showOwners, hrefFor = defaultHref, expand }: Lin
     const el = box.current;
     const s = laid.nodes.find((n) => n.id === startId);
     if (!el || !s) return;
-    const fit = Math.min(el.clientWidth / (laid.width + 40), el.clientHeight / (laid.height + 40));
-    if (fit >= MIN_READABLE || !Number.isFinite(fit)) void rf.fitView({ padding: 0.06, maxZoom: 1, duration: 0 });
+    const scale = Math.min(el.clientWidth / (laid.width + 40), el.clientHeight / (laid.height + 40));
+    if (scale >= MIN_READABLE || !Number.isFinite(scale)) fit(0.06, 0.05, 1);
     else void rf.setCenter(s.x, s.y, { zoom: MIN_READABLE, duration: 0 });
-  }, [laid, startId, rf]);
-  // Once React Flow is ready, and again for each new walk.
+  }, [laid, startId, rf, fit]);
+  // Once React Flow is ready, and again for each new walk; never over a
+  // view the user already chose (Fit, zoom or a drag before React Flow was
+  // ready). The canvas says data-viewed="yes" once the walk has its view.
   const [ready, setReady] = useState(false);
-  const viewed = useRef<unknown>(null);
+  const [viewed, setViewed] = useState<unknown>(null);
+  const userMoved = useRef<unknown>(null);
+  const byUser = () => {
+    userMoved.current = sub;
+  };
   useEffect(() => {
-    if (!ready || laid.nodes.length === 0 || viewed.current === sub) return;
-    viewed.current = sub;
-    firstView();
-  }, [ready, laid, sub, firstView]);
+    if (!ready || laid.nodes.length === 0 || viewed === sub) return;
+    setViewed(sub);
+    if (userMoved.current !== sub) firstView();
+  }, [ready, laid, sub, viewed, firstView]);
 
   return (
     <figure className="graph" aria-label={`Lineage graph of ${start}`}>
@@ -395,16 +426,44 @@ function Explorer({ sub, start, showOwners, hrefFor = defaultHref, expand }: Lin
           )}
         </label>
         <div className="zoom" role="group" aria-label="Zoom">
-          <button type="button" onClick={() => void rf.zoomOut({ duration: 0 })} aria-label="Zoom out">
+          <button
+            type="button"
+            onClick={() => {
+              byUser();
+              void rf.zoomOut({ duration: 0 });
+            }}
+            aria-label="Zoom out"
+          >
             −
           </button>
-          <button type="button" onClick={() => void rf.fitView({ padding: 0.04, duration: 0, minZoom: 0.05, maxZoom: 2 })} title="Show the whole graph (both axes)">
+          <button
+            type="button"
+            onClick={() => {
+              byUser();
+              fit(0.04, 0.05, 2);
+            }}
+            title="Show the whole graph (both axes)"
+          >
             Fit
           </button>
-          <button type="button" onClick={() => void rf.zoomTo(1, { duration: 0 })} aria-pressed={Math.abs(zoom - 1) < 0.01}>
+          <button
+            type="button"
+            onClick={() => {
+              byUser();
+              void rf.zoomTo(1, { duration: 0 });
+            }}
+            aria-pressed={Math.abs(zoom - 1) < 0.01}
+          >
             100%
           </button>
-          <button type="button" onClick={() => void rf.zoomIn({ duration: 0 })} aria-label="Zoom in">
+          <button
+            type="button"
+            onClick={() => {
+              byUser();
+              void rf.zoomIn({ duration: 0 });
+            }}
+            aria-label="Zoom in"
+          >
             +
           </button>
           <span className="muted small zoom-level" data-testid="zoom-level">
@@ -417,7 +476,7 @@ function Explorer({ sub, start, showOwners, hrefFor = defaultHref, expand }: Lin
           {failed}
         </p>
       )}
-      <div className="graph-canvas" ref={box} style={{ height: `min(${height}px, 72vh)` }} data-testid="lineage-svg" role="group" aria-label={`${laid.nodes.length} nodes, ${laid.edges.length} edges. Drag to pan, wheel to zoom; + and − on a node expand and collapse it.`}>
+      <div className="graph-canvas" ref={box} style={{ height: `min(${height}px, 72vh)` }} data-testid="lineage-svg" data-viewed={viewed === sub ? 'yes' : 'no'} role="group" aria-label={`${laid.nodes.length} nodes, ${laid.edges.length} edges. Drag to pan, wheel to zoom; + and − on a node expand and collapse it.`}>
         <ReactFlow
           nodes={nodes}
           edges={edges}
@@ -432,6 +491,7 @@ function Explorer({ sub, start, showOwners, hrefFor = defaultHref, expand }: Lin
           onlyRenderVisibleElements={false}
           proOptions={{ hideAttribution: true }}
           onMove={(_, vp) => setZoom(vp.zoom)}
+          onMoveStart={(e) => e && byUser()}
           onInit={() => setReady(true)}
           zoomOnDoubleClick={false}
         >
