@@ -1,14 +1,12 @@
 package gql_test
 
 import (
-	"context"
 	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/lineagehq/lineage"
 	"github.com/lineagehq/lineage/campaigns"
 	"github.com/lineagehq/lineage/gql"
 )
@@ -361,14 +359,7 @@ func TestParse(t *testing.T) {
 // TestTargetJobsPage checks that a target's jobs and tables page with first
 // and offset, and that jobCount and tableCount count them all.
 func TestTargetJobsPage(t *testing.T) {
-	g := MustOpenGraph(t)
-	// bob reads ods.orders with three jobs.
-	if err := g.PutJobs(context.Background(), []lineage.JobPut{
-		put("etl/dwd_orders_b", "bob", []string{"ods.orders"}, []string{"dwd.orders_b"}),
-		put("etl/dwd_orders_c", "bob", []string{"ods.orders"}, []string{"dwd.orders_c"}),
-	}); err != nil {
-		t.Fatal(err)
-	}
+	g := mustOpenBobThrice(t)
 	srv := MustServer(t, g, gql.Config{Campaigns: &campaigns.Service{Graph: g, Store: g, Tracker: campaigns.NewBuiltinTracker(g, "http://lineage.test", nil)}})
 	var started struct {
 		StartCampaign struct{ Campaign struct{ ID string } }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/lineagehq/lineage"
 	"github.com/lineagehq/lineage/gql"
+	"github.com/lineagehq/lineage/graph/sqlite"
 )
 
 // TestImpactOwnerPages checks that owners, mustAct and informed page with
@@ -47,17 +48,24 @@ func TestImpactOwnerPages(t *testing.T) {
 	}
 }
 
-// TestImpactJobPages checks that an owner's jobs page with first and offset
-// and that jobCount counts them all.
-func TestImpactJobPages(t *testing.T) {
+// mustOpenBobThrice returns the fixture graph where bob reads ods.orders
+// with three jobs (etl/dwd_orders, etl/dwd_orders_b, etl/dwd_orders_c).
+func mustOpenBobThrice(t *testing.T) *sqlite.Store {
+	t.Helper()
 	g := MustOpenGraph(t)
-	// bob reads ods.orders with three jobs.
 	if err := g.PutJobs(context.Background(), []lineage.JobPut{
 		put("etl/dwd_orders_b", "bob", []string{"ods.orders"}, []string{"dwd.orders_b"}),
 		put("etl/dwd_orders_c", "bob", []string{"ods.orders"}, []string{"dwd.orders_c"}),
 	}); err != nil {
 		t.Fatal(err)
 	}
+	return g
+}
+
+// TestImpactJobPages checks that an owner's jobs page with first and offset
+// and that jobCount counts them all.
+func TestImpactJobPages(t *testing.T) {
+	g := mustOpenBobThrice(t)
 	srv := MustServer(t, g, gql.Config{})
 	job := func(id string) string { return `{"job":{"id":"` + id + `"}}` }
 	for _, c := range []struct{ args, want string }{

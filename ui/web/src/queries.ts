@@ -328,6 +328,9 @@ export interface StartCampaignPayload {
 export const PREVIEW_OWNERS = 50;
 export const PREVIEW_JOBS = 20;
 export const PREVIEW_TICKETS = 20;
+// What a table-wide preview asks of each owner (a page of their jobs).
+const PREVIEW_OWNER_FIELDS = `owner { handle team } hops direct jobCount
+        jobs(first: $jobs) { job { id } hops reads { name } writes { name } }`;
 // A dry run's campaign is not stored, so it has no event log to ask for.
 // A column-scoped preview (scoped) lists its owners by role with every job
 // and use (ColumnPreview); a table-wide one pages owners and their jobs.
@@ -344,9 +347,7 @@ const PREVIEW = `query CampaignPreview($input: StartCampaignInput!, $scoped: Boo
       truncated
       ${COLUMN_IMPACT_FIELDS}
       owners(first: $first, offset: $offset) @skip(if: $scoped) {
-        owner { handle team }
-        hops direct jobCount
-        jobs(first: $jobs) { job { id } hops reads { name } writes { name } }
+        ${PREVIEW_OWNER_FIELDS}
       }
     }
     ticketCount
@@ -357,9 +358,7 @@ const PREVIEW_OWNERS_PAGE = `query CampaignPreviewOwners($input: StartCampaignIn
   campaignPreview(input: $input) {
     impact {
       owners(first: $first, offset: $offset) {
-        owner { handle team }
-        hops direct jobCount
-        jobs(first: $jobs) { job { id } hops reads { name } writes { name } }
+        ${PREVIEW_OWNER_FIELDS}
       }
     }
   }
