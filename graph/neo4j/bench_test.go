@@ -90,34 +90,40 @@ func benchStore(b *testing.B) (*Store, *synth.Warehouse) {
 //
 //	NEO4J_TEST_URI=bolt://127.0.0.1:7687 go test ./graph/neo4j -run '^$' -bench ColumnReads -benchtime 200x -timeout 120m
 func BenchmarkColumnReads(b *testing.B) {
-	cfg := graphtest.BenchConfig()
-	cfg.Columns = 20
-	w := graphtest.BenchWarehouse(cfg)
-	ctx := context.Background()
-	s, err := Open(ctx, testConfig(b))
-	if err != nil {
-		b.Fatalf("Open: %v", err)
-	}
-	defer s.Close()
-	have, err := s.Counts(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	loaded := have.Jobs == len(w.Jobs)
-	if loaded {
-		cols, err := s.Columns(ctx, w.Jobs[0].Reads[0])
-		loaded = err == nil && len(cols) > 0
-	}
-	refs, flows := w.ColumnStats()
-	if !loaded {
-		b.Logf("loading the warehouse with columns (%d jobs, %d column uses, %d column flow edges); the database held %+v", len(w.Jobs), refs, flows, have)
-		MustClear(b, s)
-		took, err := graphtest.Load(ctx, s, w)
+	var s *Store
+	defer func() {
+		if s != nil {
+			s.Close()
+		}
+	}()
+	graphtest.BenchColumnReads(b, func(b *testing.B) (graphtest.ColumnGraph, *synth.Warehouse) {
+		cfg := graphtest.BenchConfig()
+		cfg.Columns = 20
+		w := graphtest.BenchWarehouse(cfg)
+		ctx := context.Background()
+		var err error
+		if s, err = Open(ctx, testConfig(b)); err != nil {
+			b.Fatalf("Open: %v", err)
+		}
+		have, err := s.Counts(ctx)
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.Logf("loaded in %v (%.0f jobs/s)", took.Round(time.Millisecond), float64(len(w.Jobs))/took.Seconds())
-	}
-	b.ResetTimer()
-	graphtest.BenchColumnReads(b, s, w)
+		loaded := have.Jobs == len(w.Jobs)
+		if loaded {
+			cols, err := s.Columns(ctx, w.Jobs[0].Reads[0])
+			loaded = err == nil && len(cols) > 0
+		}
+		refs, flows := w.ColumnStats()
+		if !loaded {
+			b.Logf("loading the warehouse with columns (%d jobs, %d column uses, %d column flow edges); the database held %+v", len(w.Jobs), refs, flows, have)
+			MustClear(b, s)
+			took, err := graphtest.Load(ctx, s, w)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Logf("loaded in %v (%.0f jobs/s)", took.Round(time.Millisecond), float64(len(w.Jobs))/took.Seconds())
+		}
+		return s, w
+	})
 }

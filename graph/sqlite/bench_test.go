@@ -151,22 +151,29 @@ func BenchmarkIndexBuild(b *testing.B) {
 //
 //	go test ./graph/sqlite -run '^$' -bench ColumnReads -benchtime 200x
 func BenchmarkColumnReads(b *testing.B) {
-	cfg := graphtest.BenchConfig()
-	cfg.Columns = 20
-	path := benchDB(b, cfg)
-	plain := benchDB(b, graphtest.BenchConfig())
-	for _, p := range []string{plain, path} {
-		if st, err := os.Stat(p); err == nil {
-			b.Logf("%s: %.1f MB", filepath.Base(p), float64(st.Size())/1e6)
+	var s *sqlite.Store
+	defer func() {
+		if s != nil {
+			s.Close()
 		}
-	}
-	s, err := sqlite.Open(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	w := graphtest.BenchWarehouse(cfg)
-	refs, flows := w.ColumnStats()
-	b.Logf("%d column uses, %d column flow edges", refs, flows)
-	graphtest.BenchColumnReads(b, s, w)
+	}()
+	graphtest.BenchColumnReads(b, func(b *testing.B) (graphtest.ColumnGraph, *synth.Warehouse) {
+		cfg := graphtest.BenchConfig()
+		cfg.Columns = 20
+		path := benchDB(b, cfg)
+		plain := benchDB(b, graphtest.BenchConfig())
+		for _, p := range []string{plain, path} {
+			if st, err := os.Stat(p); err == nil {
+				b.Logf("%s: %.1f MB", filepath.Base(p), float64(st.Size())/1e6)
+			}
+		}
+		var err error
+		if s, err = sqlite.Open(path); err != nil {
+			b.Fatal(err)
+		}
+		w := graphtest.BenchWarehouse(cfg)
+		refs, flows := w.ColumnStats()
+		b.Logf("%d column uses, %d column flow edges", refs, flows)
+		return s, w
+	})
 }
