@@ -25,6 +25,8 @@ export default defineConfig({
   server: {
     // `npm run dev` against a running `lineage serve` on :8080.
     proxy: { '/graphql': 'http://127.0.0.1:8080', '/healthz': 'http://127.0.0.1:8080' },
+    // The component tests read the server's schema (src/test/graphql.ts).
+    fs: { allow: ['.', '../../gql/schema'] },
   },
   test: {
     environment: 'jsdom',

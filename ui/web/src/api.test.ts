@@ -30,7 +30,7 @@ describe('gql', () => {
         errors: [{ message: 'depth: must be between 1 and 50, got 99', extensions: { code: 'BAD_USER_INPUT', field: 'depth' } }],
       }),
     });
-    const err = await failure(gql('query Lineage { x }'));
+    const err = await failure(gql('query Lineage { counts { tables } }'));
     expect(err).toBeInstanceOf(ApiError);
     expect(err.code).toBe('bad_user_input');
     expect(err.field).toBe('depth');
@@ -39,7 +39,7 @@ describe('gql', () => {
 
   it('says what to do when the server is down', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
-    const err = await failure(gql('query X { x }'));
+    const err = await failure(gql('query X { counts { tables } }'));
     expect(err.code).toBe('network');
     expect(err.message).toMatch(/lineage serve/);
   });
@@ -53,7 +53,7 @@ describe('gql', () => {
     });
     const asker = vi.fn(async () => 's3cret');
     setTokenAsker(asker);
-    await expect(gql('mutation Start { ok }', {}, { auth: true })).resolves.toEqual({ ok: true });
+    await expect(gql('mutation Start { syncCampaign(id: "c1") { id } }', {}, { auth: true })).resolves.toEqual({ ok: true });
     expect(asker).toHaveBeenCalledOnce();
     expect(calls.map((c) => c.headers.Authorization)).toEqual([undefined, 'Bearer s3cret']);
     expect(getToken()).toBe('s3cret');
@@ -62,7 +62,7 @@ describe('gql', () => {
   it('gives up when the prompt is cancelled', async () => {
     mockGraphQL({ Start: () => ({ errors: [{ message: 'A token is required.', extensions: { code: 'UNAUTHENTICATED' } }] }) });
     setTokenAsker(async () => null);
-    const err = await failure(gql('mutation Start { ok }', {}, { auth: true }));
+    const err = await failure(gql('mutation Start { syncCampaign(id: "c1") { id } }', {}, { auth: true }));
     expect(err.unauthorized).toBe(true);
   });
 
@@ -70,7 +70,7 @@ describe('gql', () => {
     mockGraphQL({ Q: () => ({ errors: [{ message: 'no', extensions: { code: 'UNAUTHENTICATED' } }] }) });
     const asker = vi.fn(async () => 't');
     setTokenAsker(asker);
-    await expect(gql('query Q { x }')).rejects.toBeInstanceOf(ApiError);
+    await expect(gql('query Q { counts { tables } }')).rejects.toBeInstanceOf(ApiError);
     expect(asker).not.toHaveBeenCalled();
   });
 
@@ -95,7 +95,7 @@ describe('gql', () => {
 
   it('reports a non-JSON failure with its status', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => new Response('upstream down', { status: 502, statusText: 'Bad Gateway' })));
-    const err = await failure(gql('query X { x }'));
+    const err = await failure(gql('query X { counts { tables } }'));
     expect(err.status).toBe(502);
     expect(err.message).toContain('502');
   });

@@ -1,5 +1,29 @@
-// A fetch stand-in for component tests: answers GraphQL operations by name.
+// A fetch stand-in for component tests: answers GraphQL operations by name,
+// after checking each against the server's schema (gql/schema/*.graphqls).
 import { vi } from 'vitest';
+import { buildSchema, parse, validate, type GraphQLSchema } from 'graphql';
+
+const schemaFiles = import.meta.glob('../../../../gql/schema/*.graphqls', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+let schema: GraphQLSchema | undefined;
+
+/** schemaErrors returns why the server would refuse query, or nothing. */
+export function schemaErrors(query: string): string[] {
+  const files = Object.keys(schemaFiles).sort();
+  if (files.length === 0) return ['no schema found at gql/schema/*.graphqls'];
+  schema ??= buildSchema(files.map((f) => schemaFiles[f]).join('\n'));
+  try {
+    return validate(schema, parse(query)).map((e) => e.message);
+  } catch (e) {
+    return [(e as Error).message];
+  }
+}
+
+/**
+ * invalidOperations collects the operations the UI sent that the schema
+ * refuses; setup.ts fails the test that sent one. (Throwing from fetch
+ * would only show as an error state the test might not look at.)
+ */
+export const invalidOperations: string[] = [];
 
 export interface Call {
   op: string;
@@ -19,6 +43,7 @@ export function mockGraphQL(handlers: Record<string, Handler>): Call[] {
     const m = /^\s*(query|mutation)\s+(\w+)/.exec(body.query);
     const op = m ? m[2] : '';
     const call: Call = { op, variables: body.variables, headers: (init.headers ?? {}) as Record<string, string> };
+    for (const e of schemaErrors(body.query)) invalidOperations.push(`${op || 'anonymous operation'}: ${e}`);
     calls.push(call);
     const h = handlers[op];
     if (!h) throw new Error(`no mock for operation ${op}`);

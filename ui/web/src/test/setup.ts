@@ -1,6 +1,7 @@
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { cleanup, configure } from '@testing-library/react';
 import { forgetSchema } from '../queries';
+import { invalidOperations } from './graphql';
 
 // findBy* and waitFor wait up to 5 s: on a loaded machine a debounced search
 // plus a mocked fetch can take longer than the default 1 s.
@@ -28,6 +29,9 @@ class IdentityMatrix {
 (globalThis as { DOMMatrixReadOnly?: unknown }).DOMMatrixReadOnly ??= IdentityMatrix;
 
 afterEach(() => {
+  // Every operation a test sent must be one the server's schema accepts.
+  const invalid = invalidOperations.splice(0);
+  expect(invalid, 'operations the GraphQL schema refuses').toEqual([]);
   cleanup();
   sessionStorage.clear();
   forgetSchema();
