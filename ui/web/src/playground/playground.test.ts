@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createFetcher } from './fetcher';
 import { headerFreeStorage, withoutHeaders } from './storage';
 import examples from './examples.graphql?raw';
+import { schemaErrors } from '../test/graphql';
 
 const TOKEN = 'Bearer s3cret-token-0123456789';
 
@@ -78,5 +79,8 @@ describe('examples', () => {
     expect(ops).toContain('Downstream');
     expect(new Set(ops).size).toBe(ops.length);
     expect(examples).toMatch(/never\s+# stores headers/);
+  });
+  it('are all operations the server accepts', () => {
+    expect(schemaErrors(examples)).toEqual([]);
   });
 });
