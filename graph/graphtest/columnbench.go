@@ -2,6 +2,7 @@ package graphtest
 
 import (
 	"context"
+	"io"
 	"sync"
 	"testing"
 
@@ -21,14 +22,21 @@ type ColumnGraph interface {
 // run. setup returns a store holding w, generated with Config.Columns > 0;
 // it runs once, when the first sub-benchmark that -bench selects starts, so
 // that a pattern such as 'Reads/Impact' that names this benchmark but none
-// of its sub-benchmarks does not build (or load) the column warehouse. Each
-// reports p50 and p99 latency in ms and the owners found per query.
+// of its sub-benchmarks does not build (or load) the column warehouse. The
+// store is closed at the end when it is an io.Closer. Each reports p50 and
+// p99 latency in ms and the owners found per query.
 func BenchColumnReads(b *testing.B, setup func(b *testing.B) (ColumnGraph, *synth.Warehouse)) {
 	var once sync.Once
 	var queries map[string]columnQuery
+	var store ColumnGraph
+	defer func() {
+		if c, ok := store.(io.Closer); ok {
+			c.Close()
+		}
+	}()
 	for _, name := range []string{"Table/Typical", "Column/Typical", "Table/Hub", "Column/Hub"} {
 		b.Run(name, func(b *testing.B) {
-			once.Do(func() { queries = columnQueries(b, setup) })
+			once.Do(func() { store, queries = columnQueries(b, setup) })
 			q, ok := queries[name]
 			if !ok {
 				b.Fatal("the column benchmark's setup failed in an earlier sub-benchmark")
@@ -49,8 +57,9 @@ type columnQuery struct {
 	run    func(t string) (int, error)
 }
 
-// columnQueries runs setup and returns BenchColumnReads' queries by name.
-func columnQueries(b *testing.B, setup func(b *testing.B) (ColumnGraph, *synth.Warehouse)) map[string]columnQuery {
+// columnQueries runs setup and returns its store and BenchColumnReads'
+// queries by name.
+func columnQueries(b *testing.B, setup func(b *testing.B) (ColumnGraph, *synth.Warehouse)) (ColumnGraph, map[string]columnQuery) {
 	s, w := setup(b)
 	if w.Config.Columns <= 0 {
 		b.Fatal("the warehouse has no columns: generate it with Config.Columns > 0")
@@ -78,7 +87,7 @@ func columnQueries(b *testing.B, setup func(b *testing.B) (ColumnGraph, *synth.W
 		}
 		return len(im.Owners), nil
 	}
-	return map[string]columnQuery{
+	return s, map[string]columnQuery{
 		"Table/Typical":  {typical, tableImpact},
 		"Column/Typical": {typical, columnImpact},
 		"Table/Hub":      {[]string{hub}, tableImpact},

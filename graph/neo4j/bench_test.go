@@ -90,19 +90,13 @@ func benchStore(b *testing.B) (*Store, *synth.Warehouse) {
 //
 //	NEO4J_TEST_URI=bolt://127.0.0.1:7687 go test ./graph/neo4j -run '^$' -bench ColumnReads -benchtime 200x -timeout 120m
 func BenchmarkColumnReads(b *testing.B) {
-	var s *Store
-	defer func() {
-		if s != nil {
-			s.Close()
-		}
-	}()
 	graphtest.BenchColumnReads(b, func(b *testing.B) (graphtest.ColumnGraph, *synth.Warehouse) {
 		cfg := graphtest.BenchConfig()
 		cfg.Columns = 20
 		w := graphtest.BenchWarehouse(cfg)
 		ctx := context.Background()
-		var err error
-		if s, err = Open(ctx, testConfig(b)); err != nil {
+		s, err := Open(ctx, testConfig(b))
+		if err != nil {
 			b.Fatalf("Open: %v", err)
 		}
 		have, err := s.Counts(ctx)

@@ -184,7 +184,9 @@ func fullDelta(ctx context.Context, tx driver.ManagedTransaction, d *lineage.Gra
 	}
 	err = pages(ctx, tx, cypherTablePage, func(row any) bool {
 		name, ok := row.(string)
-		d.Tables = append(d.Tables, name)
+		if ok {
+			d.Tables = append(d.Tables, name)
+		}
 		return ok
 	})
 	if err != nil {

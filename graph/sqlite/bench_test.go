@@ -151,12 +151,6 @@ func BenchmarkIndexBuild(b *testing.B) {
 //
 //	go test ./graph/sqlite -run '^$' -bench ColumnReads -benchtime 200x
 func BenchmarkColumnReads(b *testing.B) {
-	var s *sqlite.Store
-	defer func() {
-		if s != nil {
-			s.Close()
-		}
-	}()
 	graphtest.BenchColumnReads(b, func(b *testing.B) (graphtest.ColumnGraph, *synth.Warehouse) {
 		cfg := graphtest.BenchConfig()
 		cfg.Columns = 20
@@ -167,8 +161,8 @@ func BenchmarkColumnReads(b *testing.B) {
 				b.Logf("%s: %.1f MB", filepath.Base(p), float64(st.Size())/1e6)
 			}
 		}
-		var err error
-		if s, err = sqlite.Open(path); err != nil {
+		s, err := sqlite.Open(path)
+		if err != nil {
 			b.Fatal(err)
 		}
 		w := graphtest.BenchWarehouse(cfg)
