@@ -216,7 +216,7 @@ export interface Target {
   owner: { handle: string; email: string };
   role: 'ACT' | 'INFORM';
   hops: number;
-  /** jobs holds the first 20 of the owner's jobCount jobs; tables the first 10 of tableCount. */
+  /** jobs holds the first TARGET_JOBS of the owner's jobCount jobs; tables the first TARGET_TABLES of tableCount. */
   jobs: string[];
   jobCount: number;
   tables: string[];
@@ -255,7 +255,9 @@ const SUMMARY_FIELDS = `id title table { name } replacement state deadline creat
     columns change`;
 // A target's jobs and tables come a page at a time (TARGET_JOBS, TARGET_TABLES)
 // with their counts: an owner in a hub table's campaign has thousands.
-const TARGET_FIELDS = `owner { handle email } role hops jobs(first: 20) jobCount tables(first: 10) tableCount state ticketKey ticketUrl ticketStatus
+const TARGET_JOBS = 20;
+const TARGET_TABLES = 10;
+const TARGET_FIELDS = `owner { handle email } role hops jobs(first: ${TARGET_JOBS}) jobCount tables(first: ${TARGET_TABLES}) tableCount state ticketKey ticketUrl ticketStatus
       unassigned verification detail lastError attempts remindedAt`;
 const DETAIL_FIELDS = `${SUMMARY_FIELDS}
     message reach updatedAt completedAt tracker

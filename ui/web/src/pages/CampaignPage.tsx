@@ -111,7 +111,7 @@ function listText(names: string[], count: number): string {
 function readsText(t: Target, table: string): string {
   const reads = t.tables.includes(table) || (t.role === 'ACT' && t.hops === 1);
   const down = t.tables.filter((n) => n !== table);
-  const downCount = (t.tableCount ?? t.tables.length) - (reads ? 1 : 0);
+  const downCount = t.tableCount - (reads ? 1 : 0);
   const own = reads ? `reads ${table}` : '';
   if (downCount <= 0) return own;
   return `${own ? own + '; ' : ''}downstream of it: ${listText(down, downCount)}`;
@@ -334,7 +334,7 @@ export function CampaignPage({ id }: { id: string }) {
                         </li>
                       ))}
                     </ul>
-                    {(t.jobCount ?? 0) > t.jobs.length && (
+                    {t.jobCount > t.jobs.length && (
                       <div className="small muted" data-testid="more-target-jobs">
                         … and {t.jobCount - t.jobs.length} more jobs of <OwnerLink handle={t.owner.handle} />
                       </div>
@@ -342,7 +342,7 @@ export function CampaignPage({ id }: { id: string }) {
                     {t.tables.length > 0 && (
                       <div className="small muted">
                         {t.role === 'INFORM'
-                          ? `read ${listText(t.tables, t.tableCount ?? t.tables.length)}, built from ${c.table.name}`
+                          ? `read ${listText(t.tables, t.tableCount)}, built from ${c.table.name}`
                           : t.verification === 'VERIFIED'
                             ? `read ${c.table.name} when the campaign started`
                             : readsText(t, c.table.name)}

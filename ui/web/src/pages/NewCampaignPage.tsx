@@ -97,7 +97,7 @@ export function splitByHop(p: StartCampaignPayload): { direct: PreviewRow[]; dow
     const act = roles.get(handle)!.role === 'ACT';
     const near = o.jobs.filter((j) => j.hops <= 1);
     const far = o.jobs.filter((j) => j.hops > 1);
-    const more = Math.max(0, (o.jobCount ?? o.jobs.length) - o.jobs.length);
+    const more = Math.max(0, o.jobCount - o.jobs.length);
     if (near.length > 0) direct.push({ owner: handle, act, hops: 1, jobs: near.map((j) => j.job.id), tables: [], more: far.length > 0 ? 0 : more });
     if (far.length > 0)
       downstream.push({
