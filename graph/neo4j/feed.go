@@ -34,23 +34,26 @@ RETURN version`
 RETURN c.tables AS tables, c.jobs AS jobs, c.owners AS owners`
 	cypherAllOwners = `MATCH (o:Owner) RETURN o.handle AS handle, o.email AS email, o.jiraUser AS jiraUser, o.team AS team`
 	cypherCount     = `MATCH (t:Table) WITH count(t) AS tables MATCH (j:Job) RETURN tables, count(j) AS jobs`
-	// The whole graph is read in pages along the unique index (a range
-	// seek, no sort), and each page comes back as a few records of
-	// fullBatch rows: the driver spends about 11 µs of client CPU on every
-	// record, so 300,000 one-job records cost 3.3 s where 300 lists cost
-	// 0.4 s. A page bounds what the server holds at once (about 23 MB for
-	// 25,000 jobs; one collect of 300,000 held 270 MB). last is the page's
-	// greatest key by Cypher's own order, which the next page starts after.
-	cypherTablePage = `MATCH (t:Table) WHERE t.name > $after
-WITH t.name AS name ORDER BY name LIMIT $page
-WITH collect(name) AS rows, max(name) AS last
+	// The whole graph is read in pages, and each page comes back as a few
+	// records of fullBatch rows: the driver spends about 11 µs of client
+	// CPU on every record, so 300,000 one-job records cost 3.3 s where 300
+	// lists cost 0.4 s. A page bounds what the server holds at once (about
+	// 23 MB for 25,000 jobs; one collect of 300,000 held 270 MB). Pages
+	// follow the node id, an integer: a cursor on the name or job id would
+	// skip names, since Cypher compares strings by UTF-16 code units where
+	// the unique index orders them by code point, and which of the two a
+	// page meets depends on the plan ("t.😀" > "t.￠" is false in a WHERE,
+	// yet the index puts it last). last is the page's greatest node id.
+	cypherTablePage = `MATCH (t:Table) WHERE id(t) > $after
+WITH t ORDER BY id(t) LIMIT $page
+WITH collect(t.name) AS rows, max(id(t)) AS last
 UNWIND range(0, size(rows) - 1, $batch) AS i
 RETURN rows[i .. i + $batch] AS rows, last`
-	cypherJobPage = `MATCH (j:Job) WHERE j.id > $after
-WITH j ORDER BY j.id LIMIT $page
+	cypherJobPage = `MATCH (j:Job) WHERE id(j) > $after
+WITH j ORDER BY id(j) LIMIT $page
 OPTIONAL MATCH (o:Owner)-[:OWNS]->(j)
 WITH collect([j.id, j.source, j.path, j.dialect, j.hash, o.handle,
-  [(j)-[:READS]->(t:Table) | t.name], [(j)-[:WRITES]->(t:Table) | t.name]]) AS rows, max(j.id) AS last
+  [(j)-[:READS]->(t:Table) | t.name], [(j)-[:WRITES]->(t:Table) | t.name]]) AS rows, max(id(j)) AS last
 UNWIND range(0, size(rows) - 1, $batch) AS i
 RETURN rows[i .. i + $batch] AS rows, last`
 )
@@ -216,7 +219,7 @@ func fullDelta(ctx context.Context, tx driver.ManagedTransaction, d *lineage.Gra
 // page to the last, handing each row to add, which says whether the row
 // had the expected shape.
 func pages(ctx context.Context, tx driver.ManagedTransaction, q string, add func(row any) bool) error {
-	after := ""
+	after := int64(-1)
 	for {
 		res, err := tx.Run(ctx, q, map[string]any{"after": after, "page": int64(fullPage), "batch": int64(fullBatch)})
 		if err != nil {
@@ -229,11 +232,13 @@ func pages(ctx context.Context, tx driver.ManagedTransaction, q string, add func
 			rows, _ := v.([]any)
 			for _, row := range rows {
 				if !add(row) {
-					return fmt.Errorf("reading the whole graph: a row after %q is not what the query returns: %v", after, row)
+					return fmt.Errorf("reading the whole graph: a row after node %d is not what the query returns: %v", after, row)
 				}
 			}
 			n += len(rows)
-			after = str(r, "last")
+			if len(rows) > 0 {
+				after = integer(r, "last")
+			}
 		}
 		if err := res.Err(); err != nil {
 			return err
